@@ -1,0 +1,78 @@
+//! Server functions for companies: list and create.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::UiError;
+
+/// A company as the companies page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanySummary {
+    pub id: i64,
+    pub name: String,
+    /// Formatted on the server so SSR and hydration render the same text.
+    pub created_at: String,
+}
+
+/// Every company, newest first.
+#[server(prefix = "/api", endpoint = "ui/companies/list")]
+pub async fn list_companies() -> Result<Vec<CompanySummary>, UiError> {
+    let platform = super::ssr::platform()?;
+    let companies = platform
+        .companies()
+        .list()
+        .await
+        .map_err(ssr::to_ui_error)?;
+    Ok(companies.into_iter().map(ssr::summary).collect())
+}
+
+/// Creates a company from the name typed in the form (field `name`).
+#[server(prefix = "/api", endpoint = "ui/companies/create")]
+pub async fn create_company(name: String) -> Result<CompanySummary, UiError> {
+    let platform = super::ssr::platform()?;
+    let company = platform
+        .companies()
+        .create(&name)
+        .await
+        .map_err(ssr::to_ui_error)?;
+    Ok(ssr::summary(company))
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use platform::companies::{Company, CompanyError, CompanyNameError};
+    use time::macros::format_description;
+
+    use super::CompanySummary;
+    use crate::UiError;
+
+    pub(super) fn summary(company: Company) -> CompanySummary {
+        let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+        CompanySummary {
+            id: company.id,
+            name: company.name,
+            created_at: company.created_at.format(&format).unwrap_or_default(),
+        }
+    }
+
+    pub(super) fn to_ui_error(err: CompanyError) -> UiError {
+        let invalid = |message: String| UiError::Validation {
+            field: "name".into(),
+            message,
+        };
+        match err {
+            CompanyError::InvalidName(CompanyNameError::Empty) => {
+                invalid("请填写公司名称。".into())
+            }
+            CompanyError::InvalidName(CompanyNameError::TooLong) => invalid(format!(
+                "公司名称最多 {} 个字。",
+                platform::companies::NAME_MAX_CHARS
+            )),
+            CompanyError::InvalidName(CompanyNameError::ControlCharacters) => {
+                invalid("公司名称含有无法显示的字符。".into())
+            }
+            CompanyError::DuplicateName => UiError::Conflict("已有同名公司，请换一个名称。".into()),
+            CompanyError::Storage(err) => crate::api::ssr::internal(&err),
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Server functions, one area per file. Each parses its arguments, calls one
+//! `platform` use case and maps the outcome to types the browser can read.
+
+pub mod companies;
+pub mod site;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr;

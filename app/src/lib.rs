@@ -1,0 +1,70 @@
+//! Weiqiao's user interface: the HTML shell, the router and its pages, and
+//! the server functions they call. Built twice by cargo-leptos: with `ssr`
+//! into the server (pages render on the server, server functions run there),
+//! and with `hydrate` into wasm (the same components take over in the browser).
+//! Server functions call `platform` use cases; this crate holds no SQL.
+
+pub mod api;
+mod components;
+mod error;
+mod pages;
+
+pub use error::UiError;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::components::layout::Layout;
+use crate::pages::{companies::CompaniesPage, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes and the layout around them.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    components::hydration::mark_body_when_hydrated();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/weiqiao.css" />
+        <Title text="微桥 · 第三方平台控制台" />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=CompaniesPage />
+                    <Route path=StaticSegment("companies") view=CompaniesPage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// The wasm entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,4 @@
+//! One module per page.
+
+pub mod companies;
+pub mod not_found;

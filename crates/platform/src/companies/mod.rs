@@ -1,0 +1,126 @@
+//! Companies: the merchants a platform operator serves. Each owns authorizers
+//! (official accounts and mini programs) and receives invites to onboard them.
+
+mod name;
+
+pub use name::{CompanyName, CompanyNameError, MAX_CHARS as NAME_MAX_CHARS};
+
+use store::{NewCompany, Store, StoreError};
+use time::OffsetDateTime;
+
+/// A company as the use cases see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Company {
+    pub id: i64,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// Why a company could not be created or read.
+#[derive(Debug, thiserror::Error)]
+pub enum CompanyError {
+    #[error(transparent)]
+    InvalidName(#[from] CompanyNameError),
+    #[error("a company with this name already exists")]
+    DuplicateName,
+    #[error(transparent)]
+    Storage(StoreError),
+}
+
+impl From<StoreError> for CompanyError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Conflict { constraint: "name" } => Self::DuplicateName,
+            other => Self::Storage(other),
+        }
+    }
+}
+
+/// The companies use cases.
+pub struct Companies<'a> {
+    store: &'a Store,
+}
+
+impl<'a> Companies<'a> {
+    pub(crate) fn new(store: &'a Store) -> Self {
+        Self { store }
+    }
+
+    /// Creates a company from a raw name typed by an admin.
+    pub async fn create(&self, raw_name: &str) -> Result<Company, CompanyError> {
+        let name = CompanyName::parse(raw_name)?;
+        let row = self
+            .store
+            .companies()
+            .insert(NewCompany {
+                name: name.as_str(),
+                created_at: OffsetDateTime::now_utc(),
+            })
+            .await?;
+        tracing::info!(company_id = row.id, "company created");
+        Ok(to_company(row))
+    }
+
+    /// Every company, newest first.
+    pub async fn list(&self) -> Result<Vec<Company>, CompanyError> {
+        Ok(self
+            .store
+            .companies()
+            .list()
+            .await?
+            .into_iter()
+            .map(to_company)
+            .collect())
+    }
+}
+
+fn to_company(row: store::CompanyRow) -> Company {
+    Company {
+        id: row.id,
+        name: row.name,
+        // Rows are written by us from valid timestamps; fall back to the epoch rather than fail a page.
+        created_at: OffsetDateTime::from_unix_timestamp(row.created_at)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("p.db").display());
+        (dir, Store::connect(&url).await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn create_trims_the_name_and_lists_the_company() {
+        let (_dir, store) = store().await;
+        let companies = Companies::new(&store);
+        let created = companies.create("  上海某某科技有限公司 ").await.unwrap();
+        assert_eq!(created.name, "上海某某科技有限公司");
+        assert_eq!(companies.list().await.unwrap(), vec![created]);
+    }
+
+    #[tokio::test]
+    async fn creating_the_same_name_twice_is_a_duplicate() {
+        let (_dir, store) = store().await;
+        let companies = Companies::new(&store);
+        companies.create("Acme").await.unwrap();
+        let err = companies.create("acme").await.unwrap_err();
+        assert!(matches!(err, CompanyError::DuplicateName), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn an_invalid_name_is_refused_before_touching_the_database() {
+        let (_dir, store) = store().await;
+        let companies = Companies::new(&store);
+        let err = companies.create("   ").await.unwrap_err();
+        assert!(
+            matches!(err, CompanyError::InvalidName(CompanyNameError::Empty)),
+            "{err:?}"
+        );
+        assert!(companies.list().await.unwrap().is_empty());
+    }
+}

@@ -1,0 +1,9 @@
+//! Weiqiao's use cases, independent of HTTP and of the UI: what the product
+//! does (create companies, onboard authorizers, keep tokens alive), expressed
+//! over the [`store`] and the [`wechat`] protocol crate. `app`'s server
+//! functions and `server`'s routes call into [`Platform`]; none of them hold SQL.
+
+pub mod companies;
+mod platform;
+
+pub use platform::{Health, Platform, PlatformSettings};

@@ -1,0 +1,15 @@
+//! Weiqiao's persistence: the connection pool, the embedded migrations and one
+//! repository per aggregate. All SQL of the product lives in this crate; the
+//! layers above see row types and [`StoreError`], never `sqlx`.
+//!
+//! Queries are runtime-checked `query_as` with explicit row types (not the
+//! compile-time macros), so the PostgreSQL backend can be added beside SQLite
+//! without pinning the code to one database's offline data.
+
+mod companies;
+mod error;
+mod pool;
+
+pub use companies::{CompanyRepo, CompanyRow, NewCompany};
+pub use error::StoreError;
+pub use pool::Store;

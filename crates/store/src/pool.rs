@@ -1,0 +1,100 @@
+//! Opening the database: URL parsing, SQLite pragmas, and migrations at start-up.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{CompanyRepo, StoreError};
+
+/// Migrations are compiled into the binary, so a deployed server never needs the source tree.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// A handle on the database; cheap to clone (it is a pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database at `url`, and applies pending migrations.
+    /// A failed migration is an error: the application must not start half-migrated.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        // sqlx would take any other string for a file name; refuse it instead.
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::InvalidUrl(
+                "only sqlite: URLs are supported".into(),
+            ));
+        }
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::InvalidUrl(e.to_string()))?
+            .create_if_missing(true)
+            // WAL lets readers proceed during writes; NORMAL is durable across
+            // application crashes with WAL (only an OS crash can lose the last commit).
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(parent) = options.get_filename().parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::Database(e.into()))?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        SQLITE_MIGRATIONS.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Answers whether the database responds to a trivial query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Companies: the merchants the platform serves.
+    pub fn companies(&self) -> CompanyRepo<'_> {
+        CompanyRepo::new(&self.pool)
+    }
+
+    /// Closes every connection; used at shutdown so WAL is checkpointed.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn connect_creates_the_file_and_its_directory_and_migrates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/weiqiao.db");
+        let store = Store::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        store.ping().await.unwrap();
+        assert!(path.exists());
+        assert!(store.companies().list().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn connecting_twice_to_the_same_file_does_not_reapply_migrations() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("w.db").display());
+        Store::connect(&url).await.unwrap().close().await;
+        Store::connect(&url).await.unwrap().ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_malformed_url_is_an_invalid_url_error() {
+        let err = Store::connect("postgres://localhost/weiqiao")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::InvalidUrl(_)), "{err:?}");
+    }
+}

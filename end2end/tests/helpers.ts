@@ -1,0 +1,23 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/** Waits until the wasm app has hydrated the page (the app marks <body>), unless this project runs without JavaScript. */
+export async function waitForHydration(page: Page): Promise<void> {
+  if (test.info().project.use.javaScriptEnabled !== false) {
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  }
+}
+
+/** A name no other test or run uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/** Fails the test on any console error or uncaught exception in the page. */
+export function failOnConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}

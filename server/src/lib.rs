@@ -1,0 +1,10 @@
+//! Weiqiao's server: reads the configuration once, opens the database,
+//! mounts the Leptos UI and the HTTP endpoints, and runs until told to stop.
+//! `main.rs` is a thin shell around [`startup::Application`] so that
+//! integration tests start the very same application on port 0.
+
+pub mod config;
+pub mod routes;
+pub mod sandbox;
+pub mod startup;
+pub mod telemetry;

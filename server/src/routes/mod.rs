@@ -1,0 +1,3 @@
+//! HTTP endpoints outside the Leptos UI.
+
+pub mod health;
