@@ -46,6 +46,8 @@ pub struct Config {
 pub struct SandboxConfig {
     /// `WECHAT_SIM_LISTEN`: the emulator's own listener.
     pub sim_listen: SocketAddr,
+    /// Where the emulator keeps its state, beside the generated credentials.
+    pub data_dir: PathBuf,
 }
 
 /// The third-party platform's credentials (开发资料) and WeChat's base URLs.
@@ -147,7 +149,13 @@ impl Config {
                 DEFAULT_SIM_LISTEN,
             )?;
             let credentials = sandbox::load_or_create(data_dir)?;
-            (Some(SandboxConfig { sim_listen }), Some(credentials))
+            (
+                Some(SandboxConfig {
+                    sim_listen,
+                    data_dir: data_dir.to_path_buf(),
+                }),
+                Some(credentials),
+            )
         } else {
             (None, None)
         };

@@ -6,5 +6,6 @@
 pub mod config;
 pub mod routes;
 pub mod sandbox;
+pub mod sandbox_sim;
 pub mod startup;
 pub mod telemetry;

@@ -2,21 +2,31 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use app::{App, shell};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes as _, generate_route_list};
+use platform::clock::Clock;
+use platform::component::ComponentService;
+use platform::vault::Vault;
 use platform::{Platform, PlatformSettings};
+use secrecy::ExposeSecret as _;
 use store::Store;
 use tokio::net::TcpListener;
+use wechat::Secret;
+use wechat::client::{ClientConfig, ComponentClient};
+use wechat::crypto::MessageCrypto;
 
 use crate::config::Config;
 use crate::routes;
+use crate::sandbox_sim::{self, EmbeddedSim};
 
 /// What every handler can extract.
 #[derive(Clone, FromRef)]
@@ -25,49 +35,68 @@ pub struct AppState {
     pub platform: Platform,
 }
 
-/// A built application: database open and migrated, listener bound.
+/// A built application: database open and migrated, listeners bound.
 pub struct Application {
     listener: TcpListener,
     router: Router,
     platform: Platform,
+    sim: Option<EmbeddedSim>,
 }
 
+/// How often the component token refresher wakes up when nothing else wakes it.
+const REFRESH_TICK: Duration = Duration::from_secs(30);
+
 impl Application {
-    /// Opens the database (running migrations) and binds the listener.
-    /// Nothing is served until [`Application::run_until_stopped`].
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
+    /// Opens the database (running migrations), binds the listeners and
+    /// builds the services. Nothing is served until [`Application::run_until_stopped`].
+    pub async fn build(mut config: Config) -> anyhow::Result<Self> {
+        let sandbox = config.sandbox.clone();
+        let sim_listener = match &sandbox {
+            Some(sandbox) => Some(sandbox_sim::bind(&mut config, sandbox).await?),
+            None => None,
+        };
+
         let store = Store::connect(&config.database_url)
             .await
             .with_context(|| {
                 format!("opening the database {}", redact_url(&config.database_url))
             })?;
-        let platform = Platform::new(
-            store,
-            PlatformSettings {
-                sandbox: config.sandbox.is_some(),
-                public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
-            },
-        );
-
         let listener = TcpListener::bind(config.site_addr)
             .await
             .with_context(|| format!("listening on {}", config.site_addr))?;
         let address = listener.local_addr().context("reading the bound address")?;
 
+        let sim = match (&sandbox, sim_listener) {
+            (Some(sandbox), Some(sim_listener)) => {
+                Some(sandbox_sim::build(&config, sandbox, sim_listener, address)?)
+            }
+            _ => None,
+        };
+
+        let component = component_service(&config, store.clone())?;
+        let platform = Platform::new(
+            store,
+            PlatformSettings {
+                sandbox: sandbox.is_some(),
+                public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
+            },
+            component,
+        );
         let leptos_options = leptos_options(address)?;
         let router = router(AppState {
             leptos_options,
             platform: platform.clone(),
         });
 
-        if config.sandbox.is_some() {
-            tracing::warn!("sandbox mode: generated credentials, no real WeChat is contacted");
+        if let Some(sim) = &sim {
+            tracing::warn!(emulator = %sim.address, "sandbox mode: generated credentials, the built-in WeChat emulator stands in for WeChat");
         }
         tracing::info!(%address, public_url = %config.public_url, "Weiqiao is listening");
         Ok(Self {
             listener,
             router,
             platform,
+            sim,
         })
     }
 
@@ -77,6 +106,21 @@ impl Application {
             .local_addr()
             .map(|a| a.port())
             .unwrap_or_default()
+    }
+
+    /// The embedded emulator in sandbox mode.
+    pub fn simulator(&self) -> Option<&wechat_sim::Simulator> {
+        self.sim.as_ref().map(|sim| &sim.simulator)
+    }
+
+    /// The embedded emulator's address in sandbox mode.
+    pub fn simulator_address(&self) -> Option<SocketAddr> {
+        self.sim.as_ref().map(|sim| sim.address)
+    }
+
+    /// The services, for tests and subcommands.
+    pub fn platform(&self) -> &Platform {
+        &self.platform
     }
 
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and closes the database.
@@ -93,17 +137,73 @@ impl Application {
             listener,
             router,
             platform,
+            sim,
         } = self;
+        let mut background = tokio::task::JoinSet::new();
+        if let Some(EmbeddedSim {
+            simulator,
+            listener,
+            ..
+        }) = sim
+        {
+            let pusher = simulator.spawn_ticket_pusher();
+            background.spawn(async move {
+                if let Err(err) = simulator.serve(listener).await {
+                    tracing::error!(error = %err, "sandbox emulator stopped");
+                }
+                pusher.abort();
+            });
+        }
+        background.spawn(
+            platform
+                .component()
+                .clone()
+                .run_component_token_refresher(REFRESH_TICK),
+        );
+
         let served = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await;
+        background.shutdown().await;
         platform.close().await;
         tracing::info!("stopped");
         served
     }
+}
+
+/// The component service from the configured credentials.
+fn component_service(config: &Config, store: Store) -> anyhow::Result<ComponentService> {
+    let wechat = &config.wechat;
+    let crypto = MessageCrypto::new(
+        wechat.token.expose_secret(),
+        wechat.encoding_aes_key.expose_secret(),
+        &wechat.component_appid,
+    )
+    .context("WECHAT_COMPONENT_ENCODING_AES_KEY is invalid")?;
+    let client = ComponentClient::new(
+        ClientConfig {
+            api_base: wechat.api_base.as_str().trim_end_matches('/').to_owned(),
+            mp_base: wechat.mp_base.as_str().trim_end_matches('/').to_owned(),
+            open_base: wechat.open_base.as_str().trim_end_matches('/').to_owned(),
+            ..ClientConfig::default()
+        },
+        wechat.component_appid.clone(),
+        Secret::new(wechat.component_appsecret.expose_secret()),
+    )
+    .context("building the WeChat client")?;
+    let vault = Vault::new(config.secret_key.expose());
+    let instance_id = format!("{:016x}", rand::random::<u64>());
+    Ok(ComponentService::new(
+        store,
+        vault,
+        client,
+        crypto,
+        Clock::default(),
+        instance_id,
+    ))
 }
 
 /// Leptos' options: its file layout from the `LEPTOS_*` variables cargo-leptos
@@ -122,6 +222,12 @@ fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route(
+            "/wechat/component/events",
+            post(routes::component_events::receive).layer(DefaultBodyLimit::max(
+                routes::component_events::MAX_PUSH_BODY,
+            )),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -3,7 +3,10 @@
 //! over the [`store`] and the [`wechat`] protocol crate. `app`'s server
 //! functions and `server`'s routes call into [`Platform`]; none of them hold SQL.
 
+pub mod clock;
 pub mod companies;
+pub mod component;
 mod platform;
+pub mod vault;
 
 pub use platform::{Health, Platform, PlatformSettings};

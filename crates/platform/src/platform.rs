@@ -3,6 +3,7 @@
 use store::Store;
 
 use crate::companies::Companies;
+use crate::component::ComponentService;
 
 /// Facts about this deployment that the UI shows and the use cases consult.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,7 @@ pub struct PlatformSettings {
 pub struct Platform {
     store: Store,
     settings: PlatformSettings,
+    component: ComponentService,
 }
 
 /// Whether the parts the product depends on answer.
@@ -27,8 +29,17 @@ pub struct Health {
 }
 
 impl Platform {
-    pub fn new(store: Store, settings: PlatformSettings) -> Self {
-        Self { store, settings }
+    pub fn new(store: Store, settings: PlatformSettings, component: ComponentService) -> Self {
+        Self {
+            store,
+            settings,
+            component,
+        }
+    }
+
+    /// The component: pushes, ticket and component token.
+    pub fn component(&self) -> &ComponentService {
+        &self.component
     }
 
     pub fn settings(&self) -> &PlatformSettings {

@@ -7,9 +7,13 @@
 //! without pinning the code to one database's offline data.
 
 mod companies;
+mod component;
 mod error;
+mod events;
 mod pool;
 
 pub use companies::{CompanyRepo, CompanyRow, NewCompany};
+pub use component::{ComponentRepo, ComponentTokenRow, TicketRow};
 pub use error::StoreError;
+pub use events::{NewPushEvent, PushEventRepo, PushEventRow};
 pub use pool::Store;

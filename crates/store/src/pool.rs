@@ -6,7 +6,7 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{CompanyRepo, StoreError};
+use crate::{CompanyRepo, ComponentRepo, PushEventRepo, StoreError};
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -58,6 +58,16 @@ impl Store {
     /// Companies: the merchants the platform serves.
     pub fn companies(&self) -> CompanyRepo<'_> {
         CompanyRepo::new(&self.pool)
+    }
+
+    /// The component's ticket and token.
+    pub fn component(&self) -> ComponentRepo<'_> {
+        ComponentRepo::new(&self.pool)
+    }
+
+    /// Pushes received at the authorization event URL.
+    pub fn push_events(&self) -> PushEventRepo<'_> {
+        PushEventRepo::new(&self.pool)
     }
 
     /// Closes every connection; used at shutdown so WAL is checkpointed.

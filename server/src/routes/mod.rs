@@ -1,3 +1,4 @@
 //! HTTP endpoints outside the Leptos UI.
 
+pub mod component_events;
 pub mod health;

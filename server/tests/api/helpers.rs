@@ -2,12 +2,19 @@
 
 use std::collections::HashMap;
 
+use secrecy::ExposeSecret as _;
 use server::config::Config;
 use server::startup::Application;
 use tempfile::TempDir;
 
 pub struct TestApp {
     pub address: String,
+    pub platform: platform::Platform,
+    pub sim: wechat_sim::Simulator,
+    /// The generated sandbox credentials, to build pushes as WeChat would.
+    pub component_appid: String,
+    pub token: String,
+    pub encoding_aes_key: String,
     pub client: reqwest::Client,
     /// Holds the database file and sandbox data until the test ends.
     pub dir: TempDir,
@@ -21,6 +28,52 @@ impl TestApp {
 
     pub fn database_path(&self) -> std::path::PathBuf {
         self.dir.path().join("weiqiao.db")
+    }
+
+    /// Encrypts and signs `xml` with this platform's credentials, as WeChat does.
+    pub fn push_for(&self, xml: &str) -> wechat::crypto::EncryptedPush {
+        let crypto = wechat::crypto::MessageCrypto::new(
+            &self.token,
+            &self.encoding_aes_key,
+            &self.component_appid,
+        )
+        .expect("crypto");
+        crypto
+            .build_push(xml, "1700000000", "123456")
+            .expect("push")
+    }
+
+    /// POSTs a push to the event URL and returns (status, body).
+    pub async fn send_push(&self, push: &wechat::crypto::EncryptedPush) -> (u16, String) {
+        let query = serde_urlencoded::to_string(&push.query).expect("query");
+        let response = self
+            .client
+            .post(self.url(&format!("/wechat/component/events?{query}")))
+            .header("content-type", "text/xml")
+            .body(push.body.clone())
+            .send()
+            .await
+            .expect("push sent");
+        (
+            response.status().as_u16(),
+            response.text().await.expect("body"),
+        )
+    }
+
+    /// Polls `check` every 20 ms until it holds, failing the test after 10 s.
+    pub async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !check().await {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for: {what}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 }
 
@@ -39,7 +92,10 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], with extra variables on top of the test defaults.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
-    server::telemetry::init();
+    // Logs only when asked (`TEST_LOG=1 cargo test`): they would drown the test report.
+    if std::env::var_os("TEST_LOG").is_some() {
+        server::telemetry::init();
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let mut vars: HashMap<String, String> = [
         ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
@@ -57,10 +113,13 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         vars.insert((*k).to_owned(), (*v).to_owned());
     }
     let config = Config::from_vars(&vars, &dir.path().join("data")).expect("test configuration");
-    let app = Application::build(config)
-        .await
-        .expect("application builds");
+    let component_appid = config.wechat.component_appid.clone();
+    let token = config.wechat.token.expose_secret().to_owned();
+    let encoding_aes_key = config.wechat.encoding_aes_key.expose_secret().to_owned();
+    let app = Application::build(config).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let platform = app.platform().clone();
+    let sim = app.simulator().expect("sandbox mode has an emulator").clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -72,6 +131,11 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .expect("client");
     TestApp {
         address,
+        platform,
+        sim,
+        component_appid,
+        token,
+        encoding_aes_key,
         client,
         dir,
         shutdown: Some(tx),

@@ -1,0 +1,130 @@
+//! Ingesting a push at the authorization event URL: verify, decrypt, record
+//! durably (once, however often WeChat retries), then act on it. The caller
+//! answers WeChat `success` as soon as this returns `Ok`.
+
+use sha2::{Digest as _, Sha256};
+use store::NewPushEvent;
+use wechat::crypto::{CryptoError, PushQuery};
+use wechat::push::ComponentPush;
+
+use super::ComponentService;
+
+/// What happened to an accepted push.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushOutcome {
+    /// First delivery: recorded (and, for a ticket, stored).
+    Recorded { info_type: String },
+    /// The same push was already recorded: nothing changed.
+    Duplicate { info_type: String },
+}
+
+/// Why a push was refused. The variants name the failed check for the log;
+/// none carries a secret or the message content.
+#[derive(Debug, thiserror::Error)]
+pub enum PushRejected {
+    #[error("push failed verification: {0}")]
+    Crypto(#[from] CryptoError),
+    #[error("push is for component {found:?}, not ours")]
+    WrongAppId { found: String },
+    #[error("storage failed while recording the push: {0}")]
+    Storage(#[from] store::StoreError),
+}
+
+impl PushRejected {
+    /// Whether WeChat sent something wrong (4xx), as opposed to us failing (5xx, WeChat retries).
+    pub fn is_bad_request(&self) -> bool {
+        !matches!(self, Self::Storage(_))
+    }
+}
+
+impl ComponentService {
+    /// Verifies, decrypts, records and applies one push.
+    pub async fn ingest_push(
+        &self,
+        query: &PushQuery,
+        body: &str,
+    ) -> Result<PushOutcome, PushRejected> {
+        let inner = &self.inner;
+        let plaintext = inner.crypto.open_push(query, body)?;
+        let push = ComponentPush::parse(&plaintext)?;
+        let info_type = push.info_type().to_owned();
+        if let Some(app_id) = push.app_id()
+            && app_id != self.component_appid()
+        {
+            return Err(PushRejected::WrongAppId {
+                found: app_id.to_owned(),
+            });
+        }
+
+        let now = inner.clock.now();
+        // The decrypted XML identifies a push; its encryption differs per delivery.
+        let dedup_key = hex::encode(Sha256::digest(plaintext.as_bytes()));
+        let sealed = inner.vault.seal("push_event", &plaintext);
+        let (authorizer_appid, create_time) = summary(&push);
+        let recorded = inner
+            .store
+            .push_events()
+            .insert_if_new(NewPushEvent {
+                dedup_key: &dedup_key,
+                info_type: &info_type,
+                authorizer_appid,
+                create_time,
+                received_at: now,
+                payload_sealed: &sealed,
+            })
+            .await?;
+        let Some(event_id) = recorded else {
+            tracing::info!(%info_type, "duplicate push ignored");
+            return Ok(PushOutcome::Duplicate { info_type });
+        };
+
+        if let ComponentPush::VerifyTicket {
+            create_time,
+            ticket,
+            ..
+        } = &push
+        {
+            let sealed_ticket = inner.vault.seal(&self.ticket_context(), ticket.expose());
+            let newest = inner
+                .store
+                .component()
+                .save_ticket(self.component_appid(), &sealed_ticket, *create_time, now)
+                .await?;
+            inner
+                .store
+                .push_events()
+                .mark_processed(event_id, now, None)
+                .await?;
+            tracing::info!(newest, "component_verify_ticket stored");
+            inner.ticket_arrived.notify_one();
+        } else {
+            // Authorization events stay recorded (unprocessed) for the authorizer
+            // engine; the history is kept either way.
+            tracing::info!(%info_type, authorizer_appid = ?authorizer_appid, "push recorded");
+        }
+        Ok(PushOutcome::Recorded { info_type })
+    }
+}
+
+fn summary(push: &ComponentPush) -> (Option<&str>, Option<i64>) {
+    match push {
+        ComponentPush::VerifyTicket { create_time, .. } => (None, Some(*create_time)),
+        ComponentPush::Authorized {
+            authorizer_appid,
+            create_time,
+            ..
+        }
+        | ComponentPush::UpdateAuthorized {
+            authorizer_appid,
+            create_time,
+            ..
+        }
+        | ComponentPush::Unauthorized {
+            authorizer_appid,
+            create_time,
+            ..
+        } => (Some(authorizer_appid.as_str()), Some(*create_time)),
+        ComponentPush::FastRegister { create_time, .. } => (None, Some(*create_time)),
+        ComponentPush::Unknown { .. } => (None, None),
+    }
+}

@@ -1,0 +1,220 @@
+//! The component_access_token: fetched from the newest ticket and refreshed
+//! ahead of expiry by a background loop, never on demand. Refresh is single
+//! flight: a mutex in this process and a lease in the database across
+//! instances. Without a usable ticket it asks WeChat to push one and reports
+//! "waiting for ticket" instead of calling WeChat with a bad ticket.
+
+use wechat::Secret;
+use wechat::error::{ErrorClass, WechatError};
+
+use super::ComponentService;
+
+/// Refresh when less than this is left (WeChat's tokens live 7200 s).
+pub const REFRESH_MARGIN_SECS: i64 = 20 * 60;
+/// A ticket is valid for 12 hours (counted from its arrival here).
+pub const TICKET_LIFETIME_SECS: i64 = 12 * 3600;
+/// How long a refresher may hold the lease before others may take over.
+const LEASE_SECS: i64 = 60;
+
+/// The result of one refresh attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    /// The stored token is fresh enough; nothing was called.
+    NotDue,
+    /// Another instance holds the lease and is refreshing.
+    HeldElsewhere,
+    /// No usable ticket: a push was requested; try again when one arrives.
+    WaitingForTicket,
+    /// A new token was fetched and stored.
+    Refreshed { expires_at: i64 },
+    /// WeChat refused or could not be reached; recorded as the last error.
+    Failed { class: ErrorClass },
+}
+
+/// The token's health, for the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentTokenStatus {
+    pub state: ComponentTokenState,
+    pub expires_at: Option<i64>,
+    pub refreshed_at: Option<i64>,
+    pub last_error: Option<String>,
+    pub ticket_received_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComponentTokenState {
+    Fresh,
+    WaitingForTicket,
+    Failing,
+    Expired,
+}
+
+/// Why no component token can be handed out.
+#[derive(Debug, thiserror::Error)]
+pub enum ComponentTokenError {
+    #[error("no valid component_access_token yet (waiting for a ticket or a refresh)")]
+    Unavailable,
+    #[error("the stored component token could not be decrypted")]
+    Vault(#[from] crate::vault::VaultError),
+    #[error(transparent)]
+    Storage(#[from] store::StoreError),
+}
+
+impl ComponentService {
+    /// The current token from storage; never calls WeChat.
+    pub async fn component_token(&self) -> Result<Secret, ComponentTokenError> {
+        let inner = &self.inner;
+        let row = inner
+            .store
+            .component()
+            .token(self.component_appid())
+            .await?;
+        let now = inner.clock.now();
+        match row {
+            Some(store::ComponentTokenRow {
+                token_sealed: Some(sealed),
+                expires_at: Some(at),
+                ..
+            }) if at > now => Ok(Secret::new(
+                inner.vault.open(&self.token_context(), &sealed)?,
+            )),
+            _ => Err(ComponentTokenError::Unavailable),
+        }
+    }
+
+    /// Refreshes the token if it is missing or within [`REFRESH_MARGIN_SECS`] of expiry.
+    pub async fn refresh_component_token_if_due(
+        &self,
+    ) -> Result<RefreshOutcome, store::StoreError> {
+        let inner = &self.inner;
+        let _guard = inner.refreshing.lock().await;
+        let appid = self.component_appid();
+        let now = inner.clock.now();
+        let row = inner
+            .store
+            .component()
+            .token(appid)
+            .await?
+            .unwrap_or_default();
+        if row.token_sealed.is_some()
+            && row
+                .expires_at
+                .is_some_and(|at| at - now > REFRESH_MARGIN_SECS)
+        {
+            return Ok(RefreshOutcome::NotDue);
+        }
+        if !inner
+            .store
+            .component()
+            .try_lease(appid, &inner.instance_id, now, now + LEASE_SECS)
+            .await?
+        {
+            return Ok(RefreshOutcome::HeldElsewhere);
+        }
+
+        let ticket = match inner.store.component().ticket(appid).await? {
+            // Counted from when we received it: our clock, not WeChat's CreateTime.
+            Some(t) if t.received_at + TICKET_LIFETIME_SECS > now => inner
+                .vault
+                .open(&self.ticket_context(), &t.ticket_sealed)
+                .ok(),
+            _ => None,
+        };
+        let Some(ticket) = ticket else {
+            self.request_ticket_push().await;
+            inner
+                .store
+                .component()
+                .record_error(appid, &inner.instance_id, "waiting for ticket", now)
+                .await?;
+            return Ok(RefreshOutcome::WaitingForTicket);
+        };
+
+        match inner.client.api_component_token(&Secret::new(ticket)).await {
+            Ok(answer) => {
+                let expires_at = now + i64::try_from(answer.expires_in).unwrap_or(i64::MAX / 2);
+                let sealed = inner.vault.seal(
+                    &self.token_context(),
+                    answer.component_access_token.expose(),
+                );
+                inner
+                    .store
+                    .component()
+                    .save_token(appid, &inner.instance_id, &sealed, expires_at, now)
+                    .await?;
+                tracing::info!(expires_at, "component_access_token refreshed");
+                Ok(RefreshOutcome::Refreshed { expires_at })
+            }
+            Err(err) => {
+                let class = err.class();
+                tracing::warn!(error = %err, ?class, "component_access_token refresh failed");
+                if class == ErrorClass::Ticket {
+                    self.request_ticket_push().await;
+                }
+                let message = describe(&err);
+                inner
+                    .store
+                    .component()
+                    .record_error(appid, &inner.instance_id, &message, now)
+                    .await?;
+                Ok(RefreshOutcome::Failed { class })
+            }
+        }
+    }
+
+    /// The token's health for the dashboard.
+    pub async fn component_token_status(&self) -> Result<ComponentTokenStatus, store::StoreError> {
+        let inner = &self.inner;
+        let appid = self.component_appid();
+        let now = inner.clock.now();
+        let row = inner
+            .store
+            .component()
+            .token(appid)
+            .await?
+            .unwrap_or_default();
+        let ticket = inner.store.component().ticket(appid).await?;
+        let state = match (&row.last_error, row.expires_at) {
+            (Some(e), _) if e == "waiting for ticket" => ComponentTokenState::WaitingForTicket,
+            (Some(_), _) => ComponentTokenState::Failing,
+            (None, Some(at)) if at > now => ComponentTokenState::Fresh,
+            (None, _) if ticket.is_none() => ComponentTokenState::WaitingForTicket,
+            (None, _) => ComponentTokenState::Expired,
+        };
+        Ok(ComponentTokenStatus {
+            state,
+            expires_at: row.expires_at,
+            refreshed_at: row.refreshed_at,
+            last_error: row.last_error,
+            ticket_received_at: ticket.map(|t| t.received_at),
+        })
+    }
+
+    /// Runs forever: refreshes when due, and right away when a ticket arrives.
+    pub async fn run_component_token_refresher(self, tick: std::time::Duration) {
+        loop {
+            if let Err(err) = self.refresh_component_token_if_due().await {
+                tracing::error!(error = %err, "component token refresher: storage failed");
+            }
+            tokio::select! {
+                () = tokio::time::sleep(tick) => {}
+                () = self.inner.ticket_arrived.notified() => {}
+            }
+        }
+    }
+
+    async fn request_ticket_push(&self) {
+        match self.inner.client.api_start_push_ticket().await {
+            Ok(_) => tracing::info!("asked WeChat to push a component_verify_ticket"),
+            Err(err) => tracing::warn!(error = %err, "api_start_push_ticket failed"),
+        }
+    }
+}
+
+/// An operator-facing line: the class advice plus WeChat's code, no secrets.
+fn describe(err: &WechatError) -> String {
+    match err.errcode() {
+        Some(code) => format!("errcode {code}: {}", err.class().advice_zh()),
+        None => format!("{err}: {}", err.class().advice_zh()),
+    }
+}

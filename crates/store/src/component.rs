@@ -1,0 +1,241 @@
+//! The component's own credentials: the newest ticket and the component token.
+//! Values arrive sealed (see `platform::vault`); this module never sees plaintext.
+
+use sqlx::SqlitePool;
+
+use crate::StoreError;
+
+/// The stored ticket.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TicketRow {
+    pub ticket_sealed: Vec<u8>,
+    pub create_time: i64,
+    pub received_at: i64,
+}
+
+/// The stored component token and its health.
+#[derive(Debug, Clone, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct ComponentTokenRow {
+    pub token_sealed: Option<Vec<u8>>,
+    pub expires_at: Option<i64>,
+    pub refreshed_at: Option<i64>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<i64>,
+    pub lease_holder: Option<String>,
+    pub lease_until: Option<i64>,
+}
+
+/// Queries on `component_tickets` and `component_tokens`.
+pub struct ComponentRepo<'a> {
+    pool: &'a SqlitePool,
+}
+
+impl<'a> ComponentRepo<'a> {
+    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    /// Stores `ticket` unless a ticket with a later `create_time` is already
+    /// stored (pushes can arrive out of order). Returns whether it was stored.
+    pub async fn save_ticket(
+        &self,
+        component_appid: &str,
+        ticket_sealed: &[u8],
+        create_time: i64,
+        received_at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO component_tickets (component_appid, ticket_sealed, create_time, received_at) \
+             VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (component_appid) DO UPDATE SET \
+                 ticket_sealed = excluded.ticket_sealed, \
+                 create_time = excluded.create_time, \
+                 received_at = excluded.received_at \
+             WHERE excluded.create_time >= component_tickets.create_time",
+        )
+        .bind(component_appid)
+        .bind(ticket_sealed)
+        .bind(create_time)
+        .bind(received_at)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn ticket(&self, component_appid: &str) -> Result<Option<TicketRow>, StoreError> {
+        Ok(sqlx::query_as::<_, TicketRow>(
+            "SELECT ticket_sealed, create_time, received_at FROM component_tickets \
+             WHERE component_appid = ?1",
+        )
+        .bind(component_appid)
+        .fetch_optional(self.pool)
+        .await?)
+    }
+
+    pub async fn token(
+        &self,
+        component_appid: &str,
+    ) -> Result<Option<ComponentTokenRow>, StoreError> {
+        Ok(sqlx::query_as::<_, ComponentTokenRow>(
+            "SELECT token_sealed, expires_at, refreshed_at, last_error, last_error_at, \
+                    lease_holder, lease_until \
+             FROM component_tokens WHERE component_appid = ?1",
+        )
+        .bind(component_appid)
+        .fetch_optional(self.pool)
+        .await?)
+    }
+
+    /// Takes the refresh lease if it is free, expired, or already ours.
+    /// The lease lives in the database so that several instances (and a
+    /// crashed holder, once `lease_until` passes) agree on who refreshes.
+    pub async fn try_lease(
+        &self,
+        component_appid: &str,
+        holder: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError> {
+        sqlx::query(
+            "INSERT INTO component_tokens (component_appid) VALUES (?1) ON CONFLICT DO NOTHING",
+        )
+        .bind(component_appid)
+        .execute(self.pool)
+        .await?;
+        let done = sqlx::query(
+            "UPDATE component_tokens SET lease_holder = ?2, lease_until = ?4 \
+             WHERE component_appid = ?1 \
+               AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < ?3 OR lease_holder = ?2)",
+        )
+        .bind(component_appid)
+        .bind(holder)
+        .bind(now)
+        .bind(until)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores a fresh token, clears the error and releases `holder`'s lease.
+    pub async fn save_token(
+        &self,
+        component_appid: &str,
+        holder: &str,
+        token_sealed: &[u8],
+        expires_at: i64,
+        refreshed_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE component_tokens SET token_sealed = ?3, expires_at = ?4, refreshed_at = ?5, \
+                 last_error = NULL, last_error_at = NULL, \
+                 lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
+                 lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
+             WHERE component_appid = ?1",
+        )
+        .bind(component_appid)
+        .bind(holder)
+        .bind(token_sealed)
+        .bind(expires_at)
+        .bind(refreshed_at)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records why the last refresh failed and releases `holder`'s lease.
+    pub async fn record_error(
+        &self,
+        component_appid: &str,
+        holder: &str,
+        error: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO component_tokens (component_appid) VALUES (?1) ON CONFLICT DO NOTHING",
+        )
+        .bind(component_appid)
+        .execute(self.pool)
+        .await?;
+        sqlx::query(
+            "UPDATE component_tokens SET last_error = ?3, last_error_at = ?4, \
+                 lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
+                 lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
+             WHERE component_appid = ?1",
+        )
+        .bind(component_appid)
+        .bind(holder)
+        .bind(error)
+        .bind(at)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Store;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("c.db").display());
+        (dir, Store::connect(&url).await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_newest_ticket_wins_even_when_an_older_one_arrives_later() {
+        let (_dir, store) = store().await;
+        let repo = store.component();
+        assert!(repo.save_ticket("wxc", b"new", 200, 1000).await.unwrap());
+        assert!(!repo.save_ticket("wxc", b"old", 100, 1001).await.unwrap());
+        let ticket = repo.ticket("wxc").await.unwrap().unwrap();
+        assert_eq!(
+            (ticket.ticket_sealed.as_slice(), ticket.create_time),
+            (&b"new"[..], 200)
+        );
+        assert_eq!(repo.ticket("other").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn only_one_holder_gets_the_lease_until_it_expires_or_is_released() {
+        let (_dir, store) = store().await;
+        let repo = store.component();
+        assert!(repo.try_lease("wxc", "a", 100, 130).await.unwrap());
+        assert!(!repo.try_lease("wxc", "b", 110, 140).await.unwrap());
+        assert!(
+            repo.try_lease("wxc", "b", 131, 160).await.unwrap(),
+            "an expired lease is free"
+        );
+        repo.save_token("wxc", "b", b"sealed", 7300, 131)
+            .await
+            .unwrap();
+        assert!(
+            repo.try_lease("wxc", "a", 132, 160).await.unwrap(),
+            "released on save"
+        );
+        let row = repo.token("wxc").await.unwrap().unwrap();
+        assert_eq!(row.expires_at, Some(7300));
+        assert_eq!(row.lease_holder.as_deref(), Some("a"));
+    }
+
+    #[tokio::test]
+    async fn an_error_is_recorded_and_cleared_by_the_next_success() {
+        let (_dir, store) = store().await;
+        let repo = store.component();
+        repo.record_error("wxc", "a", "waiting for ticket", 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            repo.token("wxc")
+                .await
+                .unwrap()
+                .unwrap()
+                .last_error
+                .as_deref(),
+            Some("waiting for ticket")
+        );
+        assert!(repo.try_lease("wxc", "a", 11, 40).await.unwrap());
+        repo.save_token("wxc", "a", b"t", 100, 11).await.unwrap();
+        assert_eq!(repo.token("wxc").await.unwrap().unwrap().last_error, None);
+    }
+}

@@ -1,0 +1,128 @@
+//! `push_events`: every push received at the authorization event URL.
+
+use sqlx::SqlitePool;
+
+use crate::StoreError;
+
+/// A push as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PushEventRow {
+    pub id: i64,
+    pub info_type: String,
+    pub authorizer_appid: Option<String>,
+    pub create_time: Option<i64>,
+    pub received_at: i64,
+    pub payload_sealed: Vec<u8>,
+    pub processed_at: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// What is recorded when a push arrives.
+#[derive(Debug, Clone)]
+pub struct NewPushEvent<'a> {
+    pub dedup_key: &'a str,
+    pub info_type: &'a str,
+    pub authorizer_appid: Option<&'a str>,
+    pub create_time: Option<i64>,
+    pub received_at: i64,
+    pub payload_sealed: &'a [u8],
+}
+
+pub struct PushEventRepo<'a> {
+    pool: &'a SqlitePool,
+}
+
+impl<'a> PushEventRepo<'a> {
+    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    /// Records a push; `None` when the same push (same `dedup_key`) is already recorded.
+    pub async fn insert_if_new(&self, event: NewPushEvent<'_>) -> Result<Option<i64>, StoreError> {
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO push_events \
+                 (dedup_key, info_type, authorizer_appid, create_time, received_at, payload_sealed) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+             ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+        )
+        .bind(event.dedup_key)
+        .bind(event.info_type)
+        .bind(event.authorizer_appid)
+        .bind(event.create_time)
+        .bind(event.received_at)
+        .bind(event.payload_sealed)
+        .fetch_optional(self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Marks a push processed, with the error if processing failed.
+    pub async fn mark_processed(
+        &self,
+        id: i64,
+        at: i64,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE push_events SET processed_at = ?2, error = ?3 WHERE id = ?1")
+            .bind(id)
+            .bind(at)
+            .bind(error)
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The most recent pushes, newest first.
+    pub async fn recent(&self, limit: i64) -> Result<Vec<PushEventRow>, StoreError> {
+        Ok(sqlx::query_as::<_, PushEventRow>(
+            "SELECT id, info_type, authorizer_appid, create_time, received_at, payload_sealed, \
+                    processed_at, error \
+             FROM push_events ORDER BY received_at DESC, id DESC LIMIT ?1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{NewPushEvent, Store};
+
+    #[tokio::test]
+    async fn the_same_push_twice_is_recorded_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("e.db").display()))
+            .await
+            .unwrap();
+        let event = NewPushEvent {
+            dedup_key: "k1",
+            info_type: "authorized",
+            authorizer_appid: Some("wxa"),
+            create_time: Some(5),
+            received_at: 6,
+            payload_sealed: b"sealed",
+        };
+        let id = store
+            .push_events()
+            .insert_if_new(event.clone())
+            .await
+            .unwrap();
+        assert!(id.is_some());
+        assert_eq!(
+            store.push_events().insert_if_new(event).await.unwrap(),
+            None
+        );
+        store
+            .push_events()
+            .mark_processed(id.unwrap(), 7, None)
+            .await
+            .unwrap();
+        let recent = store.push_events().recent(10).await.unwrap();
+        assert_eq!(recent.len(), 1);
+        assert_eq!(
+            (recent[0].processed_at, recent[0].error.as_deref()),
+            (Some(7), None)
+        );
+    }
+}

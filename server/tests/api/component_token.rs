@@ -1,0 +1,102 @@
+//! The component token: fetched as soon as a ticket arrives, kept sealed.
+
+use platform::component::{ComponentTokenState, RefreshOutcome};
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn the_emulators_ticket_push_leads_to_a_component_token_fetched_once() {
+    let app = spawn_app().await;
+    app.eventually("a fresh component token", || async {
+        app.platform
+            .component()
+            .component_token_status()
+            .await
+            .unwrap()
+            .state
+            == ComponentTokenState::Fresh
+    })
+    .await;
+    let token = app.platform.component().component_token().await.unwrap();
+    assert!(!token.expose().is_empty());
+    assert_eq!(app.sim.calls().list(Some("api_component_token")).len(), 1);
+
+    // Not due again: a second pass calls nothing.
+    let again = app
+        .platform
+        .component()
+        .refresh_component_token_if_due()
+        .await
+        .unwrap();
+    assert_eq!(again, RefreshOutcome::NotDue);
+    assert_eq!(app.sim.calls().list(Some("api_component_token")).len(), 1);
+}
+
+#[tokio::test]
+async fn the_token_is_refreshed_ahead_of_expiry_not_after() {
+    let app = spawn_app().await;
+    let component = app.platform.component();
+    app.eventually("a fresh component token", || async {
+        component.component_token_status().await.unwrap().state == ComponentTokenState::Fresh
+    })
+    .await;
+    let first = component.component_token().await.unwrap();
+    let expires_at = component
+        .component_token_status()
+        .await
+        .unwrap()
+        .expires_at
+        .unwrap();
+
+    // 25 minutes before expiry: inside the refresh margin, the old token still valid.
+    let now = component.clock().now();
+    component.clock().advance(expires_at - now - 25 * 60);
+    app.sim.clock().advance(std::time::Duration::from_secs(
+        (expires_at - now - 25 * 60) as u64,
+    ));
+    assert!(matches!(
+        component.refresh_component_token_if_due().await.unwrap(),
+        RefreshOutcome::NotDue
+    ));
+    component.clock().advance(6 * 60);
+    app.sim
+        .clock()
+        .advance(std::time::Duration::from_secs(6 * 60));
+    let outcome = component.refresh_component_token_if_due().await.unwrap();
+    assert!(
+        matches!(outcome, RefreshOutcome::Refreshed { .. }),
+        "{outcome:?}"
+    );
+    let second = component.component_token().await.unwrap();
+    assert_ne!(first.expose(), second.expose());
+    assert_eq!(app.sim.calls().list(Some("api_component_token")).len(), 2);
+}
+
+#[tokio::test]
+async fn the_database_file_contains_no_plaintext_ticket_or_token() {
+    let app = spawn_app().await;
+    app.eventually("a fresh component token", || async {
+        app.platform
+            .component()
+            .component_token_status()
+            .await
+            .unwrap()
+            .state
+            == ComponentTokenState::Fresh
+    })
+    .await;
+    let token = app.platform.component().component_token().await.unwrap();
+    let ticket = app
+        .sim
+        .read_state(|state| state.tickets.last().map(|t| t.value.clone()))
+        .unwrap();
+    app.platform.close().await; // checkpoint the WAL into the main file
+    let mut bytes = std::fs::read(app.database_path()).unwrap();
+    bytes.extend(std::fs::read(app.database_path().with_extension("db-wal")).unwrap_or_default());
+    for secret in [token.expose(), ticket.as_str()] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "plaintext secret in the database"
+        );
+    }
+}
