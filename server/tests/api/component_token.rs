@@ -62,9 +62,14 @@ async fn the_token_is_refreshed_ahead_of_expiry_not_after() {
     app.sim
         .clock()
         .advance(std::time::Duration::from_secs(6 * 60));
+    // The background loop may get there first (the emulator pushes a ticket as
+    // its clock moves); either way exactly one refresh happens.
     let outcome = component.refresh_component_token_if_due().await.unwrap();
     assert!(
-        matches!(outcome, RefreshOutcome::Refreshed { .. }),
+        matches!(
+            outcome,
+            RefreshOutcome::Refreshed { .. } | RefreshOutcome::NotDue
+        ),
         "{outcome:?}"
     );
     let second = component.component_token().await.unwrap();

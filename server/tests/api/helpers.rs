@@ -116,10 +116,15 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let component_appid = config.wechat.component_appid.clone();
     let token = config.wechat.token.expose_secret().to_owned();
     let encoding_aes_key = config.wechat.encoding_aes_key.expose_secret().to_owned();
-    let app = Application::build(config).await.expect("application builds");
+    let app = Application::build(config)
+        .await
+        .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let platform = app.platform().clone();
-    let sim = app.simulator().expect("sandbox mode has an emulator").clone();
+    let sim = app
+        .simulator()
+        .expect("sandbox mode has an emulator")
+        .clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -129,7 +134,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .cookie_store(true)
         .build()
         .expect("client");
-    TestApp {
+    let app = TestApp {
         address,
         platform,
         sim,
@@ -139,5 +144,18 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         client,
         dir,
         shutdown: Some(tx),
-    }
+    };
+    // Every test starts after the emulator's start-up ticket push has landed,
+    // so nothing races with it.
+    app.eventually("the emulator's start-up ticket", || async {
+        app.platform
+            .component()
+            .component_token_status()
+            .await
+            .expect("status")
+            .ticket_received_at
+            .is_some()
+    })
+    .await;
+    app
 }
