@@ -14,12 +14,15 @@ pub use error::UiError;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::components::layout::Layout;
-use crate::pages::{companies::CompaniesPage, not_found::NotFound};
+use crate::pages::{
+    companies::CompaniesPage, company::CompanyPage, not_found::NotFound, onboard::OnboardPage,
+    onboard_error::OnboardErrorPage, onboard_result::OnboardResultPage,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,6 +58,13 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=CompaniesPage />
                     <Route path=StaticSegment("companies") view=CompaniesPage />
+                    <Route path=(StaticSegment("companies"), ParamSegment("id")) view=CompanyPage />
+                    <Route path=(StaticSegment("onboard"), StaticSegment("error")) view=OnboardErrorPage />
+                    <Route path=(StaticSegment("onboard"), ParamSegment("token")) view=OnboardPage />
+                    <Route
+                        path=(StaticSegment("onboard"), ParamSegment("token"), StaticSegment("result"), ParamSegment("appid"))
+                        view=OnboardResultPage
+                    />
                 </Routes>
             </Layout>
         </Router>

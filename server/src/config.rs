@@ -32,7 +32,9 @@ pub struct Config {
     /// `WEIQIAO_DATABASE_URL`.
     pub database_url: String,
     /// `WEIQIAO_PUBLIC_URL`: the external base URL, used to build redirect URIs.
-    pub public_url: Url,
+    /// `None`: `http://` and the address actually bound (the default listen
+    /// address gives the documented default `http://127.0.0.1:3000`).
+    pub public_url: Option<Url>,
     /// `WEIQIAO_SECRET_KEY`: 32-byte master key for secrets at rest and signed state.
     pub secret_key: SecretKey,
     /// `WEIQIAO_SANDBOX`: run against the embedded WeChat emulator.
@@ -135,11 +137,14 @@ impl Config {
                 reason: "only sqlite: URLs are supported in this version".into(),
             });
         }
-        let public_url = parse_url(
-            "WEIQIAO_PUBLIC_URL",
-            get("WEIQIAO_PUBLIC_URL"),
-            DEFAULT_PUBLIC_URL,
-        )?;
+        let public_url = match get("WEIQIAO_PUBLIC_URL") {
+            Some(value) => Some(parse_url(
+                "WEIQIAO_PUBLIC_URL",
+                Some(value),
+                DEFAULT_PUBLIC_URL,
+            )?),
+            None => None,
+        };
         let sandbox_on = parse_bool("WEIQIAO_SANDBOX", get("WEIQIAO_SANDBOX"))?;
 
         let (sandbox, generated) = if sandbox_on {
@@ -322,7 +327,10 @@ mod tests {
         let config = Config::from_vars(&production(), dir.path()).unwrap();
         assert_eq!(config.site_addr.to_string(), DEFAULT_SITE_ADDR);
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
-        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert_eq!(
+            config.public_url, None,
+            "derived from the bound address at start"
+        );
         assert_eq!(
             config.wechat.api_base.as_str(),
             "https://api.weixin.qq.com/"

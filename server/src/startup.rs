@@ -65,6 +65,10 @@ impl Application {
             .await
             .with_context(|| format!("listening on {}", config.site_addr))?;
         let address = listener.local_addr().context("reading the bound address")?;
+        let public_url = match &config.public_url {
+            Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+            None => format!("http://{address}"),
+        };
 
         let sim = match (&sandbox, sim_listener) {
             (Some(sandbox), Some(sim_listener)) => {
@@ -76,11 +80,9 @@ impl Application {
         let component = component_service(&config, store.clone())?;
         let platform = Platform::new(
             store,
-            PlatformSettings {
-                sandbox: sandbox.is_some(),
-                public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
-            },
+            PlatformSettings::new(sandbox.is_some(), public_url.clone()),
             component,
+            config.secret_key.expose(),
         );
         let leptos_options = leptos_options(address)?;
         let router = router(AppState {
@@ -91,7 +93,7 @@ impl Application {
         if let Some(sim) = &sim {
             tracing::warn!(emulator = %sim.address, "sandbox mode: generated credentials, the built-in WeChat emulator stands in for WeChat");
         }
-        tracing::info!(%address, public_url = %config.public_url, "Weiqiao is listening");
+        tracing::info!(%address, %public_url, "Weiqiao is listening");
         Ok(Self {
             listener,
             router,
@@ -222,6 +224,7 @@ fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route("/onboard/callback", get(routes::onboarding::callback))
         .route(
             "/wechat/component/events",
             post(routes::component_events::receive).layer(DefaultBodyLimit::max(

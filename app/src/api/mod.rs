@@ -2,7 +2,10 @@
 //! `platform` use case and maps the outcome to types the browser can read.
 
 pub mod companies;
+pub mod invites;
+pub mod onboarding;
 pub mod site;
+pub mod views;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr;

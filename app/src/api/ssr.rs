@@ -10,6 +10,22 @@ pub(crate) fn platform() -> Result<Platform, UiError> {
         .ok_or_else(|| internal(&"Platform missing from the Leptos context (server wiring bug)"))
 }
 
+/// The platform, for admin server functions: until admin sign-in exists, the
+/// admin pages answer only loopback clients, or anyone in sandbox mode.
+pub(crate) async fn admin_platform() -> Result<Platform, UiError> {
+    let platform = platform()?;
+    if platform.settings().sandbox {
+        return Ok(platform);
+    }
+    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|info| info.0.ip());
+    match peer {
+        Ok(ip) if ip.is_loopback() => Ok(platform),
+        _ => Err(UiError::Forbidden),
+    }
+}
+
 /// Logs `err` once with a fresh reference id and returns the [`UiError`] that shows it.
 pub(crate) fn internal(err: &dyn std::fmt::Display) -> UiError {
     let reference = reference_id();
@@ -24,4 +40,24 @@ fn reference_id() -> String {
         .map(|d| d.subsec_nanos() ^ (d.as_secs() as u32))
         .unwrap_or_default();
     format!("{nanos:08x}")
+}
+
+/// `2026-11-25 14:03 UTC`, the same text on the server and after hydration.
+pub(crate) fn format_time(unix: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+/// An SVG QR code of `text`, or `None` if it cannot be encoded.
+pub(crate) fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    Some(
+        code.render::<qrcode::render::svg::Color>()
+            .min_dimensions(180, 180)
+            .quiet_zone(true)
+            .build(),
+    )
 }

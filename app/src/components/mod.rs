@@ -1,4 +1,6 @@
 //! Building blocks shared by pages.
 
+pub mod authorizer_card;
+pub mod copy_button;
 pub mod hydration;
 pub mod layout;

@@ -93,7 +93,7 @@ fn CompanyList(companies: Vec<CompanySummary>) -> impl IntoView {
                     .into_iter()
                     .map(|company| view! {
                         <tr>
-                            <td>{company.name}</td>
+                            <td><a href=format!("/companies/{}", company.id)>{company.name}</a></td>
                             <td class="muted">{company.created_at}</td>
                         </tr>
                     })

@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod companies;
 pub mod component;
+pub mod onboarding;
 mod platform;
 pub mod vault;
 

@@ -6,14 +6,20 @@
 //! compile-time macros), so the PostgreSQL backend can be added beside SQLite
 //! without pinning the code to one database's offline data.
 
+mod authorizers;
 mod companies;
 mod component;
 mod error;
 mod events;
+mod invites;
 mod pool;
 
+pub use authorizers::{
+    AuthorizationStored, AuthorizationWrite, AuthorizerProfile, AuthorizerRepo, AuthorizerRow,
+};
 pub use companies::{CompanyRepo, CompanyRow, NewCompany};
 pub use component::{ComponentRepo, ComponentTokenRow, TicketRow};
 pub use error::StoreError;
 pub use events::{NewPushEvent, PushEventRepo, PushEventRow};
+pub use invites::{InviteRepo, InviteRow, NewInvite};
 pub use pool::Store;

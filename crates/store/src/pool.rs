@@ -6,7 +6,7 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{CompanyRepo, ComponentRepo, PushEventRepo, StoreError};
+use crate::{AuthorizerRepo, CompanyRepo, ComponentRepo, InviteRepo, PushEventRepo, StoreError};
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -68,6 +68,16 @@ impl Store {
     /// Pushes received at the authorization event URL.
     pub fn push_events(&self) -> PushEventRepo<'_> {
         PushEventRepo::new(&self.pool)
+    }
+
+    /// Onboarding invites.
+    pub fn invites(&self) -> InviteRepo<'_> {
+        InviteRepo::new(&self.pool)
+    }
+
+    /// Authorized accounts and the codes exchanged for them.
+    pub fn authorizers(&self) -> AuthorizerRepo<'_> {
+        AuthorizerRepo::new(&self.pool)
     }
 
     /// Closes every connection; used at shutdown so WAL is checkpointed.

@@ -2,3 +2,4 @@
 
 pub mod component_events;
 pub mod health;
+pub mod onboarding;

@@ -6,3 +6,4 @@ mod component_token;
 mod config;
 mod health;
 mod helpers;
+mod onboarding;

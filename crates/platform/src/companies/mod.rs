@@ -61,6 +61,11 @@ impl<'a> Companies<'a> {
         Ok(to_company(row))
     }
 
+    /// One company, `None` when there is none.
+    pub async fn get(&self, id: i64) -> Result<Option<Company>, CompanyError> {
+        Ok(self.store.companies().get(id).await?.map(to_company))
+    }
+
     /// Every company, newest first.
     pub async fn list(&self) -> Result<Vec<Company>, CompanyError> {
         Ok(self

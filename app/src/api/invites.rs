@@ -1,0 +1,149 @@
+//! Server functions for the company page: its invites and authorized accounts.
+//! Admin only (see `ssr::admin_platform`).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::views::AuthorizerView;
+use crate::UiError;
+
+/// An invite as the company page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteView {
+    pub id: i64,
+    pub url: String,
+    /// The link as an SVG QR code.
+    pub qr_svg: String,
+    pub asks_for: String,
+    pub biz_appid: Option<String>,
+    pub expires_at: String,
+    pub status: String,
+    pub active: bool,
+}
+
+/// Everything on a company's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyDetail {
+    pub id: i64,
+    pub name: String,
+    pub invites: Vec<InviteView>,
+    pub authorizers: Vec<AuthorizerView>,
+}
+
+#[server(prefix = "/api", endpoint = "ui/companies/detail")]
+pub async fn get_company_detail(company_id: i64) -> Result<Option<CompanyDetail>, UiError> {
+    let platform = super::ssr::admin_platform().await?;
+    let Some(company) = platform
+        .companies()
+        .get(company_id)
+        .await
+        .map_err(|e| super::ssr::internal(&e))?
+    else {
+        return Ok(None);
+    };
+    let onboarding = platform.onboarding();
+    let invites = onboarding
+        .invites_of(company_id)
+        .await
+        .map_err(|e| super::ssr::internal(&e))?;
+    let authorizers = onboarding
+        .authorizers_of(company_id)
+        .await
+        .map_err(|e| super::ssr::internal(&e))?;
+    Ok(Some(CompanyDetail {
+        id: company.id,
+        name: company.name,
+        invites: invites.into_iter().map(ssr::invite_view).collect(),
+        authorizers: authorizers
+            .into_iter()
+            .map(|a| {
+                let required = platform
+                    .settings()
+                    .required_permissions(a.is_mini_program)
+                    .to_vec();
+                super::views::authorizer_view(a, &required)
+            })
+            .collect(),
+    }))
+}
+
+/// Creates an invite. `auth_type`: 1 公众号, 2 小程序, 3 both, 6 all; `valid_days` 1–90.
+#[server(prefix = "/api", endpoint = "ui/invites/create")]
+pub async fn create_invite(
+    company_id: i64,
+    auth_type: u8,
+    biz_appid: String,
+    valid_days: u32,
+) -> Result<InviteView, UiError> {
+    use platform::onboarding::{AuthType, InviteError, NewInviteRequest};
+
+    let platform = super::ssr::admin_platform().await?;
+    let auth_type = AuthType::from_code(auth_type).ok_or_else(|| UiError::Validation {
+        field: "auth_type".into(),
+        message: "请选择要授权的帐号类型。".into(),
+    })?;
+    let request = NewInviteRequest {
+        company_id,
+        auth_type,
+        biz_appid: Some(biz_appid),
+        valid_days,
+    };
+    let invite = platform
+        .onboarding()
+        .create_invite(request)
+        .await
+        .map_err(|err| match err {
+            InviteError::InvalidBizAppid => UiError::Validation {
+                field: "biz_appid".into(),
+                message: "指定帐号的 AppID 应以 wx 开头，共 18 位字母或数字；不指定请留空。".into(),
+            },
+            InviteError::InvalidValidity => UiError::Validation {
+                field: "valid_days".into(),
+                message: format!(
+                    "有效期应为 1 到 {} 天。",
+                    platform::onboarding::INVITE_MAX_VALID_DAYS
+                ),
+            },
+            InviteError::UnknownCompany => UiError::NotFound,
+            other => super::ssr::internal(&other),
+        })?;
+    Ok(ssr::invite_view(invite))
+}
+
+#[server(prefix = "/api", endpoint = "ui/invites/revoke")]
+pub async fn revoke_invite(invite_id: i64) -> Result<(), UiError> {
+    let platform = super::ssr::admin_platform().await?;
+    platform
+        .onboarding()
+        .revoke_invite(invite_id)
+        .await
+        .map_err(|err| match err {
+            platform::onboarding::InviteError::NotFound => UiError::NotFound,
+            other => super::ssr::internal(&other),
+        })
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use platform::onboarding::{Invite, InviteStatus};
+
+    use super::InviteView;
+
+    pub(super) fn invite_view(invite: Invite) -> InviteView {
+        let status = match invite.status {
+            InviteStatus::Active => "有效",
+            InviteStatus::Expired => "已过期",
+            InviteStatus::Revoked => "已撤销",
+        };
+        InviteView {
+            id: invite.id,
+            qr_svg: crate::api::ssr::qr_svg(&invite.url).unwrap_or_default(),
+            url: invite.url,
+            asks_for: crate::api::views::auth_type_label(invite.auth_type).to_owned(),
+            biz_appid: invite.biz_appid,
+            expires_at: crate::api::ssr::format_time(invite.expires_at),
+            status: status.to_owned(),
+            active: invite.status == InviteStatus::Active,
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Server functions for the merchant's pages: the invite, a fresh
+//! authorization link, and the result. No sign-in: the invite token is the key.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::views::AuthorizerView;
+use crate::UiError;
+
+/// The onboarding page's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OnboardingPage {
+    Ready(OnboardingView),
+    /// The invite cannot be used; `title` and `detail` say why and what to do.
+    Problem {
+        title: String,
+        detail: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnboardingView {
+    pub company_name: String,
+    /// What kind of account is asked for, in words.
+    pub asks_for: String,
+    pub biz_appid: Option<String>,
+    pub mobile: bool,
+    /// A fresh link to WeChat's authorization page, or why there is none.
+    pub link: Result<AuthLinkView, String>,
+    /// This page's own URL for phones, and its QR code: the phone opens our
+    /// page (never WeChat's link directly, which WeChat would refuse).
+    pub phone_url: String,
+    pub phone_qr_svg: String,
+    /// The merchant came back from WeChat's page without completing (e.g. cancelled).
+    pub returned_from_wechat: bool,
+    /// Accounts this company has already authorized.
+    pub authorized: Vec<AuthorizerView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthLinkView {
+    pub url: String,
+    pub expires_at: String,
+}
+
+#[server(prefix = "/api", endpoint = "ui/onboard/page")]
+pub async fn get_onboarding(token: String, mobile: bool) -> Result<OnboardingPage, UiError> {
+    use platform::onboarding::{Device, InviteError, OnboardingError};
+
+    let platform = super::ssr::platform()?;
+    let onboarding = platform.onboarding();
+    let invite = match onboarding.open_invite(&token).await {
+        Ok(invite) => invite,
+        Err(err @ (InviteError::NotFound | InviteError::Expired | InviteError::Revoked)) => {
+            return Ok(ssr::invite_problem(&err));
+        }
+        Err(other) => return Err(super::ssr::internal(&other)),
+    };
+    let mobile = mobile || ssr::is_phone().await;
+    let device = if mobile { Device::Mobile } else { Device::Pc };
+    let link = match onboarding.authorization_link(&token, device).await {
+        Ok(link) => Ok(AuthLinkView {
+            url: link.url,
+            expires_at: super::ssr::format_time(link.expires_at),
+        }),
+        Err(OnboardingError::NotReady) => {
+            Err("平台正在与微信建立连接（等待微信推送票据），请一两分钟后刷新本页。".to_owned())
+        }
+        Err(err) => {
+            let reference = super::ssr::internal(&err);
+            Err(format!("暂时无法生成授权链接，请稍后刷新重试。{reference}"))
+        }
+    };
+    let authorized = onboarding
+        .authorizers_of(invite.company_id)
+        .await
+        .map_err(|e| super::ssr::internal(&e))?
+        .into_iter()
+        .map(|a| {
+            let required = platform
+                .settings()
+                .required_permissions(a.is_mini_program)
+                .to_vec();
+            super::views::authorizer_view(a, &required)
+        })
+        .collect();
+    let phone_url = format!("{}?device=mobile", invite.url);
+    Ok(OnboardingPage::Ready(OnboardingView {
+        company_name: invite.company_name,
+        asks_for: super::views::auth_type_label(invite.auth_type).to_owned(),
+        biz_appid: invite.biz_appid,
+        mobile,
+        link,
+        phone_qr_svg: super::ssr::qr_svg(&phone_url).unwrap_or_default(),
+        phone_url,
+        returned_from_wechat: ssr::came_from_wechat().await,
+        authorized,
+    }))
+}
+
+/// The account just authorized, if it belongs to the invite's company.
+#[server(prefix = "/api", endpoint = "ui/onboard/result")]
+pub async fn get_authorization_result(
+    token: String,
+    appid: String,
+) -> Result<Option<AuthorizerView>, UiError> {
+    let platform = super::ssr::platform()?;
+    let found = platform
+        .onboarding()
+        .authorizer_of_invite(&token, &appid)
+        .await
+        .map_err(|err| match err {
+            platform::onboarding::OnboardingError::Invite(_) => UiError::NotFound,
+            other => super::ssr::internal(&other),
+        })?;
+    Ok(found.map(|a| {
+        let required = platform
+            .settings()
+            .required_permissions(a.is_mini_program)
+            .to_vec();
+        super::views::authorizer_view(a, &required)
+    }))
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use axum::http::HeaderMap;
+    use platform::onboarding::InviteError;
+
+    use super::OnboardingPage;
+
+    pub(super) fn invite_problem(err: &InviteError) -> OnboardingPage {
+        let (title, detail) = match err {
+            InviteError::Expired => (
+                "邀请链接已过期",
+                "这个邀请链接已经过了有效期。请联系平台管理员，为您的公司重新生成邀请链接。",
+            ),
+            InviteError::Revoked => (
+                "邀请链接已被撤销",
+                "平台管理员已撤销这个邀请链接。如仍需授权，请联系管理员获取新的链接。",
+            ),
+            _ => (
+                "找不到这个邀请",
+                "链接可能不完整。请检查地址，或联系平台管理员重新发送邀请链接。",
+            ),
+        };
+        OnboardingPage::Problem {
+            title: title.to_owned(),
+            detail: detail.to_owned(),
+        }
+    }
+
+    async fn headers() -> Option<HeaderMap> {
+        leptos_axum::extract::<HeaderMap>().await.ok()
+    }
+
+    /// Phones (and WeChat's in-app browser) get the mobile authorization page.
+    pub(super) async fn is_phone() -> bool {
+        headers().await.is_some_and(|h| {
+            h.get("user-agent")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|ua| ua.contains("MicroMessenger") || ua.contains("Mobile"))
+        })
+    }
+
+    /// Whether the browser arrived from WeChat's authorization page (its
+    /// "back" link), i.e. the merchant left it without authorizing.
+    pub(super) async fn came_from_wechat() -> bool {
+        let Some(platform) = leptos::prelude::use_context::<platform::Platform>() else {
+            return false;
+        };
+        let referer = headers().await.and_then(|h| {
+            h.get("referer")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        });
+        let Some(referer) = referer.and_then(|r| url::Url::parse(&r).ok()) else {
+            return false;
+        };
+        let client = platform.component().client().config().clone();
+        [client.mp_base, client.open_base]
+            .iter()
+            .filter_map(|base| url::Url::parse(base).ok())
+            .any(|base| {
+                base.host_str() == referer.host_str()
+                    && base.port_or_known_default() == referer.port_or_known_default()
+            })
+    }
+}

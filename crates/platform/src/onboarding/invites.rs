@@ -1,0 +1,196 @@
+//! Invites: a long random token in a link on our own domain
+//! (`/onboard/{token}`), with an expiry, revocable, reusable until revoked or
+//! expired. The token is stored hashed (for lookup) and sealed (to show the
+//! link again), never in clear.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore as _;
+use store::NewInvite;
+use wechat::links::AuthType;
+
+use super::{Onboarding, sha256_hex};
+
+/// The longest an invite may live, in days.
+pub const MAX_VALID_DAYS: u32 = 90;
+
+/// What an admin asks for.
+#[derive(Debug, Clone)]
+pub struct NewInviteRequest {
+    pub company_id: i64,
+    pub auth_type: AuthType,
+    /// Restrict to one account (wins over `auth_type` on WeChat's page).
+    pub biz_appid: Option<String>,
+    pub valid_days: u32,
+}
+
+/// An invite as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invite {
+    pub id: i64,
+    pub company_id: i64,
+    pub company_name: String,
+    pub token: String,
+    /// The link to hand to the merchant.
+    pub url: String,
+    pub auth_type: AuthType,
+    pub biz_appid: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub status: InviteStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// Why an invite cannot be created or used.
+#[derive(Debug, thiserror::Error)]
+pub enum InviteError {
+    #[error("no such company")]
+    UnknownCompany,
+    #[error("biz_appid must look like wx followed by 16 letters or digits")]
+    InvalidBizAppid,
+    #[error("an invite lives between 1 and {MAX_VALID_DAYS} days")]
+    InvalidValidity,
+    #[error("no such invite")]
+    NotFound,
+    #[error("the invite has expired")]
+    Expired,
+    #[error("the invite was revoked")]
+    Revoked,
+    #[error("a stored invite could not be decrypted")]
+    Vault(#[from] crate::vault::VaultError),
+    #[error(transparent)]
+    Storage(#[from] store::StoreError),
+}
+
+impl Onboarding<'_> {
+    /// Creates an invite for a company.
+    pub async fn create_invite(&self, request: NewInviteRequest) -> Result<Invite, InviteError> {
+        if !(1..=MAX_VALID_DAYS).contains(&request.valid_days) {
+            return Err(InviteError::InvalidValidity);
+        }
+        let biz_appid = match request
+            .biz_appid
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(appid) if is_appid(appid) => Some(appid.to_owned()),
+            Some(_) => return Err(InviteError::InvalidBizAppid),
+            None => None,
+        };
+        if self
+            .store
+            .companies()
+            .get(request.company_id)
+            .await?
+            .is_none()
+        {
+            return Err(InviteError::UnknownCompany);
+        }
+        let mut raw = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut raw);
+        let token = URL_SAFE_NO_PAD.encode(raw);
+        let now = self.component.clock().now();
+        let id = self
+            .store
+            .invites()
+            .insert(NewInvite {
+                company_id: request.company_id,
+                token_hash: &sha256_hex(&token),
+                token_sealed: &self.vault.seal("invite_token", &token),
+                auth_type: i64::from(request.auth_type.code()),
+                biz_appid: biz_appid.as_deref(),
+                created_at: now,
+                expires_at: now + i64::from(request.valid_days) * 86_400,
+            })
+            .await?;
+        tracing::info!(
+            invite_id = id,
+            company_id = request.company_id,
+            "invite created"
+        );
+        self.invite_by_id(id).await
+    }
+
+    /// A company's invites, newest first.
+    pub async fn invites_of(&self, company_id: i64) -> Result<Vec<Invite>, InviteError> {
+        let rows = self.store.invites().for_company(company_id).await?;
+        rows.into_iter().map(|row| self.to_invite(row)).collect()
+    }
+
+    /// Opens an invite from its link token; only an active one is returned.
+    pub async fn open_invite(&self, token: &str) -> Result<Invite, InviteError> {
+        let row = self
+            .store
+            .invites()
+            .by_token_hash(&sha256_hex(token))
+            .await?
+            .ok_or(InviteError::NotFound)?;
+        let invite = self.to_invite(row)?;
+        match invite.status {
+            InviteStatus::Active => Ok(invite),
+            InviteStatus::Expired => Err(InviteError::Expired),
+            InviteStatus::Revoked => Err(InviteError::Revoked),
+        }
+    }
+
+    pub async fn revoke_invite(&self, id: i64) -> Result<(), InviteError> {
+        if !self
+            .store
+            .invites()
+            .revoke(id, self.component.clock().now())
+            .await?
+        {
+            return Err(InviteError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub(super) async fn invite_by_id(&self, id: i64) -> Result<Invite, InviteError> {
+        let row = self
+            .store
+            .invites()
+            .by_id(id)
+            .await?
+            .ok_or(InviteError::NotFound)?;
+        self.to_invite(row)
+    }
+
+    fn to_invite(&self, row: store::InviteRow) -> Result<Invite, InviteError> {
+        let token = self.vault.open("invite_token", &row.token_sealed)?;
+        let now = self.component.clock().now();
+        let status = if row.revoked_at.is_some() {
+            InviteStatus::Revoked
+        } else if row.expires_at <= now {
+            InviteStatus::Expired
+        } else {
+            InviteStatus::Active
+        };
+        Ok(Invite {
+            id: row.id,
+            company_id: row.company_id,
+            company_name: row.company_name,
+            url: format!("{}/onboard/{token}", self.settings.public_url),
+            token,
+            auth_type: u8::try_from(row.auth_type)
+                .ok()
+                .and_then(AuthType::from_code)
+                .unwrap_or(AuthType::Both),
+            biz_appid: row.biz_appid,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+            status,
+        })
+    }
+}
+
+/// `wx` followed by 16 letters or digits, as WeChat appids are.
+fn is_appid(value: &str) -> bool {
+    value.len() == 18 && value.starts_with("wx") && value.bytes().all(|b| b.is_ascii_alphanumeric())
+}

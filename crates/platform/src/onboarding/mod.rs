@@ -1,0 +1,35 @@
+//! Merchant self-onboarding: invites, the authorization link built on demand
+//! from a fresh pre_auth_code, and the callback that turns WeChat's auth_code
+//! into a stored authorizer of the invite's company.
+
+mod authorize;
+mod invites;
+pub mod state;
+
+pub use authorize::{AuthorizationLink, Authorizer, Device, OFFERED_AUTH_TYPES, OnboardingError};
+pub use invites::{
+    Invite, InviteError, InviteStatus, MAX_VALID_DAYS as INVITE_MAX_VALID_DAYS, NewInviteRequest,
+};
+
+pub use wechat::links::AuthType;
+
+use store::Store;
+
+use crate::PlatformSettings;
+use crate::component::ComponentService;
+use crate::onboarding::state::StateSigner;
+use crate::vault::Vault;
+
+/// The onboarding use cases.
+pub struct Onboarding<'a> {
+    pub(crate) store: &'a Store,
+    pub(crate) vault: &'a Vault,
+    pub(crate) signer: &'a StateSigner,
+    pub(crate) component: &'a ComponentService,
+    pub(crate) settings: &'a PlatformSettings,
+}
+
+fn sha256_hex(value: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    hex::encode(Sha256::digest(value.as_bytes()))
+}

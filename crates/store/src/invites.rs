@@ -1,0 +1,99 @@
+//! `invites`: onboarding links, one company each.
+
+use sqlx::SqlitePool;
+
+use crate::StoreError;
+
+/// An invite joined with its company's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct InviteRow {
+    pub id: i64,
+    pub company_id: i64,
+    pub company_name: String,
+    pub token_sealed: Vec<u8>,
+    pub auth_type: i64,
+    pub biz_appid: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvite<'a> {
+    pub company_id: i64,
+    pub token_hash: &'a str,
+    pub token_sealed: &'a [u8],
+    pub auth_type: i64,
+    pub biz_appid: Option<&'a str>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+pub struct InviteRepo<'a> {
+    pool: &'a SqlitePool,
+}
+
+const SELECT: &str = "SELECT i.id, i.company_id, c.name AS company_name, i.token_sealed, i.auth_type, \
+     i.biz_appid, i.created_at, i.expires_at, i.revoked_at \
+     FROM invites i JOIN companies c ON c.id = i.company_id";
+
+impl<'a> InviteRepo<'a> {
+    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    pub async fn insert(&self, new: NewInvite<'_>) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "INSERT INTO invites (company_id, token_hash, token_sealed, auth_type, biz_appid, created_at, expires_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        )
+        .bind(new.company_id)
+        .bind(new.token_hash)
+        .bind(new.token_sealed)
+        .bind(new.auth_type)
+        .bind(new.biz_appid)
+        .bind(new.created_at)
+        .bind(new.expires_at)
+        .fetch_one(self.pool)
+        .await?)
+    }
+
+    pub async fn by_token_hash(&self, token_hash: &str) -> Result<Option<InviteRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<_, InviteRow>(&format!("{SELECT} WHERE i.token_hash = ?1"))
+                .bind(token_hash)
+                .fetch_optional(self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn by_id(&self, id: i64) -> Result<Option<InviteRow>, StoreError> {
+        Ok(
+            sqlx::query_as::<_, InviteRow>(&format!("{SELECT} WHERE i.id = ?1"))
+                .bind(id)
+                .fetch_optional(self.pool)
+                .await?,
+        )
+    }
+
+    /// A company's invites, newest first.
+    pub async fn for_company(&self, company_id: i64) -> Result<Vec<InviteRow>, StoreError> {
+        Ok(sqlx::query_as::<_, InviteRow>(&format!(
+            "{SELECT} WHERE i.company_id = ?1 ORDER BY i.created_at DESC, i.id DESC"
+        ))
+        .bind(company_id)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Revokes an invite; returns whether it existed and was not already revoked.
+    pub async fn revoke(&self, id: i64, at: i64) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("UPDATE invites SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+                .bind(id)
+                .bind(at)
+                .execute(self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
