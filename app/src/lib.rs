@@ -14,7 +14,7 @@ pub use error::UiError;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -55,15 +55,18 @@ pub fn App() -> impl IntoView {
         <Title text="微桥 · 第三方平台控制台" />
         <Router>
             <Layout>
+                // Async SSR: pages are sent whole, so they work without JavaScript
+                // (out-of-order streaming would leave fallbacks for a script to fill).
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=CompaniesPage />
-                    <Route path=StaticSegment("companies") view=CompaniesPage />
-                    <Route path=(StaticSegment("companies"), ParamSegment("id")) view=CompanyPage />
-                    <Route path=(StaticSegment("onboard"), StaticSegment("error")) view=OnboardErrorPage />
-                    <Route path=(StaticSegment("onboard"), ParamSegment("token")) view=OnboardPage />
+                    <Route path=StaticSegment("") view=CompaniesPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("companies") view=CompaniesPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("companies"), ParamSegment("id")) view=CompanyPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("onboard"), StaticSegment("error")) view=OnboardErrorPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("onboard"), ParamSegment("token")) view=OnboardPage ssr=SsrMode::Async />
                     <Route
                         path=(StaticSegment("onboard"), ParamSegment("token"), StaticSegment("result"), ParamSegment("appid"))
                         view=OnboardResultPage
+                        ssr=SsrMode::Async
                     />
                 </Routes>
             </Layout>

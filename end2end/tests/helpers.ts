@@ -12,11 +12,12 @@ export function uniqueName(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
-/** Fails the test on any console error or uncaught exception in the page. */
+/** Collects console errors and uncaught exceptions of Weiqiao's own pages (not the emulator's). */
 export function failOnConsoleErrors(page: Page): string[] {
   const errors: string[] = [];
+  const ours = (url: string) => url.startsWith(test.info().project.use.baseURL ?? '');
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
+    if (msg.type() === 'error' && ours(page.url())) errors.push(`${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (err) => errors.push(err.message));
   return errors;

@@ -84,7 +84,9 @@ fn Onboarding(view: OnboardingView) -> impl IntoView {
                 {match link {
                     Ok(link) => view! {
                         <p class="cta">
-                            <a class="button primary big" href=link.url>
+                            // The full page URL as Referer: WeChat checks its domain, and its
+                            // "back" link (after a cancel) can return to this very page.
+                            <a class="button primary big" href=link.url referrerpolicy="no-referrer-when-downgrade">
                                 {if mobile { "在微信中授权" } else { "前往微信授权" }}
                             </a>
                         </p>

@@ -1,0 +1,162 @@
+// Merchant self-onboarding, clicked through the real UI and the sandbox
+// emulator's authorization page: admin creates a company and an invite, the
+// merchant opens it, authorizes on "WeChat", and lands on the result page.
+import { expect, test, type Page } from '@playwright/test';
+import { failOnConsoleErrors, uniqueName, waitForHydration } from './helpers';
+
+const SIM = 'http://127.0.0.1:4100'; // WECHAT_SIM_LISTEN in playwright.config.ts
+
+/** Creates a company and an invite through the admin UI; returns the invite link. */
+async function createInvite(page: Page, company: string): Promise<string> {
+  await page.goto('/companies');
+  await waitForHydration(page);
+  await page.getByLabel('公司名称').fill(company);
+  await page.getByRole('button', { name: '创建公司' }).click();
+  await page.getByRole('link', { name: company, exact: true }).click();
+  await expect(page.getByRole('heading', { name: company, level: 1 })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByRole('button', { name: '创建邀请' }).click();
+  const link = page.getByRole('textbox', { name: '邀请链接' }).first();
+  await expect(link).toHaveValue(/\/onboard\//);
+  await expect(page.getByRole('img', { name: '邀请链接二维码' }).first()).toBeVisible();
+  return link.inputValue();
+}
+
+/** On the emulator's page: picks the account by nickname and confirms. */
+async function confirmOnWechat(page: Page, nickname: string) {
+  await expect(page.getByText('微信模拟器').first()).toBeVisible();
+  await page.getByLabel(nickname, { exact: true }).check();
+  await page.getByRole('button', { name: '确认授权' }).click();
+}
+
+/** The nickname of a seeded official account of the emulator. */
+async function demoOfficialAccount(page: Page, index = 0): Promise<string> {
+  const response = await page.request.get(`${SIM}/__sim/accounts`);
+  expect(response.ok()).toBeTruthy();
+  const body = await response.json();
+  const accounts = (Array.isArray(body) ? body : body.accounts) as Array<Record<string, unknown>>;
+  const official = accounts.filter((a) => a.kind === 'official_account');
+  expect(official.length).toBeGreaterThan(index);
+  return official[index].nick_name as string;
+}
+
+test('a merchant authorizes an official account and sees it on the result page', async ({ page }) => {
+  const errors = failOnConsoleErrors(page);
+  const invite = await createInvite(page, uniqueName('授权测试公司-'));
+  const nickname = await demoOfficialAccount(page, 0);
+
+  await page.goto(invite);
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('授权');
+  await expect(page.getByText('授权步骤')).toBeVisible();
+  await page.getByRole('link', { name: '前往微信授权' }).click();
+
+  await confirmOnWechat(page, nickname);
+
+  await expect(page).toHaveURL(/\/onboard\/[^/]+\/result\/wx/);
+  await expect(page.getByText('授权成功')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(nickname);
+  const permissions = page.getByRole('list', { name: '已授权的权限集' });
+  await expect(permissions.getByRole('listitem').first()).toBeVisible();
+  await expect(permissions).toContainText('消息管理');
+  await expect(page.getByRole('link', { name: '再授权一个帐号' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a reloaded callback shows the result again; a tampered state and an expired code get their pages', async ({ page }) => {
+  const invite = await createInvite(page, uniqueName('回调测试公司-'));
+  const nickname = await demoOfficialAccount(page, 1);
+
+  await page.goto(invite);
+  await page.getByRole('link', { name: '前往微信授权' }).click();
+  const callback = page.waitForRequest(/\/onboard\/callback\?/);
+  await confirmOnWechat(page, nickname);
+  const callbackUrl = (await callback).url();
+  await expect(page.getByText('授权成功')).toBeVisible();
+
+  // The same callback again (a reload, a duplicate): same result, nothing fails.
+  await page.goto(callbackUrl);
+  await expect(page.getByText('授权成功')).toBeVisible();
+
+  // A state that was tampered with.
+  await page.goto(callbackUrl.replace('state=', 'state=9'));
+  await expect(page.getByRole('alert')).toContainText('授权结果无法验证');
+
+  // A code that expired before it reached us (WeChat's codes live an hour):
+  // confirm on the emulator without following its redirect, wait, then arrive.
+  await page.goto(invite);
+  await page.getByRole('link', { name: '前往微信授权' }).click();
+  await page.getByLabel(nickname, { exact: true }).check();
+  const form = await page
+    .locator('form')
+    .evaluate((f) => new URLSearchParams(new FormData(f as HTMLFormElement) as unknown as Record<string, string>).toString());
+  const confirmed = await page.request.post(`${SIM}/cgi-bin/componentloginpage/confirm`, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    data: form,
+    maxRedirects: 0,
+  });
+  expect(confirmed.status()).toBe(302);
+  const secondUrl = confirmed.headers()['location'];
+  expect(secondUrl).toContain('/onboard/callback?');
+  const advanced = await page.request.post(`${SIM}/__sim/clock/advance`, { data: { seconds: 3700 } });
+  expect(advanced.ok()).toBeTruthy();
+  await page.goto(secondUrl);
+  await expect(page.getByRole('alert')).toContainText('授权码已失效');
+});
+
+test('a merchant who cancels on WeChat comes back to a page that says so', async ({ page }) => {
+  const invite = await createInvite(page, uniqueName('取消测试公司-'));
+  await page.goto(invite);
+  await page.getByRole('link', { name: '前往微信授权' }).click();
+  await page.getByRole('button', { name: '取消' }).click();
+  await expect(page.getByText('已取消授权')).toBeVisible();
+  await page.getByRole('link', { name: '返回授权入口页' }).click();
+  await expect(page).toHaveURL(/\/onboard\//);
+  await expect(page.getByRole('status').filter({ hasText: '授权没有完成' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '前往微信授权' })).toBeVisible();
+});
+
+test('an account that belongs to another company is not moved', async ({ page }) => {
+  const nickname = await demoOfficialAccount(page, 2);
+  const first = await createInvite(page, uniqueName('原公司-'));
+  await page.goto(first);
+  await page.getByRole('link', { name: '前往微信授权' }).click();
+  await confirmOnWechat(page, nickname);
+  await expect(page.getByText('授权成功')).toBeVisible();
+
+  const second = await createInvite(page, uniqueName('另一公司-'));
+  await page.goto(second);
+  await page.getByRole('link', { name: '前往微信授权' }).click();
+  await confirmOnWechat(page, nickname);
+  await expect(page.getByRole('alert')).toContainText('该帐号已属于其他公司');
+});
+
+test('a revoked invite says so instead of offering authorization', async ({ page }) => {
+  const invite = await createInvite(page, uniqueName('撤销测试公司-'));
+  await page.getByRole('button', { name: '撤销此链接' }).click();
+  await expect(page.getByText('已撤销').first()).toBeVisible();
+  await page.goto(invite);
+  await expect(page.getByRole('heading', { name: '邀请链接已被撤销' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '前往微信授权' })).toHaveCount(0);
+});
+
+test.describe('on a phone', () => {
+  test.use({
+    viewport: { width: 390, height: 844 },
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47',
+    isMobile: true,
+    hasTouch: true,
+  });
+
+  test('the invite shows the bindcomponent link and a QR code', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const invite = await createInvite(page, uniqueName('手机测试公司-'));
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(invite);
+    const button = page.getByRole('link', { name: '在微信中授权' });
+    await expect(button).toBeVisible();
+    await expect(button).toHaveAttribute('href', /\/wxaopen\/safe\/bindcomponent\?action=bindcomponent&no_scan=1&.*#wechat_redirect$/);
+    await expect(page.getByRole('img', { name: '手机授权二维码' })).toBeVisible();
+  });
+});
