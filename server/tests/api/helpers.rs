@@ -145,16 +145,16 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         dir,
         shutdown: Some(tx),
     };
-    // Every test starts after the emulator's start-up ticket push has landed,
-    // so nothing races with it.
-    app.eventually("the emulator's start-up ticket", || async {
-        app.platform
+    // Every test starts once the emulator's start-up ticket has landed and the
+    // component token was fetched from it, so nothing races with either.
+    app.eventually("a component token from the start-up ticket", || async {
+        let status = app
+            .platform
             .component()
             .component_token_status()
             .await
-            .expect("status")
-            .ticket_received_at
-            .is_some()
+            .expect("status");
+        status.state == platform::component::ComponentTokenState::Fresh
     })
     .await;
     app

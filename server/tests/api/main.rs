@@ -1,5 +1,9 @@
 //! Integration tests: the real application on port 0 with a fresh SQLite file.
 
+// Test helpers live outside `#[test]` functions, where clippy's
+// `allow-unwrap-in-tests` does not reach; here a panic is the test failing.
+#![allow(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
+
 mod companies;
 mod component_events;
 mod component_token;
