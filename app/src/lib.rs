@@ -7,6 +7,7 @@
 pub mod api;
 mod components;
 mod error;
+pub mod i18n;
 mod pages;
 
 pub use error::UiError;

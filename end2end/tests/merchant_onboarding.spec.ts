@@ -160,3 +160,23 @@ test.describe('on a phone', () => {
     await expect(page.getByRole('img', { name: '手机授权二维码' })).toBeVisible();
   });
 });
+
+test('the onboarding page speaks English on request', async ({ page }) => {
+  const invite = await createInvite(page, uniqueName('英文测试公司-'));
+  await page.goto(`${invite}?lang=en`);
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Authorize an official account or mini program for');
+  await expect(page.getByRole('link', { name: 'Continue to WeChat' })).toBeVisible();
+  await page.getByRole('link', { name: '中文' }).click();
+  await expect(page.getByRole('link', { name: '前往微信授权' })).toBeVisible();
+});
+
+// Last: it moves the sandbox's clock (Weiqiao follows the emulator's) 8 days on.
+test('an expired invite says so', async ({ page }) => {
+  const invite = await createInvite(page, uniqueName('过期测试公司-'));
+  const advanced = await page.request.post(`${SIM}/__sim/clock/advance`, { data: { seconds: 8 * 86_400 } });
+  expect(advanced.ok()).toBeTruthy();
+  await page.goto(invite);
+  await expect(page.getByRole('heading', { name: '邀请链接已过期' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '前往微信授权' })).toHaveCount(0);
+});

@@ -77,7 +77,16 @@ impl Application {
             _ => None,
         };
 
-        let component = component_service(&config, store.clone())?;
+        // In sandbox mode Weiqiao's time follows the emulator's, so advancing
+        // the emulator's clock (its control API) ages invites and tokens alike.
+        let clock = match &sim {
+            Some(sim) => {
+                let sim_clock = sim.simulator.clock().clone();
+                Clock::following(move || sim_clock.offset_secs())
+            }
+            None => Clock::default(),
+        };
+        let component = component_service(&config, store.clone(), clock)?;
         let platform = Platform::new(
             store,
             PlatformSettings::new(sandbox.is_some(), public_url.clone()),
@@ -177,7 +186,11 @@ impl Application {
 }
 
 /// The component service from the configured credentials.
-fn component_service(config: &Config, store: Store) -> anyhow::Result<ComponentService> {
+fn component_service(
+    config: &Config,
+    store: Store,
+    clock: Clock,
+) -> anyhow::Result<ComponentService> {
     let wechat = &config.wechat;
     let crypto = MessageCrypto::new(
         wechat.token.expose_secret(),
@@ -203,7 +216,7 @@ fn component_service(config: &Config, store: Store) -> anyhow::Result<ComponentS
         vault,
         client,
         crypto,
-        Clock::default(),
+        clock,
         instance_id,
     ))
 }

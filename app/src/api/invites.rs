@@ -61,7 +61,7 @@ pub async fn get_company_detail(company_id: i64) -> Result<Option<CompanyDetail>
                     .settings()
                     .required_permissions(a.is_mini_program)
                     .to_vec();
-                super::views::authorizer_view(a, &required)
+                super::views::authorizer_view(a, &required, crate::i18n::Lang::Zh)
             })
             .collect(),
     }))
@@ -139,7 +139,8 @@ mod ssr {
             id: invite.id,
             qr_svg: crate::api::ssr::qr_svg(&invite.url).unwrap_or_default(),
             url: invite.url,
-            asks_for: crate::api::views::auth_type_label(invite.auth_type).to_owned(),
+            asks_for: crate::api::views::auth_type_label(invite.auth_type, crate::i18n::Lang::Zh)
+                .to_owned(),
             biz_appid: invite.biz_appid,
             expires_at: crate::api::ssr::format_time(invite.expires_at),
             status: status.to_owned(),

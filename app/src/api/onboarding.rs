@@ -1,11 +1,13 @@
 //! Server functions for the merchant's pages: the invite, a fresh
 //! authorization link, and the result. No sign-in: the invite token is the key.
+//! Texts come in the page's language (see `crate::i18n`).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::views::AuthorizerView;
 use crate::UiError;
+use crate::i18n::Lang;
 
 /// The onboarding page's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,6 +15,7 @@ pub enum OnboardingPage {
     Ready(OnboardingView),
     /// The invite cannot be used; `title` and `detail` say why and what to do.
     Problem {
+        lang: Lang,
         title: String,
         detail: String,
     },
@@ -20,6 +23,7 @@ pub enum OnboardingPage {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OnboardingView {
+    pub lang: Lang,
     pub company_name: String,
     /// What kind of account is asked for, in words.
     pub asks_for: String,
@@ -41,34 +45,50 @@ pub struct OnboardingView {
 pub struct AuthLinkView {
     pub url: String,
     pub expires_at: String,
+    /// Seconds the link stays usable, counted down in the browser.
+    pub expires_in_secs: i64,
 }
 
+/// The onboarding page for an invite token. `lang`: `zh` / `en` or empty (browser's choice).
 #[server(prefix = "/api", endpoint = "ui/onboard/page")]
-pub async fn get_onboarding(token: String, mobile: bool) -> Result<OnboardingPage, UiError> {
+pub async fn get_onboarding(
+    token: String,
+    mobile: bool,
+    lang: Option<String>,
+) -> Result<OnboardingPage, UiError> {
     use platform::onboarding::{Device, InviteError, OnboardingError};
 
+    let lang = super::ssr::lang(lang).await;
     let platform = super::ssr::platform()?;
     let onboarding = platform.onboarding();
     let invite = match onboarding.open_invite(&token).await {
         Ok(invite) => invite,
         Err(err @ (InviteError::NotFound | InviteError::Expired | InviteError::Revoked)) => {
-            return Ok(ssr::invite_problem(&err));
+            return Ok(ssr::invite_problem(&err, lang));
         }
         Err(other) => return Err(super::ssr::internal(&other)),
     };
     let mobile = mobile || ssr::is_phone().await;
     let device = if mobile { Device::Mobile } else { Device::Pc };
+    let now = platform.component().clock().now();
     let link = match onboarding.authorization_link(&token, device).await {
         Ok(link) => Ok(AuthLinkView {
             url: link.url,
             expires_at: super::ssr::format_time(link.expires_at),
+            expires_in_secs: link.expires_at - now,
         }),
-        Err(OnboardingError::NotReady) => {
-            Err("平台正在与微信建立连接（等待微信推送票据），请一两分钟后刷新本页。".to_owned())
-        }
+        Err(OnboardingError::NotReady) => Err(lang
+            .pick(
+                "平台正在与微信建立连接（等待微信推送票据），请一两分钟后刷新本页。",
+                "The platform is still connecting to WeChat (waiting for its ticket). Please reload this page in a minute or two.",
+            )
+            .to_owned()),
         Err(err) => {
             let reference = super::ssr::internal(&err);
-            Err(format!("暂时无法生成授权链接，请稍后刷新重试。{reference}"))
+            Err(format!(
+                "{} {reference}",
+                lang.pick("暂时无法生成授权链接，请稍后刷新重试。", "The authorization link cannot be created right now; please reload later.")
+            ))
         }
     };
     let authorized = onboarding
@@ -81,13 +101,14 @@ pub async fn get_onboarding(token: String, mobile: bool) -> Result<OnboardingPag
                 .settings()
                 .required_permissions(a.is_mini_program)
                 .to_vec();
-            super::views::authorizer_view(a, &required)
+            super::views::authorizer_view(a, &required, lang)
         })
         .collect();
-    let phone_url = format!("{}?device=mobile", invite.url);
+    let phone_url = format!("{}?device=mobile&lang={}", invite.url, lang.code());
     Ok(OnboardingPage::Ready(OnboardingView {
+        lang,
         company_name: invite.company_name,
-        asks_for: super::views::auth_type_label(invite.auth_type).to_owned(),
+        asks_for: super::views::auth_type_label(invite.auth_type, lang).to_owned(),
         biz_appid: invite.biz_appid,
         mobile,
         link,
@@ -103,7 +124,9 @@ pub async fn get_onboarding(token: String, mobile: bool) -> Result<OnboardingPag
 pub async fn get_authorization_result(
     token: String,
     appid: String,
-) -> Result<Option<AuthorizerView>, UiError> {
+    lang: Option<String>,
+) -> Result<(Lang, Option<AuthorizerView>), UiError> {
+    let lang = super::ssr::lang(lang).await;
     let platform = super::ssr::platform()?;
     let found = platform
         .onboarding()
@@ -113,13 +136,14 @@ pub async fn get_authorization_result(
             platform::onboarding::OnboardingError::Invite(_) => UiError::NotFound,
             other => super::ssr::internal(&other),
         })?;
-    Ok(found.map(|a| {
+    let view = found.map(|a| {
         let required = platform
             .settings()
             .required_permissions(a.is_mini_program)
             .to_vec();
-        super::views::authorizer_view(a, &required)
-    }))
+        super::views::authorizer_view(a, &required, lang)
+    });
+    Ok((lang, view))
 }
 
 #[cfg(feature = "ssr")]
@@ -128,23 +152,34 @@ mod ssr {
     use platform::onboarding::InviteError;
 
     use super::OnboardingPage;
+    use crate::i18n::Lang;
 
-    pub(super) fn invite_problem(err: &InviteError) -> OnboardingPage {
+    pub(super) fn invite_problem(err: &InviteError, lang: Lang) -> OnboardingPage {
         let (title, detail) = match err {
             InviteError::Expired => (
-                "邀请链接已过期",
-                "这个邀请链接已经过了有效期。请联系平台管理员，为您的公司重新生成邀请链接。",
+                lang.pick("邀请链接已过期", "This invitation has expired"),
+                lang.pick(
+                    "这个邀请链接已经过了有效期。请联系平台管理员，为您的公司重新生成邀请链接。",
+                    "The link is past its expiry date. Please ask the platform's administrator for a new invitation.",
+                ),
             ),
             InviteError::Revoked => (
-                "邀请链接已被撤销",
-                "平台管理员已撤销这个邀请链接。如仍需授权，请联系管理员获取新的链接。",
+                lang.pick("邀请链接已被撤销", "This invitation was revoked"),
+                lang.pick(
+                    "平台管理员已撤销这个邀请链接。如仍需授权，请联系管理员获取新的链接。",
+                    "The platform's administrator revoked this link. Ask them for a new one if you still need to authorize.",
+                ),
             ),
             _ => (
-                "找不到这个邀请",
-                "链接可能不完整。请检查地址，或联系平台管理员重新发送邀请链接。",
+                lang.pick("找不到这个邀请", "Invitation not found"),
+                lang.pick(
+                    "链接可能不完整。请检查地址，或联系平台管理员重新发送邀请链接。",
+                    "The link may be incomplete. Check the address, or ask the administrator to send it again.",
+                ),
             ),
         };
         OnboardingPage::Problem {
+            lang,
             title: title.to_owned(),
             detail: detail.to_owned(),
         }

@@ -61,3 +61,18 @@ pub(crate) fn qr_svg(text: &str) -> Option<String> {
             .build(),
     )
 }
+
+/// The page language: the one asked for in `?lang=`, else the browser's preference.
+pub(crate) async fn lang(requested: Option<String>) -> crate::i18n::Lang {
+    use crate::i18n::Lang;
+    if let Some(lang) = Lang::from_query(requested.as_deref()) {
+        return lang;
+    }
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok();
+    headers
+        .as_ref()
+        .and_then(|h| h.get("accept-language"))
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}

@@ -23,6 +23,8 @@ pub struct AuthorizerView {
     /// Names of required permission sets that were not granted.
     pub missing_required: Vec<String>,
     pub authorized_at: String,
+    /// The language the labels above are in.
+    pub lang: crate::i18n::Lang,
 }
 
 /// One permission set (权限集).
@@ -37,44 +39,49 @@ pub struct PermissionView {
 pub(crate) fn authorizer_view(
     a: platform::onboarding::Authorizer,
     required: &[i64],
+    lang: crate::i18n::Lang,
 ) -> AuthorizerView {
-    use wechat::permissions::name_zh;
+    use wechat::permissions::{name_en, name_zh};
 
+    let name = |id: i64| match lang {
+        crate::i18n::Lang::Zh => name_zh(id).into_owned(),
+        crate::i18n::Lang::En => name_en(id).into_owned(),
+    };
     let kind = if a.is_mini_program {
-        "小程序"
+        lang.pick("小程序", "Mini program")
     } else {
-        "公众号"
+        lang.pick("公众号", "Official account")
     };
     let service = match (a.is_mini_program, a.service_type) {
-        (false, Some(0 | 1)) => Some("订阅号"),
-        (false, Some(2)) => Some("服务号"),
+        (false, Some(0 | 1)) => Some(lang.pick("订阅号", "Subscription account")),
+        (false, Some(2)) => Some(lang.pick("服务号", "Service account")),
         _ => None,
     };
     let verification = match a.verify_type {
-        Some(-1) | None => "未认证",
-        Some(0) => "微信认证",
-        Some(1) => "新浪微博认证",
-        Some(2) => "腾讯微博认证",
-        Some(_) => "资质认证",
+        Some(-1) | None => lang.pick("未认证", "Not verified"),
+        Some(0) => lang.pick("微信认证", "WeChat verified"),
+        Some(1) => lang.pick("新浪微博认证", "Sina Weibo verified"),
+        Some(2) => lang.pick("腾讯微博认证", "Tencent Weibo verified"),
+        Some(_) => lang.pick("资质认证", "Qualification verified"),
     };
     let status = match a.status.as_str() {
-        "active" => "已授权",
-        "revoked" => "已取消授权",
-        _ => "需要重新授权",
+        "active" => lang.pick("已授权", "Authorized"),
+        "revoked" => lang.pick("已取消授权", "Revoked"),
+        _ => lang.pick("需要重新授权", "Needs re-authorization"),
     };
     let permissions = a
         .permissions
         .iter()
         .map(|&id| PermissionView {
             id,
-            name: name_zh(id).into_owned(),
+            name: name(id),
             required: required.contains(&id),
         })
         .collect();
     let missing_required = required
         .iter()
         .filter(|id| !a.permissions.contains(id))
-        .map(|&id| name_zh(id).into_owned())
+        .map(|&id| name(id))
         .collect();
     AuthorizerView {
         nick_name: a
@@ -92,17 +99,24 @@ pub(crate) fn authorizer_view(
         permissions,
         missing_required,
         authorized_at: super::ssr::format_time(a.authorized_at),
+        lang,
     }
 }
 
 /// The label of an invite's `auth_type`.
 #[cfg(feature = "ssr")]
-pub(crate) fn auth_type_label(auth_type: wechat::links::AuthType) -> &'static str {
+pub(crate) fn auth_type_label(
+    auth_type: wechat::links::AuthType,
+    lang: crate::i18n::Lang,
+) -> &'static str {
     use wechat::links::AuthType;
     match auth_type {
-        AuthType::OfficialAccount => "公众号",
-        AuthType::MiniProgram => "小程序",
-        AuthType::Both => "公众号或小程序",
-        AuthType::All => "公众号、小程序及其他帐号",
+        AuthType::OfficialAccount => lang.pick("公众号", "an official account"),
+        AuthType::MiniProgram => lang.pick("小程序", "a mini program"),
+        AuthType::Both => lang.pick("公众号或小程序", "an official account or mini program"),
+        AuthType::All => lang.pick(
+            "公众号、小程序及其他帐号",
+            "an official account, mini program or other account",
+        ),
     }
 }

@@ -20,7 +20,9 @@ pub fn AuthorizerCard(authorizer: AuthorizerView) -> impl IntoView {
         permissions,
         missing_required,
         authorized_at,
+        lang,
     } = authorizer;
+    let t = move |zh, en| lang.pick(zh, en);
     let initial = nick_name.chars().next().unwrap_or('?').to_string();
     view! {
         <article class="authorizer" aria-label=nick_name.clone()>
@@ -40,15 +42,15 @@ pub fn AuthorizerCard(authorizer: AuthorizerView) -> impl IntoView {
                 </div>
             </div>
             <dl class="facts">
-                <dt>"主体名称"</dt>
+                <dt>{t("主体名称", "Principal")}</dt>
                 <dd>{principal_name.unwrap_or_else(|| "—".into())}</dd>
                 <dt>"AppID"</dt>
                 <dd><code>{authorizer_appid}</code></dd>
-                <dt>"授权时间"</dt>
+                <dt>{t("授权时间", "Authorized at")}</dt>
                 <dd>{authorized_at}</dd>
             </dl>
-            <h4>"已授权的权限集"</h4>
-            <ul class="permissions" aria-label="已授权的权限集">
+            <h4>{t("已授权的权限集", "Permission sets granted")}</h4>
+            <ul class="permissions" aria-label=t("已授权的权限集", "Permission sets granted")>
                 {permissions
                     .into_iter()
                     .map(|p| view! { <li class:required=p.required>{p.name}</li> })
@@ -56,8 +58,9 @@ pub fn AuthorizerCard(authorizer: AuthorizerView) -> impl IntoView {
             </ul>
             {(!missing_required.is_empty()).then(|| view! {
                 <p class="notice error" role="alert">
-                    "缺少必需的权限集：" {missing_required.join("、")}
-                    "。请重新授权并勾选这些权限。"
+                    {t("缺少必需的权限集：", "Required permission sets missing: ")}
+                    {missing_required.join(t("、", ", "))}
+                    {t("。请重新授权并勾选这些权限。", ". Please authorize again and tick them.")}
                 </p>
             })}
         </article>

@@ -3,4 +3,5 @@
 pub mod authorizer_card;
 pub mod copy_button;
 pub mod hydration;
+pub mod lang_switch;
 pub mod layout;

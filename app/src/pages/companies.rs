@@ -17,6 +17,7 @@ pub fn CompaniesPage() -> impl IntoView {
             <header class="page-header">
                 <h1>"公司"</h1>
                 <p class="lead">"每个商户对应一家公司。先创建公司，再为它生成授权邀请链接。"</p>
+                <p class="muted small">"管理员登录将在后续版本提供；在此之前，管理页面只允许在服务器本机访问（沙箱模式除外）。"</p>
             </header>
 
             <section class="card" aria-labelledby="create-company-title">

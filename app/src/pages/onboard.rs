@@ -1,13 +1,16 @@
 //! The merchant's onboarding page (`/onboard/{token}`): who asks, what will
 //! happen, and the button to WeChat's authorization page. The link is built
-//! fresh for every visit (pre_auth_codes expire) and followed from this page,
-//! as WeChat requires.
+//! fresh for every visit (pre_auth_codes expire), counted down in the
+//! browser and renewed when it runs out, and followed from this page, as
+//! WeChat requires.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::onboarding::{OnboardingPage, OnboardingView, get_onboarding};
+use crate::api::onboarding::{AuthLinkView, OnboardingPage, OnboardingView, get_onboarding};
 use crate::components::authorizer_card::AuthorizerCard;
+use crate::components::lang_switch::LangSwitch;
+use crate::i18n::Lang;
 
 #[component]
 pub fn OnboardPage() -> impl IntoView {
@@ -16,17 +19,20 @@ pub fn OnboardPage() -> impl IntoView {
     let page = Resource::new(
         move || {
             let token = params.read().get("token").unwrap_or_default();
-            let mobile = query.read().get("device").is_some_and(|d| d == "mobile");
-            (token, mobile)
+            let query = query.read();
+            let mobile = query.get("device").is_some_and(|d| d == "mobile");
+            (token, mobile, query.get("lang"))
         },
-        |(token, mobile)| get_onboarding(token, mobile),
+        |(token, mobile, lang)| get_onboarding(token, mobile, lang),
     );
+    let renew = Callback::new(move |()| page.refetch());
     view! {
         <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(OnboardingPage::Ready(view)) => view! { <Onboarding view /> }.into_any(),
-                    Ok(OnboardingPage::Problem { title, detail }) => view! {
+                    Ok(OnboardingPage::Ready(view)) => view! { <Onboarding view renew /> }.into_any(),
+                    Ok(OnboardingPage::Problem { lang, title, detail }) => view! {
+                        <LangSwitch lang />
                         <section class="card problem">
                             <h1>{title}</h1>
                             <p>{detail}</p>
@@ -40,8 +46,9 @@ pub fn OnboardPage() -> impl IntoView {
 }
 
 #[component]
-fn Onboarding(view: OnboardingView) -> impl IntoView {
+fn Onboarding(view: OnboardingView, renew: Callback<()>) -> impl IntoView {
     let OnboardingView {
+        lang,
         company_name,
         asks_for,
         biz_appid,
@@ -52,75 +59,133 @@ fn Onboarding(view: OnboardingView) -> impl IntoView {
         returned_from_wechat,
         authorized,
     } = view;
+    let t = move |zh, en| lang.pick(zh, en);
     let scan_step = if mobile {
-        "在微信中确认要授权的帐号和权限"
+        t(
+            "在微信中确认要授权的帐号和权限",
+            "Confirm the account and permissions inside WeChat",
+        )
     } else {
-        "用帐号管理员的微信扫码，并在手机上确认授权"
+        t(
+            "用帐号管理员的微信扫码，并在手机上确认授权",
+            "Scan the code with the account administrator's WeChat and confirm on the phone",
+        )
     };
     view! {
+        <LangSwitch lang />
         <section class="page onboarding">
             <header class="page-header">
-                <p class="eyebrow">"授权邀请"</p>
-                <h1>"为「" {company_name} "」授权" {asks_for.clone()}</h1>
+                <p class="eyebrow">{t("授权邀请", "Authorization invitation")}</p>
+                <h1>{match lang {
+                    Lang::Zh => format!("为「{company_name}」授权{asks_for}"),
+                    Lang::En => format!("Authorize {asks_for} for {company_name}"),
+                }}</h1>
                 <p class="lead">
-                    "授权后，平台即可代表您的" {asks_for} "调用微信接口。您随时可以在微信公众平台取消授权。"
+                    {t(
+                        "授权后，平台即可代表您的帐号调用微信接口。您随时可以在微信公众平台取消授权。",
+                        "Once authorized, the platform can call WeChat's APIs on your account's behalf. You can withdraw the authorization at any time on the WeChat Official Accounts Platform.",
+                    )}
                 </p>
-                {biz_appid.map(|appid| view! { <p class="muted">"本次仅限授权帐号 " <code>{appid}</code></p> })}
+                {biz_appid.map(|appid| view! { <p class="muted">{t("本次仅限授权帐号 ", "Only this account may be authorized: ")} <code>{appid}</code></p> })}
             </header>
 
             {returned_from_wechat.then(|| view! {
                 <p class="notice" role="status">
-                    "您从微信授权页返回了，但授权没有完成（可能取消了授权）。如需授权，请再次点击下方按钮。"
+                    {t(
+                        "您从微信授权页返回了，但授权没有完成（可能取消了授权）。如需授权，请再次点击下方按钮。",
+                        "You came back from WeChat's page, but the authorization was not completed (perhaps you cancelled). To authorize, click the button below again.",
+                    )}
                 </p>
             })}
 
             <section class="card" aria-labelledby="steps-title">
-                <h2 id="steps-title">"授权步骤"</h2>
+                <h2 id="steps-title">{t("授权步骤", "How it works")}</h2>
                 <ol class="steps">
-                    <li>"点击下方按钮，打开微信的授权页面"</li>
+                    <li>{t("点击下方按钮，打开微信的授权页面", "Click the button below to open WeChat's authorization page")}</li>
                     <li>{scan_step}</li>
-                    <li>"确认后会自动回到本站，显示授权结果"</li>
+                    <li>{t("确认后会自动回到本站，显示授权结果", "After confirming you come back here and see the result")}</li>
                 </ol>
                 {match link {
-                    Ok(link) => view! {
-                        <p class="cta">
-                            // The full page URL as Referer: WeChat checks its domain, and its
-                            // "back" link (after a cancel) can return to this very page.
-                            <a class="button primary big" href=link.url referrerpolicy="no-referrer-when-downgrade">
-                                {if mobile { "在微信中授权" } else { "前往微信授权" }}
-                            </a>
-                        </p>
-                        <p class="muted small">"授权页在 " {link.expires_at} " 前有效，过期请刷新本页。"</p>
-                    }.into_any(),
+                    Ok(link) => view! { <AuthorizeButton link mobile lang renew /> }.into_any(),
                     Err(message) => view! { <p class="notice error" role="alert">{message}</p> }.into_any(),
                 }}
             </section>
 
             <section class="card phone" aria-labelledby="phone-title">
-                <h2 id="phone-title">{if mobile { "换一台手机授权" } else { "在手机上授权" }}</h2>
+                <h2 id="phone-title">{if mobile { t("换一台手机授权", "Use another phone") } else { t("在手机上授权", "Authorize on a phone") }}</h2>
                 <div class="phone-body">
-                    <div class="qr" role="img" aria-label="手机授权二维码" inner_html=phone_qr_svg></div>
+                    <div class="qr" role="img" aria-label=t("手机授权二维码", "QR code for phones") inner_html=phone_qr_svg></div>
                     <div>
-                        <p>"用微信扫一扫左侧二维码，在手机上打开本页，再点击「在微信中授权」。"</p>
-                        <p class="muted small"><a href=phone_url>"在本机打开手机版页面"</a></p>
+                        <p>{t(
+                            "用微信扫一扫左侧二维码，在手机上打开本页，再点击「在微信中授权」。",
+                            "Scan this QR code with WeChat to open this page on the phone, then tap \"Authorize in WeChat\".",
+                        )}</p>
+                        <p class="muted small"><a href=phone_url>{t("在本机打开手机版页面", "Open the phone version here")}</a></p>
                     </div>
                 </div>
             </section>
 
             <details class="card faq">
-                <summary>"微信提示「请确认授权入口页所在域名」？"</summary>
-                <p>
-                    "微信只接受从本站页面点击进入的授权。请不要复制或转发授权页的地址，"
-                    "而是打开管理员发给您的邀请链接，在本页点击按钮进入。"
-                </p>
+                <summary>{t("微信提示「请确认授权入口页所在域名」？", "WeChat says \"请确认授权入口页所在域名\"?")}</summary>
+                <p>{t(
+                    "微信只接受从本站页面点击进入的授权。请不要复制或转发授权页的地址，而是打开管理员发给您的邀请链接，在本页点击按钮进入。",
+                    "WeChat only accepts authorizations started by clicking on this site. Don't copy or forward the address of WeChat's page; open the invitation link and click the button on this page.",
+                )}</p>
             </details>
 
             {(!authorized.is_empty()).then(|| view! {
                 <section class="card" aria-labelledby="done-title">
-                    <h2 id="done-title">"已授权的帐号"</h2>
+                    <h2 id="done-title">{t("已授权的帐号", "Accounts already authorized")}</h2>
                     {authorized.into_iter().map(|a| view! { <AuthorizerCard authorizer=a /> }).collect_view()}
                 </section>
             })}
         </section>
+    }
+}
+
+/// The button to WeChat, with a countdown; a new link is fetched when it runs out.
+#[component]
+fn AuthorizeButton(
+    link: AuthLinkView,
+    mobile: bool,
+    lang: Lang,
+    renew: Callback<()>,
+) -> impl IntoView {
+    let AuthLinkView {
+        url,
+        expires_at,
+        expires_in_secs,
+    } = link;
+    let left = RwSignal::new(expires_in_secs.max(0));
+    // Effects run only in the browser; the server renders the starting value.
+    Effect::new(move |_| {
+        let tick = set_interval_with_handle(
+            move || {
+                left.update(|s| *s -= 1);
+                if left.get_untracked() == 0 {
+                    renew.run(());
+                }
+            },
+            std::time::Duration::from_secs(1),
+        );
+        if let Ok(handle) = tick {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let minutes = move || (left.get() + 59) / 60;
+    view! {
+        <p class="cta">
+            // The full page URL as Referer: WeChat checks its domain, and its
+            // "back" link (after a cancel) can return to this very page.
+            <a class="button primary big" href=url referrerpolicy="no-referrer-when-downgrade">
+                {if mobile { lang.pick("在微信中授权", "Authorize in WeChat") } else { lang.pick("前往微信授权", "Continue to WeChat") }}
+            </a>
+        </p>
+        <p class="muted small" aria-live="polite">
+            {move || match lang {
+                Lang::Zh => format!("授权页还可使用约 {} 分钟（{expires_at} 前有效），到期后本页会自动换新链接。", minutes()),
+                Lang::En => format!("The link works for about {} more minutes (until {expires_at}); this page renews it when it runs out.", minutes()),
+            }}
+        </p>
     }
 }

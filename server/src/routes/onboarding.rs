@@ -4,7 +4,9 @@
 //! authorization, then redirects to a page: the result, or an error page that
 //! says what to do next. Codes never reach a log line or a page.
 
+use app::i18n::Lang;
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::Redirect;
 use platform::Platform;
 use platform::onboarding::{InviteError, OnboardingError};
@@ -19,11 +21,18 @@ pub struct CallbackQuery {
 
 pub async fn callback(
     State(platform): State<Platform>,
+    headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Redirect {
+    // The pages after the callback speak the browser's language.
+    let lang = headers
+        .get("accept-language")
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default();
     let (Some(state), Some(auth_code)) = (query.state, query.auth_code.filter(|c| !c.is_empty()))
     else {
-        return error_page("missing_code");
+        return error_page("missing_code", lang);
     };
     match platform
         .onboarding()
@@ -31,8 +40,9 @@ pub async fn callback(
         .await
     {
         Ok((invite_token, authorizer)) => Redirect::to(&format!(
-            "/onboard/{invite_token}/result/{}",
-            authorizer.authorizer_appid
+            "/onboard/{invite_token}/result/{}?lang={}",
+            authorizer.authorizer_appid,
+            lang.code()
         )),
         Err(err) => {
             let reason = reason(&err);
@@ -44,7 +54,7 @@ pub async fn callback(
                 }
                 _ => tracing::warn!(error = %err, reason, "onboarding callback refused"),
             }
-            error_page(reason)
+            error_page(reason, lang)
         }
     }
 }
@@ -71,6 +81,9 @@ pub fn reason(err: &OnboardingError) -> &'static str {
     }
 }
 
-fn error_page(reason: &str) -> Redirect {
-    Redirect::to(&format!("/onboard/error?reason={reason}"))
+fn error_page(reason: &str, lang: Lang) -> Redirect {
+    Redirect::to(&format!(
+        "/onboard/error?reason={reason}&lang={}",
+        lang.code()
+    ))
 }

@@ -48,9 +48,9 @@ async fn the_token_is_refreshed_ahead_of_expiry_not_after() {
         .expires_at
         .unwrap();
 
-    // 25 minutes before expiry: inside the refresh margin, the old token still valid.
+    // 25 minutes before expiry: outside the 20-minute refresh margin. In sandbox
+    // mode Weiqiao's clock follows the emulator's, so one advance moves both.
     let now = component.clock().now();
-    component.clock().advance(expires_at - now - 25 * 60);
     app.sim.clock().advance(std::time::Duration::from_secs(
         (expires_at - now - 25 * 60) as u64,
     ));
@@ -58,7 +58,7 @@ async fn the_token_is_refreshed_ahead_of_expiry_not_after() {
         component.refresh_component_token_if_due().await.unwrap(),
         RefreshOutcome::NotDue
     ));
-    component.clock().advance(6 * 60);
+    // 19 minutes before expiry: inside the margin.
     app.sim
         .clock()
         .advance(std::time::Duration::from_secs(6 * 60));

@@ -133,7 +133,10 @@ async fn a_merchant_authorizes_an_account_and_sees_it_on_the_result_page() {
     assert!(callback.contains("auth_code="));
 
     let result_path = location(&app, &callback).await;
-    assert_eq!(result_path, format!("/onboard/{token}/result/{appid}"));
+    assert_eq!(
+        result_path,
+        format!("/onboard/{token}/result/{appid}?lang=zh")
+    );
     let html = app
         .client
         .get(app.url(&result_path))
@@ -184,7 +187,7 @@ async fn a_tampered_state_lands_on_the_error_page_and_stores_nothing() {
     let tampered = callback.replacen("state=", "state=9", 1);
     assert_eq!(
         location(&app, &tampered).await,
-        "/onboard/error?reason=state_invalid"
+        "/onboard/error?reason=state_invalid&lang=zh"
     );
     assert!(app.sim.calls().list(Some("api_query_auth")).is_empty());
     let html = app
@@ -212,7 +215,7 @@ async fn an_account_of_another_company_is_not_moved() {
     let callback = confirm_on_wechat(&app, &link, &page, &appid).await;
     assert_eq!(
         location(&app, &callback).await,
-        "/onboard/error?reason=other_company"
+        "/onboard/error?reason=other_company&lang=zh"
     );
     let companies = app.platform.companies().list().await.unwrap();
     let owner = companies.iter().find(|c| c.name == "甲").unwrap().id;
