@@ -3,6 +3,7 @@
 //! `main.rs` is a thin shell around [`startup::Application`] so that
 //! integration tests start the very same application on port 0.
 
+pub mod cli;
 pub mod config;
 pub mod routes;
 pub mod sandbox;

@@ -12,11 +12,26 @@ use server::startup::Application;
 /// working directory; see the README for every variable and its default.
 #[derive(Debug, Parser)]
 #[command(version, about)]
-struct Cli {}
+struct Cli {
+    /// Without a subcommand the server serves.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Manage the API keys of the token service (`/api/v1`).
+    #[command(subcommand)]
+    ApiKey(server::cli::ApiKeyCommand),
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let _cli = Cli::parse();
+    let cli = Cli::parse();
+    // Subcommands print their own results on stdout; no log lines among them.
+    if let Some(Command::ApiKey(command)) = cli.command {
+        return server::cli::api_key(command).await;
+    }
     server::telemetry::init();
 
     let config = match Config::from_env() {

@@ -45,6 +45,8 @@ pub struct Application {
 
 /// How often the component token refresher wakes up when nothing else wakes it.
 const REFRESH_TICK: Duration = Duration::from_secs(30);
+/// How often API key issuance counts are written (they are counted in memory).
+const ISSUANCE_FLUSH_TICK: Duration = Duration::from_secs(1);
 
 impl Application {
     /// Opens the database (running migrations), binds the listeners and
@@ -171,6 +173,15 @@ impl Application {
                 .clone()
                 .run_component_token_refresher(REFRESH_TICK),
         );
+        background.spawn(platform.clone().run_authorizer_scheduler());
+        background.spawn(
+            platform
+                .api_keys()
+                .clone()
+                .run_issuance_flusher(ISSUANCE_FLUSH_TICK),
+        );
+        let pending = platform.clone();
+        background.spawn(async move { pending.process_pending_events().await });
 
         let served = axum::serve(
             listener,
@@ -179,6 +190,9 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         background.shutdown().await;
+        if let Err(err) = platform.api_keys().flush_issuance().await {
+            tracing::error!(error = %err, "writing the last API key issuance counts failed");
+        }
         platform.close().await;
         tracing::info!("stopped");
         served
@@ -238,6 +252,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/onboard/callback", get(routes::onboarding::callback))
+        .nest("/api/v1", routes::token_api::routes())
         .route(
             "/wechat/component/events",
             post(routes::component_events::receive).layer(DefaultBodyLimit::max(

@@ -3,9 +3,12 @@
 //! over the [`store`] and the [`wechat`] protocol crate. `app`'s server
 //! functions and `server`'s routes call into [`Platform`]; none of them hold SQL.
 
+pub mod api_keys;
+pub mod authorizers;
 pub mod clock;
 pub mod companies;
 pub mod component;
+mod events;
 pub mod onboarding;
 mod platform;
 pub mod vault;

@@ -2,7 +2,11 @@
 
 use store::Store;
 
+use crate::api_keys::ApiKeyService;
 use crate::companies::Companies;
+use std::sync::Arc;
+
+use crate::authorizers::{AuthorizerRefresh, AuthorizerTokens, SchedulerConfig};
 use crate::component::ComponentService;
 use crate::onboarding::Onboarding;
 use crate::onboarding::state::StateSigner;
@@ -19,6 +23,9 @@ pub struct PlatformSettings {
     pub required_official_account_permissions: Vec<i64>,
     /// Permission sets a mini program must grant.
     pub required_mini_program_permissions: Vec<i64>,
+    /// How long an `authorized` push waits for the merchant's callback to
+    /// exchange its code before the push exchanges it itself.
+    pub event_grace_secs: u64,
 }
 
 impl PlatformSettings {
@@ -29,6 +36,7 @@ impl PlatformSettings {
             public_url,
             required_official_account_permissions: vec![1, 15],
             required_mini_program_permissions: vec![18],
+            event_grace_secs: 5,
         }
     }
 
@@ -45,11 +53,13 @@ impl PlatformSettings {
 /// Every use case of the product, cheap to clone (shared pools inside).
 #[derive(Debug, Clone)]
 pub struct Platform {
-    store: Store,
-    settings: PlatformSettings,
+    pub(crate) store: Store,
+    pub(crate) settings: PlatformSettings,
     component: ComponentService,
-    vault: Vault,
+    pub(crate) vault: Vault,
     signer: StateSigner,
+    refresh: Arc<AuthorizerRefresh>,
+    api_keys: ApiKeyService,
 }
 
 /// Whether the parts the product depends on answer.
@@ -67,11 +77,45 @@ impl Platform {
         master_key: &[u8; 32],
     ) -> Self {
         Self {
+            // Before `store` moves into its field.
+            api_keys: ApiKeyService::new(store.clone(), component.clock().clone()),
             store,
             settings,
             component,
             vault: Vault::new(master_key),
             signer: StateSigner::new(master_key),
+            refresh: Arc::new(AuthorizerRefresh::new(
+                SchedulerConfig::default(),
+                instance_id(),
+            )),
+        }
+    }
+
+    /// Replaces the scheduler's settings (tests and benchmarks).
+    pub fn with_scheduler(mut self, config: SchedulerConfig) -> Self {
+        self.refresh = Arc::new(AuthorizerRefresh::new(config, instance_id()));
+        self
+    }
+
+    /// Authorizer tokens: reads for the token service, refreshes, the scheduler.
+    pub fn authorizer_tokens(&self) -> AuthorizerTokens<'_> {
+        AuthorizerTokens {
+            store: &self.store,
+            vault: &self.vault,
+            component: &self.component,
+            engine: &self.refresh,
+        }
+    }
+
+    /// Runs forever: refreshes every due authorizer token each tick.
+    pub async fn run_authorizer_scheduler(self) {
+        loop {
+            match self.authorizer_tokens().refresh_due().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(refreshed = n, "authorizer tokens refreshed"),
+                Err(err) => tracing::error!(error = %err, "authorizer scheduler pass failed"),
+            }
+            tokio::time::sleep(self.refresh.config.tick).await;
         }
     }
 
@@ -95,6 +139,11 @@ impl Platform {
         &self.settings
     }
 
+    /// API keys of the token service's consumers.
+    pub fn api_keys(&self) -> &ApiKeyService {
+        &self.api_keys
+    }
+
     /// Companies: the merchants served by the platform.
     pub fn companies(&self) -> Companies<'_> {
         Companies::new(&self.store)
@@ -116,4 +165,9 @@ impl Platform {
     pub async fn close(&self) {
         self.store.close().await;
     }
+}
+
+/// Names this process in database leases.
+fn instance_id() -> String {
+    format!("{:016x}", rand::random::<u64>())
 }

@@ -31,6 +31,8 @@ pub struct AuthorizerRow {
     pub authorized_at: i64,
     pub revoked_at: Option<i64>,
     pub updated_at: i64,
+    /// Consecutive failed refreshes.
+    pub failures: i64,
 }
 
 /// What an exchanged authorization code gives us, ready to store.
@@ -79,7 +81,7 @@ pub struct AuthorizerRepo<'a> {
 const COLUMNS: &str = "id, authorizer_appid, company_id, status, nick_name, head_img, user_name, \
      principal_name, alias, qrcode_url, service_type, verify_type, is_mini_program, func_info, \
      refresh_token_sealed, access_token_sealed, access_token_expires_at, refreshed_at, last_error, \
-     authorized_at, revoked_at, updated_at";
+     authorized_at, revoked_at, updated_at, failures";
 
 impl<'a> AuthorizerRepo<'a> {
     pub(crate) fn new(pool: &'a SqlitePool) -> Self {

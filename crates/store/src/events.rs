@@ -72,6 +72,28 @@ impl<'a> PushEventRepo<'a> {
         Ok(())
     }
 
+    /// One push by id.
+    pub async fn by_id(&self, id: i64) -> Result<Option<PushEventRow>, StoreError> {
+        Ok(sqlx::query_as::<_, PushEventRow>(
+            "SELECT id, info_type, authorizer_appid, create_time, received_at, payload_sealed, \
+                    processed_at, error \
+             FROM push_events WHERE id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool)
+        .await?)
+    }
+
+    /// Ids of pushes not yet processed (after a crash), oldest first.
+    pub async fn unprocessed(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM push_events WHERE processed_at IS NULL ORDER BY id LIMIT ?1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
     /// The most recent pushes, newest first.
     pub async fn recent(&self, limit: i64) -> Result<Vec<PushEventRow>, StoreError> {
         Ok(sqlx::query_as::<_, PushEventRow>(

@@ -6,6 +6,8 @@
 //! compile-time macros), so the PostgreSQL backend can be added beside SQLite
 //! without pinning the code to one database's offline data.
 
+mod api_keys;
+mod authorizer_refresh;
 mod authorizers;
 mod companies;
 mod component;
@@ -14,6 +16,8 @@ mod events;
 mod invites;
 mod pool;
 
+pub use api_keys::{ApiKeyRepo, ApiKeyRow, NewApiKey};
+pub use authorizer_refresh::{AuthorizerRefreshRepo, DueAuthorizer, RefreshFailure};
 pub use authorizers::{
     AuthorizationStored, AuthorizationWrite, AuthorizerProfile, AuthorizerRepo, AuthorizerRow,
 };

@@ -6,7 +6,10 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{AuthorizerRepo, CompanyRepo, ComponentRepo, InviteRepo, PushEventRepo, StoreError};
+use crate::{
+    ApiKeyRepo, AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo, ComponentRepo, InviteRepo,
+    PushEventRepo, StoreError,
+};
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -78,6 +81,16 @@ impl Store {
     /// Authorized accounts and the codes exchanged for them.
     pub fn authorizers(&self) -> AuthorizerRepo<'_> {
         AuthorizerRepo::new(&self.pool)
+    }
+
+    /// Refresh bookkeeping of authorizer tokens.
+    pub fn authorizer_refresh(&self) -> AuthorizerRefreshRepo<'_> {
+        AuthorizerRefreshRepo::new(&self.pool)
+    }
+
+    /// API keys of the token service's consumers.
+    pub fn api_keys(&self) -> ApiKeyRepo<'_> {
+        ApiKeyRepo::new(&self.pool)
     }
 
     /// Closes every connection; used at shutdown so WAL is checkpointed.

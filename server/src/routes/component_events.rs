@@ -6,6 +6,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use platform::Platform;
+use platform::component::PushOutcome;
 use wechat::crypto::PushQuery;
 
 /// Largest body accepted; real pushes are well under 2 KiB. Axum refuses a
@@ -28,7 +29,15 @@ pub async fn receive(
     };
     match platform.component().ingest_push(&query, &body).await {
         Ok(outcome) => {
-            tracing::debug!(?outcome, "push accepted");
+            if let PushOutcome::Recorded {
+                pending: Some(event_id),
+                ..
+            } = outcome
+            {
+                // Answer WeChat now; act on the event (which may call WeChat) after.
+                let platform = platform.clone();
+                tokio::spawn(async move { platform.process_push_event(event_id).await });
+            }
             (StatusCode::OK, "success").into_response()
         }
         Err(rejected) if rejected.is_bad_request() => {

@@ -3,3 +3,4 @@
 pub mod component_events;
 pub mod health;
 pub mod onboarding;
+pub mod token_api;

@@ -9,6 +9,8 @@ use tempfile::TempDir;
 
 pub struct TestApp {
     pub address: String,
+    /// The embedded emulator's base URL.
+    pub sim_url: String,
     pub platform: platform::Platform,
     pub sim: wechat_sim::Simulator,
     /// The generated sandbox credentials, to build pushes as WeChat would.
@@ -125,6 +127,10 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .simulator()
         .expect("sandbox mode has an emulator")
         .clone();
+    let sim_url = format!(
+        "http://{}",
+        app.simulator_address().expect("emulator address")
+    );
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -136,6 +142,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .expect("client");
     let app = TestApp {
         address,
+        sim_url,
         platform,
         sim,
         component_appid,
@@ -158,4 +165,73 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     })
     .await;
     app
+}
+
+/// A second Weiqiao instance on the same database, talking to the first
+/// one's emulator (what several instances behind a load balancer do).
+pub struct SecondInstance {
+    pub platform: platform::Platform,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for SecondInstance {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl SecondInstance {
+    /// Ends the instance at once, as a crash would (no graceful shutdown).
+    pub fn kill(self) {
+        self.task.abort();
+    }
+}
+
+pub async fn spawn_second_instance(first: &TestApp) -> SecondInstance {
+    let sandbox: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(first.dir.path().join("data/sandbox.json")).expect("sandbox.json"),
+    )
+    .expect("sandbox json");
+    let get = |key: &str| sandbox[key].as_str().expect(key).to_owned();
+    let vars: HashMap<String, String> = [
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
+        (
+            "WEIQIAO_DATABASE_URL",
+            format!("sqlite://{}", first.database_path().display()),
+        ),
+        ("WEIQIAO_SECRET_KEY", get("secret_key")),
+        ("WECHAT_COMPONENT_APPID", get("component_appid")),
+        ("WECHAT_COMPONENT_APPSECRET", get("component_appsecret")),
+        ("WECHAT_COMPONENT_TOKEN", get("token")),
+        ("WECHAT_COMPONENT_ENCODING_AES_KEY", get("encoding_aes_key")),
+        ("WECHAT_API_BASE", first.sim_url.clone()),
+        ("WECHAT_MP_BASE", first.sim_url.clone()),
+        ("WECHAT_OPEN_BASE", first.sim_url.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let config =
+        Config::from_vars(&vars, &first.dir.path().join("second")).expect("second configuration");
+    let app = Application::build(config)
+        .await
+        .expect("second instance builds");
+    let platform = app.platform().clone();
+    // Not in sandbox mode, so its clock does not follow the emulator: align it.
+    platform
+        .component()
+        .clock()
+        .advance(first.sim.clock().offset_secs());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    SecondInstance {
+        platform,
+        shutdown: Some(tx),
+        task,
+    }
 }

@@ -6,7 +6,7 @@ use platform::onboarding::{AuthType, NewInviteRequest};
 use crate::helpers::{TestApp, spawn_app};
 
 /// A company with a 7-day invite for official accounts or mini programs.
-async fn invite(app: &TestApp, company: &str) -> String {
+pub(crate) async fn invite(app: &TestApp, company: &str) -> String {
     let company = app.platform.companies().create(company).await.unwrap();
     let request = NewInviteRequest {
         company_id: company.id,
@@ -23,7 +23,7 @@ async fn invite(app: &TestApp, company: &str) -> String {
 }
 
 /// The first seeded official account of the emulator.
-fn demo_official_account(app: &TestApp) -> (String, String) {
+pub(crate) fn demo_official_account(app: &TestApp) -> (String, String) {
     app.sim.read_state(|state| {
         let account = state
             .accounts
@@ -49,7 +49,7 @@ fn hidden(html: &str, name: &str) -> String {
 }
 
 /// Opens the invite page and returns (its URL, the authorization link on it).
-async fn authorization_link(app: &TestApp, token: &str) -> (String, String) {
+pub(crate) async fn authorization_link(app: &TestApp, token: &str) -> (String, String) {
     let page_url = app.url(&format!("/onboard/{token}"));
     let html = app
         .client
@@ -64,8 +64,14 @@ async fn authorization_link(app: &TestApp, token: &str) -> (String, String) {
     (page_url, link)
 }
 
-/// Confirms `appid` with 消息管理 and 自定义菜单 on the emulator's page; returns our callback URL.
-async fn confirm_on_wechat(app: &TestApp, link: &str, referer: &str, appid: &str) -> String {
+/// Confirms `appid` on the emulator's page with 消息管理 and 自定义菜单 (official
+/// accounts) or 开发管理与数据分析 (mini programs); returns our callback URL.
+pub(crate) async fn confirm_on_wechat(
+    app: &TestApp,
+    link: &str,
+    referer: &str,
+    appid: &str,
+) -> String {
     let page = app
         .client
         .get(link)
@@ -90,6 +96,8 @@ async fn confirm_on_wechat(app: &TestApp, link: &str, referer: &str, appid: &str
     form.push(("authorizer_appid".into(), appid.into()));
     form.push(("func".into(), "1".into()));
     form.push(("func".into(), "15".into()));
+    // 开发管理与数据分析, for mini programs (the emulator grants only sets of the account's kind).
+    form.push(("func".into(), "18".into()));
     let base = link.split("/cgi-bin/").next().unwrap();
     let confirmed = app
         .client
@@ -102,7 +110,7 @@ async fn confirm_on_wechat(app: &TestApp, link: &str, referer: &str, appid: &str
     confirmed.headers()["location"].to_str().unwrap().to_owned()
 }
 
-async fn location(app: &TestApp, url: &str) -> String {
+pub(crate) async fn location(app: &TestApp, url: &str) -> String {
     let response = app.client.get(url).send().await.unwrap();
     assert!(
         response.status().is_redirection(),

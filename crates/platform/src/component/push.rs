@@ -12,8 +12,12 @@ use super::ComponentService;
 /// What happened to an accepted push.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PushOutcome {
-    /// First delivery: recorded (and, for a ticket, stored).
-    Recorded { info_type: String },
+    /// First delivery: recorded (and, for a ticket, stored). `pending` is the
+    /// event to process next (authorization events), outside WeChat's 5 s.
+    Recorded {
+        info_type: String,
+        pending: Option<i64>,
+    },
     /// The same push was already recorded: nothing changed.
     Duplicate { info_type: String },
 }
@@ -97,12 +101,16 @@ impl ComponentService {
                 .await?;
             tracing::info!(newest, "component_verify_ticket stored");
             inner.ticket_arrived.notify_one();
-        } else {
-            // Authorization events stay recorded (unprocessed) for the authorizer
-            // engine; the history is kept either way.
-            tracing::info!(%info_type, authorizer_appid = ?authorizer_appid, "push recorded");
+            return Ok(PushOutcome::Recorded {
+                info_type,
+                pending: None,
+            });
         }
-        Ok(PushOutcome::Recorded { info_type })
+        tracing::info!(%info_type, authorizer_appid = ?authorizer_appid, "push recorded");
+        Ok(PushOutcome::Recorded {
+            info_type,
+            pending: Some(event_id),
+        })
     }
 }
 

@@ -86,6 +86,56 @@ impl ComponentService {
     pub async fn refresh_component_token_if_due(
         &self,
     ) -> Result<RefreshOutcome, store::StoreError> {
+        self.refresh_component_token(false, None).await
+    }
+
+    /// The current token and when it expires, from storage; never calls WeChat.
+    pub async fn component_token_with_expiry(&self) -> Result<(Secret, i64), ComponentTokenError> {
+        let inner = &self.inner;
+        let row = inner
+            .store
+            .component()
+            .token(self.component_appid())
+            .await?;
+        let now = inner.clock.now();
+        match row {
+            Some(store::ComponentTokenRow {
+                token_sealed: Some(sealed),
+                expires_at: Some(at),
+                ..
+            }) if at > now => Ok((
+                Secret::new(inner.vault.open(&self.token_context(), &sealed)?),
+                at,
+            )),
+            _ => Err(ComponentTokenError::Unavailable),
+        }
+    }
+
+    /// A consumer saw `failed_token` rejected: refresh now if it is still the
+    /// current one (single flight: concurrent reports cause one refresh), and
+    /// return the current token.
+    pub async fn invalidate_component_token(
+        &self,
+        failed_token: &str,
+    ) -> Result<(Secret, i64), ComponentTokenError> {
+        let stale = match self.component_token_with_expiry().await {
+            Ok((token, _)) => token.expose() == failed_token,
+            Err(_) => true,
+        };
+        if stale {
+            self.refresh_component_token(true, Some(failed_token))
+                .await?;
+        }
+        self.component_token_with_expiry().await
+    }
+
+    /// Refreshes when due, or when `force`d. A forced refresh for `failed` is
+    /// skipped if, by the time it holds the lock, the token was already replaced.
+    async fn refresh_component_token(
+        &self,
+        force: bool,
+        failed: Option<&str>,
+    ) -> Result<RefreshOutcome, store::StoreError> {
         let inner = &self.inner;
         let _guard = inner.refreshing.lock().await;
         let appid = self.component_appid();
@@ -96,11 +146,16 @@ impl ComponentService {
             .token(appid)
             .await?
             .unwrap_or_default();
-        if row.token_sealed.is_some()
+        let current = row
+            .token_sealed
+            .as_ref()
+            .and_then(|s| inner.vault.open(&self.token_context(), s).ok());
+        let replaced = failed.is_some_and(|f| current.as_deref().is_some_and(|c| c != f));
+        let fresh = row.token_sealed.is_some()
             && row
                 .expires_at
-                .is_some_and(|at| at - now > REFRESH_MARGIN_SECS)
-        {
+                .is_some_and(|at| at - now > REFRESH_MARGIN_SECS);
+        if replaced || (fresh && !force) {
             return Ok(RefreshOutcome::NotDue);
         }
         if !inner

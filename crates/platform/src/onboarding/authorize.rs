@@ -153,19 +153,62 @@ impl Onboarding<'_> {
             return Err(InviteError::Revoked.into());
         }
         let code_hash = sha256_hex(auth_code);
-        if let Some(appid) = self.store.authorizers().code_used(&code_hash).await? {
-            let authorizer = self
-                .authorizer(&appid)
-                .await?
-                .ok_or(OnboardingError::AuthCodeInvalid)?;
-            if authorizer.company_id != invite.company_id {
-                return Err(OnboardingError::OwnedByAnotherCompany {
-                    authorizer_appid: appid,
-                });
-            }
+        if let Some(authorizer) = self
+            .already_exchanged(&code_hash, invite.company_id)
+            .await?
+        {
             return Ok((invite.token, authorizer));
         }
+        match self
+            .exchange_code(auth_code, invite.company_id, Some(invite.id))
+            .await
+        {
+            Ok(authorizer) => Ok((invite.token, authorizer)),
+            // The `authorized` push may have exchanged this very code a moment before us.
+            Err(OnboardingError::AuthCodeInvalid) => match self
+                .already_exchanged(&code_hash, invite.company_id)
+                .await?
+            {
+                Some(authorizer) => Ok((invite.token, authorizer)),
+                None => Err(OnboardingError::AuthCodeInvalid),
+            },
+            Err(err) => Err(err),
+        }
+    }
 
+    /// The authorizer an auth_code was already exchanged for, if it belongs to `company_id`.
+    async fn already_exchanged(
+        &self,
+        code_hash: &str,
+        company_id: i64,
+    ) -> Result<Option<Authorizer>, OnboardingError> {
+        let Some(appid) = self.store.authorizers().code_used(code_hash).await? else {
+            return Ok(None);
+        };
+        let authorizer = self
+            .authorizer(&appid)
+            .await?
+            .ok_or(OnboardingError::AuthCodeInvalid)?;
+        if authorizer.company_id != company_id {
+            return Err(OnboardingError::OwnedByAnotherCompany {
+                authorizer_appid: appid,
+            });
+        }
+        Ok(Some(authorizer))
+    }
+
+    /// Exchanges an auth_code with `api_query_auth`, stores the tokens under
+    /// `company_id` in one transaction (never moving an account of another
+    /// company), then fetches the profile. Used by the callback and by the
+    /// `authorized` / `updateauthorized` pushes.
+    pub(crate) async fn exchange_code(
+        &self,
+        auth_code: &str,
+        company_id: i64,
+        invite_id: Option<i64>,
+    ) -> Result<Authorizer, OnboardingError> {
+        let now = self.component.clock().now();
+        let code_hash = sha256_hex(auth_code);
         let component_token = self.component.component_token().await?;
         let client = self.component.client();
         let answer = client
@@ -201,7 +244,7 @@ impl Onboarding<'_> {
             .authorizers()
             .save_authorization(AuthorizationWrite {
                 authorizer_appid: &appid,
-                company_id: invite.company_id,
+                company_id,
                 func_info_json: &func_info_json,
                 refresh_token_sealed: &self.vault.seal(
                     &format!("authorizer_refresh_token:{appid}"),
@@ -212,18 +255,18 @@ impl Onboarding<'_> {
                     .seal(&format!("authorizer_access_token:{appid}"), access.expose()),
                 access_token_expires_at: expires_at,
                 code_hash: &code_hash,
-                invite_id: Some(invite.id),
+                invite_id,
                 now,
             })
             .await?;
         if let AuthorizationStored::OwnedByAnotherCompany { company_id } = stored {
-            tracing::warn!(authorizer_appid = %appid, owner = company_id, invite_company = invite.company_id,
+            tracing::warn!(authorizer_appid = %appid, owner = company_id, invite_company = company_id,
                 "authorization for an account of another company; company left unchanged");
             return Err(OnboardingError::OwnedByAnotherCompany {
                 authorizer_appid: appid,
             });
         }
-        tracing::info!(authorizer_appid = %appid, company_id = invite.company_id, "authorizer stored");
+        tracing::info!(authorizer_appid = %appid, company_id, "authorizer stored");
 
         // The tokens are safe now; a failed profile fetch only leaves the page plainer.
         match client
@@ -257,7 +300,7 @@ impl Onboarding<'_> {
             .authorizer(&appid)
             .await?
             .ok_or(OnboardingError::AuthCodeInvalid)?;
-        Ok((invite.token, authorizer))
+        Ok(authorizer)
     }
 
     /// One authorizer, if the invite's company owns it.

@@ -29,7 +29,7 @@ pub struct Onboarding<'a> {
     pub(crate) settings: &'a PlatformSettings,
 }
 
-fn sha256_hex(value: &str) -> String {
+pub(crate) fn sha256_hex(value: &str) -> String {
     use sha2::{Digest as _, Sha256};
     hex::encode(Sha256::digest(value.as_bytes()))
 }

@@ -1,0 +1,151 @@
+//! The load generator: keep-alive HTTP/1.1 connections on 127.0.0.1, each
+//! sending its next request as soon as the previous answer is read (closed
+//! loop), bounded by a request count and a deadline. A hand-written client,
+//! because a full HTTP client would spend more of the shared two cores than
+//! the server under test.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+
+/// What one run measured.
+#[derive(Debug)]
+pub struct Stats {
+    pub ok: usize,
+    pub failed: usize,
+    pub elapsed: Duration,
+    /// Latency of every successful request, sorted.
+    pub latencies: Vec<Duration>,
+}
+
+impl Stats {
+    pub fn per_second(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64()
+    }
+
+    pub fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[rank.min(self.latencies.len() - 1)]
+    }
+}
+
+/// A fixed plan: `total` requests taken round-robin from `requests` (raw
+/// HTTP/1.1 bytes), over `connections` connections, stopping at `deadline`.
+pub struct Plan {
+    pub requests: Arc<Vec<Vec<u8>>>,
+    pub total: usize,
+    pub connections: usize,
+    pub deadline: Duration,
+}
+
+/// Runs `plan` against `addr`.
+pub async fn run(addr: SocketAddr, plan: Plan) -> anyhow::Result<Stats> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let stop_at = started + plan.deadline;
+    let mut tasks = Vec::new();
+    for _ in 0..plan.connections {
+        let requests = plan.requests.clone();
+        let next = next.clone();
+        let total = plan.total;
+        tasks.push(tokio::spawn(async move {
+            connection(addr, requests, next, total, stop_at).await
+        }));
+    }
+    let mut stats = Stats {
+        ok: 0,
+        failed: 0,
+        elapsed: Duration::ZERO,
+        latencies: Vec::with_capacity(plan.total),
+    };
+    for task in tasks {
+        let (latencies, failed) = task.await.context("load task")??;
+        stats.ok += latencies.len();
+        stats.failed += failed;
+        stats.latencies.extend(latencies);
+    }
+    stats.elapsed = started.elapsed();
+    stats.latencies.sort_unstable();
+    Ok(stats)
+}
+
+async fn connection(
+    addr: SocketAddr,
+    requests: Arc<Vec<Vec<u8>>>,
+    next: Arc<AtomicUsize>,
+    total: usize,
+    stop_at: Instant,
+) -> anyhow::Result<(Vec<Duration>, usize)> {
+    let mut stream = TcpStream::connect(addr).await.context("connecting")?;
+    stream.set_nodelay(true)?;
+    let mut latencies = Vec::new();
+    let mut failed = 0;
+    let mut buf = Vec::with_capacity(16 * 1024);
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= total || Instant::now() >= stop_at {
+            break;
+        }
+        let request = &requests[i % requests.len()];
+        let sent = Instant::now();
+        stream.write_all(request).await.context("sending")?;
+        let status = read_response(&mut stream, &mut buf).await?;
+        if status == 200 {
+            latencies.push(sent.elapsed());
+        } else {
+            failed += 1;
+            if failed == 1 {
+                eprintln!("  first failure: HTTP {status}");
+            }
+        }
+    }
+    Ok((latencies, failed))
+}
+
+/// Reads one response (Content-Length framed) and returns its status.
+async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> anyhow::Result<u16> {
+    buf.clear();
+    let mut chunk = [0u8; 8192];
+    loop {
+        if let Some(end) = find(buf, b"\r\n\r\n") {
+            let head = std::str::from_utf8(&buf[..end]).context("response head")?;
+            let status: u16 = head
+                .split(' ')
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .context("status line")?;
+            let length: usize = head
+                .lines()
+                .filter_map(|l| l.split_once(':'))
+                .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, v)| v.trim().parse().ok())
+                .unwrap_or(0);
+            let want = end + 4 + length;
+            while buf.len() < want {
+                let n = stream.read(&mut chunk).await?;
+                if n == 0 {
+                    bail!("connection closed mid-body");
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            return Ok(status);
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            bail!("connection closed by the server");
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}

@@ -1,0 +1,435 @@
+//! The refresh engine: one refresh of one authorizer (single flight in this
+//! process through a per-authorizer mutex, across instances through the
+//! database lease), the error handling WeChat's codes call for, and the
+//! scheduler loop that refreshes every due authorizer with bounded
+//! concurrency, per-authorizer jitter and durable exponential backoff.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::{StreamExt as _, stream};
+use store::RefreshFailure;
+use wechat::Secret;
+use wechat::error::ErrorClass;
+
+use super::{AccessToken, AuthorizerTokenError, AuthorizerTokens, access_context, refresh_context};
+
+/// How the scheduler behaves.
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    /// Refresh when less than this is left (tokens live 7200 s).
+    pub margin_secs: i64,
+    /// Up to this much extra margin per authorizer, from a hash of its appid,
+    /// so a fleet authorized at once does not come due at once.
+    pub jitter_secs: i64,
+    /// Refreshes in flight at once.
+    pub concurrency: usize,
+    /// How often the scheduler looks for due authorizers.
+    pub tick: Duration,
+    /// How long a refresher may hold an authorizer's lease.
+    pub lease_secs: i64,
+    /// First retry delay after a retryable failure; doubles per failure.
+    pub base_backoff_secs: i64,
+    pub max_backoff_secs: i64,
+    /// Due authorizers fetched per pass.
+    pub batch: i64,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        Self {
+            margin_secs: 20 * 60,
+            jitter_secs: 5 * 60,
+            concurrency: 16,
+            tick: Duration::from_secs(10),
+            lease_secs: 60,
+            base_backoff_secs: 5,
+            max_backoff_secs: 10 * 60,
+            batch: 1000,
+        }
+    }
+}
+
+/// The engine's own state, shared by every clone of the platform.
+#[derive(Debug)]
+pub struct AuthorizerRefresh {
+    pub(crate) config: SchedulerConfig,
+    instance_id: String,
+    /// In-process single flight per authorizer.
+    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// What one refresh attempt did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refreshed {
+    /// A new token is stored.
+    Done,
+    /// Not due (someone refreshed it meanwhile), not active, or leased elsewhere.
+    Skipped,
+    /// Failed; the failure is recorded with its next attempt or the new status.
+    Failed(String),
+}
+
+impl AuthorizerRefresh {
+    pub fn new(config: SchedulerConfig, instance_id: String) -> Self {
+        Self {
+            config,
+            instance_id,
+            locks: Mutex::default(),
+        }
+    }
+
+    fn lock_for(&self, appid: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self
+            .locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        locks.entry(appid.to_owned()).or_default().clone()
+    }
+
+    /// Stable per-appid extra margin in `0..jitter_secs`.
+    fn jitter(&self, appid: &str) -> i64 {
+        if self.config.jitter_secs <= 0 {
+            return 0;
+        }
+        let hash = appid
+            .bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+        (hash % self.config.jitter_secs as u64) as i64
+    }
+
+    fn backoff(&self, failures: i64) -> i64 {
+        let exp = failures.clamp(0, 16) as u32;
+        self.config
+            .base_backoff_secs
+            .saturating_mul(1 << exp)
+            .min(self.config.max_backoff_secs)
+    }
+}
+
+impl AuthorizerTokens<'_> {
+    /// The stored access token; refreshed first only when it has expired.
+    pub async fn access_token(&self, appid: &str) -> Result<AccessToken, AuthorizerTokenError> {
+        if let Some(token) = self.stored(appid).await? {
+            return Ok(token);
+        }
+        self.refresh_one(appid, true).await?;
+        self.stored(appid).await?.ok_or_else(|| {
+            AuthorizerTokenError::Unavailable("refresh did not produce a token".into())
+        })
+    }
+
+    /// A consumer saw `failed_token` rejected (40001/42001): refresh now if it
+    /// is still the current one (once, however many consumers report it), and
+    /// return the current token.
+    pub async fn invalidate(
+        &self,
+        appid: &str,
+        failed_token: &str,
+    ) -> Result<AccessToken, AuthorizerTokenError> {
+        let lock = self.engine.lock_for(appid);
+        let guard = lock.lock().await;
+        let current = self.stored(appid).await?;
+        let stale = current
+            .as_ref()
+            .is_none_or(|t| t.access_token.expose() == failed_token);
+        drop(guard);
+        if stale {
+            self.refresh_one(appid, true).await?;
+        }
+        self.stored(appid)
+            .await?
+            .ok_or_else(|| AuthorizerTokenError::Unavailable("no valid token after refresh".into()))
+    }
+
+    /// The stored, unexpired token; errors for authorizers that cannot have one.
+    async fn stored(&self, appid: &str) -> Result<Option<AccessToken>, AuthorizerTokenError> {
+        let row = self
+            .store
+            .authorizers()
+            .by_appid(appid)
+            .await?
+            .ok_or(AuthorizerTokenError::NotFound)?;
+        match row.status.as_str() {
+            "active" => {}
+            "revoked" => return Err(AuthorizerTokenError::Revoked),
+            _ => return Err(AuthorizerTokenError::NeedsReauthorization),
+        }
+        let now = self.component.clock().now();
+        match (row.access_token_sealed, row.access_token_expires_at) {
+            (Some(sealed), Some(expires_at)) if expires_at > now => Ok(Some(AccessToken {
+                authorizer_appid: row.authorizer_appid,
+                company_id: row.company_id,
+                access_token: Secret::new(self.vault.open(&access_context(appid), &sealed)?),
+                expires_at,
+            })),
+            _ => Ok(None),
+        }
+    }
+
+    /// One refresh of one authorizer. `force` refreshes even when not due
+    /// (a consumer reported the token bad, or it expired).
+    pub async fn refresh_one(
+        &self,
+        appid: &str,
+        force: bool,
+    ) -> Result<Refreshed, AuthorizerTokenError> {
+        let engine = self.engine;
+        let lock = engine.lock_for(appid);
+        let _guard = lock.lock().await;
+        let now = self.component.clock().now();
+        let row = self
+            .store
+            .authorizers()
+            .by_appid(appid)
+            .await?
+            .ok_or(AuthorizerTokenError::NotFound)?;
+        if row.status != "active" {
+            return Ok(Refreshed::Skipped);
+        }
+        let horizon = now + engine.config.margin_secs + engine.jitter(appid);
+        let due = row.access_token_expires_at.is_none_or(|at| at <= horizon);
+        if !due && !force {
+            return Ok(Refreshed::Skipped);
+        }
+        let refresh = self.store.authorizer_refresh();
+        if !refresh
+            .try_lease(
+                appid,
+                &engine.instance_id,
+                now,
+                now + engine.config.lease_secs,
+            )
+            .await?
+        {
+            return Ok(Refreshed::Skipped);
+        }
+
+        let component_token = match self.component.component_token().await {
+            Ok(token) => token,
+            Err(err) => {
+                return self
+                    .fail(
+                        appid,
+                        row.failures,
+                        &format!("component token unavailable: {err}"),
+                        now,
+                    )
+                    .await;
+            }
+        };
+        let Some(refresh_sealed) = row.refresh_token_sealed else {
+            return self
+                .recover_or_reauthorize(appid, &component_token, now, "no refresh token stored")
+                .await;
+        };
+        let refresh_token = Secret::new(self.vault.open(&refresh_context(appid), &refresh_sealed)?);
+        let client = self.component.client();
+        match client
+            .api_authorizer_token(&component_token, appid, &refresh_token)
+            .await
+        {
+            Ok(answer) => {
+                let expires_at = now + i64::try_from(answer.expires_in).unwrap_or(7200);
+                // WeChat usually returns the same refresh token; store whatever it returned.
+                let refresh_token = answer.authorizer_refresh_token.unwrap_or(refresh_token);
+                refresh
+                    .save_refreshed(
+                        appid,
+                        &engine.instance_id,
+                        &self.vault.seal(
+                            &access_context(appid),
+                            answer.authorizer_access_token.expose(),
+                        ),
+                        expires_at,
+                        &self
+                            .vault
+                            .seal(&refresh_context(appid), refresh_token.expose()),
+                        now,
+                    )
+                    .await?;
+                tracing::info!(authorizer_appid = %appid, expires_at, "authorizer_access_token refreshed");
+                Ok(Refreshed::Done)
+            }
+            Err(err) => match err.class() {
+                ErrorClass::RefreshTokenInvalid => {
+                    self.recover_or_reauthorize(
+                        appid,
+                        &component_token,
+                        now,
+                        "errcode 61023: refresh token invalid",
+                    )
+                    .await
+                }
+                ErrorClass::Authorization if err.errcode() == Some(61003) => {
+                    self.store.authorizers().mark_revoked(appid, now).await?;
+                    tracing::warn!(authorizer_appid = %appid, "authorization revoked (61003); refreshing stops");
+                    Ok(Refreshed::Failed("revoked".into()))
+                }
+                class => {
+                    let message = match (class, err.errcode()) {
+                        (ErrorClass::IpNotWhitelisted { ip: Some(ip) }, _) => {
+                            format!(
+                                "errcode 61004: 出口 IP {ip} 不在白名单中 / egress IP {ip} is not whitelisted"
+                            )
+                        }
+                        (_, Some(code)) => format!("errcode {code}: {}", class.advice_zh()),
+                        (_, None) => format!("{err}: {}", class.advice_zh()),
+                    };
+                    tracing::warn!(authorizer_appid = %appid, error = %err, "authorizer token refresh failed");
+                    self.fail(appid, row.failures, &message, now).await
+                }
+            },
+        }
+    }
+
+    /// 61023 or a missing refresh token: look the authorizer up in WeChat's
+    /// list (which carries its refresh token) and retry once with it; if that
+    /// fails too, the account needs re-authorization.
+    async fn recover_or_reauthorize(
+        &self,
+        appid: &str,
+        component_token: &Secret,
+        now: i64,
+        reason: &str,
+    ) -> Result<Refreshed, AuthorizerTokenError> {
+        let client = self.component.client();
+        let stored = self
+            .store
+            .authorizers()
+            .by_appid(appid)
+            .await?
+            .and_then(|r| r.refresh_token_sealed);
+        let stored = stored.and_then(|s| self.vault.open(&refresh_context(appid), &s).ok());
+        let mut offset = 0;
+        let recovered = loop {
+            let page = match client
+                .api_get_authorizer_list(component_token, offset, 500)
+                .await
+            {
+                Ok(page) => page,
+                Err(err) => {
+                    tracing::warn!(authorizer_appid = %appid, error = %err, "api_get_authorizer_list failed during recovery");
+                    break None;
+                }
+            };
+            if let Some(item) = page.list.iter().find(|i| i.authorizer_appid == appid) {
+                break item.refresh_token.clone();
+            }
+            offset += u32::try_from(page.list.len()).unwrap_or(u32::MAX);
+            if page.list.is_empty() || u64::from(offset) >= page.total_count {
+                break None;
+            }
+        };
+        match recovered {
+            Some(token) if Some(token.expose()) != stored.as_deref() => {
+                self.store
+                    .authorizer_refresh()
+                    .replace_refresh_token(
+                        appid,
+                        &self.vault.seal(&refresh_context(appid), token.expose()),
+                        now,
+                    )
+                    .await?;
+                tracing::info!(authorizer_appid = %appid, "refresh token recovered from api_get_authorizer_list");
+                match client
+                    .api_authorizer_token(component_token, appid, &token)
+                    .await
+                {
+                    Ok(answer) => {
+                        let expires_at = now + i64::try_from(answer.expires_in).unwrap_or(7200);
+                        let refresh_token = answer.authorizer_refresh_token.unwrap_or(token);
+                        self.store
+                            .authorizer_refresh()
+                            .save_refreshed(
+                                appid,
+                                &self.engine.instance_id,
+                                &self.vault.seal(
+                                    &access_context(appid),
+                                    answer.authorizer_access_token.expose(),
+                                ),
+                                expires_at,
+                                &self
+                                    .vault
+                                    .seal(&refresh_context(appid), refresh_token.expose()),
+                                now,
+                            )
+                            .await?;
+                        return Ok(Refreshed::Done);
+                    }
+                    Err(err) => {
+                        tracing::warn!(authorizer_appid = %appid, error = %err, "refresh with the recovered token failed")
+                    }
+                }
+            }
+            _ => {}
+        }
+        let message = format!("{reason}: 需要商户重新授权 / the merchant must authorize again");
+        self.store
+            .authorizer_refresh()
+            .mark_needs_reauthorization(appid, &message, now)
+            .await?;
+        tracing::warn!(authorizer_appid = %appid, "authorizer needs re-authorization");
+        Err(AuthorizerTokenError::NeedsReauthorization)
+    }
+
+    async fn fail(
+        &self,
+        appid: &str,
+        failures: i64,
+        message: &str,
+        now: i64,
+    ) -> Result<Refreshed, AuthorizerTokenError> {
+        let failures = failures + 1;
+        let next_attempt_at = now + self.engine.backoff(failures - 1);
+        self.store
+            .authorizer_refresh()
+            .record_failure(
+                appid,
+                &self.engine.instance_id,
+                RefreshFailure {
+                    error: message,
+                    failures,
+                    next_attempt_at,
+                },
+                now,
+            )
+            .await?;
+        Ok(Refreshed::Failed(message.to_owned()))
+    }
+
+    /// One scheduler pass: refreshes every due authorizer, `concurrency` at a time.
+    /// Returns how many were refreshed.
+    pub async fn refresh_due(&self) -> Result<usize, AuthorizerTokenError> {
+        let engine = self.engine;
+        let now = self.component.clock().now();
+        let horizon = now + engine.config.margin_secs + engine.config.jitter_secs;
+        let candidates = self
+            .store
+            .authorizer_refresh()
+            .due(now, horizon, engine.config.batch)
+            .await?;
+        let due: Vec<String> = candidates
+            .into_iter()
+            .filter(|c| {
+                c.access_token_expires_at.is_none_or(|at| {
+                    at <= now + engine.config.margin_secs + engine.jitter(&c.authorizer_appid)
+                })
+            })
+            .map(|c| c.authorizer_appid)
+            .collect();
+        let mut results = stream::iter(due)
+            .map(|appid| async move { self.refresh_one(&appid, false).await })
+            .buffer_unordered(engine.config.concurrency.max(1));
+        let mut done = 0;
+        while let Some(result) = results.next().await {
+            match result {
+                Ok(Refreshed::Done) => done += 1,
+                Ok(_) | Err(AuthorizerTokenError::NeedsReauthorization) => {}
+                Err(err) => tracing::warn!(error = %err, "refresh pass: an authorizer failed"),
+            }
+        }
+        Ok(done)
+    }
+}

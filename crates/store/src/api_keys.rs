@@ -1,0 +1,217 @@
+//! `api_keys` and `api_key_companies`: the token service's consumers, their
+//! optional company scope and how many tokens each was handed. Only a key's
+//! hash is stored; this module never sees a key in clear.
+
+use sqlx::SqlitePool;
+
+use crate::StoreError;
+
+/// An API key as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub name: String,
+    pub key_prefix: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+    pub issued_count: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// What is needed to insert a key; the hash and prefix are computed by the caller.
+#[derive(Debug, Clone)]
+pub struct NewApiKey<'a> {
+    pub name: &'a str,
+    pub key_hash: &'a str,
+    pub key_prefix: &'a str,
+    pub company_ids: &'a [i64],
+    pub created_at: i64,
+}
+
+/// Queries on `api_keys` and `api_key_companies`.
+pub struct ApiKeyRepo<'a> {
+    pool: &'a SqlitePool,
+}
+
+const COLUMNS: &str = "id, name, key_prefix, created_at, revoked_at, issued_count, last_used_at";
+
+impl<'a> ApiKeyRepo<'a> {
+    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    /// Inserts a key and its scope in one transaction. An unknown company is a
+    /// [`StoreError::Conflict`] on `company` (the foreign key refused it).
+    pub async fn insert(&self, new: NewApiKey<'_>) -> Result<ApiKeyRow, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query_as::<_, ApiKeyRow>(&format!(
+            "INSERT INTO api_keys (name, key_hash, key_prefix, created_at) VALUES (?1, ?2, ?3, ?4) \
+             RETURNING {COLUMNS}"
+        ))
+        .bind(new.name)
+        .bind(new.key_hash)
+        .bind(new.key_prefix)
+        .bind(new.created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, "key_hash"))?;
+        for company_id in new.company_ids {
+            sqlx::query(
+                "INSERT INTO api_key_companies (api_key_id, company_id) VALUES (?1, ?2) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(row.id)
+            .bind(company_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                    StoreError::Conflict {
+                        constraint: "company",
+                    }
+                }
+                _ => StoreError::Database(e),
+            })?;
+        }
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// The key with this hash, revoked or not.
+    pub async fn by_hash(&self, key_hash: &str) -> Result<Option<ApiKeyRow>, StoreError> {
+        Ok(sqlx::query_as::<_, ApiKeyRow>(&format!(
+            "SELECT {COLUMNS} FROM api_keys WHERE key_hash = ?1"
+        ))
+        .bind(key_hash)
+        .fetch_optional(self.pool)
+        .await?)
+    }
+
+    /// The companies a key is limited to; empty means unscoped.
+    pub async fn scope(&self, id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT company_id FROM api_key_companies WHERE api_key_id = ?1 ORDER BY company_id",
+        )
+        .bind(id)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Every key, newest first.
+    pub async fn list(&self) -> Result<Vec<ApiKeyRow>, StoreError> {
+        Ok(sqlx::query_as::<_, ApiKeyRow>(&format!(
+            "SELECT {COLUMNS} FROM api_keys ORDER BY created_at DESC, id DESC"
+        ))
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Revokes a key; returns whether it existed and was active.
+    pub async fn revoke(&self, id: i64, at: i64) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+                .bind(id)
+                .bind(at)
+                .execute(self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Adds counted issuances in one transaction: `(key id, count, last used at)`.
+    pub async fn add_issued(&self, counts: &[(i64, i64, i64)]) -> Result<(), StoreError> {
+        if counts.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for (id, count, last_used_at) in counts {
+            sqlx::query(
+                "UPDATE api_keys SET issued_count = issued_count + ?2, \
+                     last_used_at = MAX(COALESCE(last_used_at, 0), ?3) \
+                 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(count)
+            .bind(last_used_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use crate::{NewApiKey, NewCompany, Store, StoreError};
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        (dir, Store::connect(&url).await.unwrap())
+    }
+
+    fn key<'a>(hash: &'a str, companies: &'a [i64]) -> NewApiKey<'a> {
+        NewApiKey {
+            name: "billing",
+            key_hash: hash,
+            key_prefix: "wq_abcd",
+            company_ids: companies,
+            created_at: 100,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_key_is_found_by_its_hash_with_its_scope_and_revoked_once() {
+        let (_dir, store) = store().await;
+        let company = store
+            .companies()
+            .insert(NewCompany {
+                name: "甲",
+                created_at: datetime!(2026-01-01 0:00 UTC),
+            })
+            .await
+            .unwrap()
+            .id;
+        let repo = store.api_keys();
+        let row = repo.insert(key("h1", &[company])).await.unwrap();
+        assert_eq!(repo.by_hash("h1").await.unwrap(), Some(row.clone()));
+        assert_eq!(repo.by_hash("h2").await.unwrap(), None);
+        assert_eq!(repo.scope(row.id).await.unwrap(), [company]);
+        assert!(repo.revoke(row.id, 200).await.unwrap());
+        assert!(!repo.revoke(row.id, 300).await.unwrap(), "already revoked");
+        assert_eq!(
+            repo.by_hash("h1").await.unwrap().unwrap().revoked_at,
+            Some(200)
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_company_in_the_scope_is_refused_and_nothing_is_stored() {
+        let (_dir, store) = store().await;
+        let repo = store.api_keys();
+        let err = repo.insert(key("h1", &[42])).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Conflict {
+                    constraint: "company"
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(repo.list().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn issuances_add_up_and_last_use_only_moves_forward() {
+        let (_dir, store) = store().await;
+        let repo = store.api_keys();
+        let id = repo.insert(key("h1", &[])).await.unwrap().id;
+        repo.add_issued(&[(id, 3, 500)]).await.unwrap();
+        repo.add_issued(&[(id, 2, 400)]).await.unwrap();
+        let row = repo.by_hash("h1").await.unwrap().unwrap();
+        assert_eq!((row.issued_count, row.last_used_at), (5, Some(500)));
+    }
+}

@@ -1,0 +1,308 @@
+//! Refresh bookkeeping on `authorizers`: which are due, the per-authorizer
+//! lease, and storing a refresh's outcome. A new access token and the refresh
+//! token that came with it are written by one statement, so neither can be
+//! stored without the other.
+
+use sqlx::SqlitePool;
+
+use crate::StoreError;
+
+/// An authorizer whose access token needs refreshing soon.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DueAuthorizer {
+    pub authorizer_appid: String,
+    pub access_token_expires_at: Option<i64>,
+}
+
+/// What a failed refresh leaves behind.
+#[derive(Debug, Clone)]
+pub struct RefreshFailure<'a> {
+    pub error: &'a str,
+    pub failures: i64,
+    pub next_attempt_at: i64,
+}
+
+pub struct AuthorizerRefreshRepo<'a> {
+    pool: &'a SqlitePool,
+}
+
+impl<'a> AuthorizerRefreshRepo<'a> {
+    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    /// Active authorizers whose token is missing or expires before `horizon`,
+    /// not backing off and not leased, soonest first.
+    pub async fn due(
+        &self,
+        now: i64,
+        horizon: i64,
+        limit: i64,
+    ) -> Result<Vec<DueAuthorizer>, StoreError> {
+        Ok(sqlx::query_as::<_, DueAuthorizer>(
+            "SELECT authorizer_appid, access_token_expires_at FROM authorizers \
+             WHERE status = 'active' \
+               AND (access_token_expires_at IS NULL OR access_token_expires_at <= ?2) \
+               AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) \
+               AND (lease_until IS NULL OR lease_until < ?1) \
+             ORDER BY access_token_expires_at ASC LIMIT ?3",
+        )
+        .bind(now)
+        .bind(horizon)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Takes the refresh lease of an active authorizer if it is free, expired or already ours.
+    pub async fn try_lease(
+        &self,
+        appid: &str,
+        holder: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE authorizers SET lease_holder = ?2, lease_until = ?4 \
+             WHERE authorizer_appid = ?1 AND status = 'active' \
+               AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < ?3 OR lease_holder = ?2)",
+        )
+        .bind(appid)
+        .bind(holder)
+        .bind(now)
+        .bind(until)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores a refresh's tokens (both in one statement), clears the failure
+    /// state and releases `holder`'s lease.
+    pub async fn save_refreshed(
+        &self,
+        appid: &str,
+        holder: &str,
+        access_token_sealed: &[u8],
+        expires_at: i64,
+        refresh_token_sealed: &[u8],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE authorizers SET access_token_sealed = ?3, access_token_expires_at = ?4, \
+                 refresh_token_sealed = ?5, refreshed_at = ?6, updated_at = ?6, \
+                 failures = 0, next_attempt_at = NULL, last_error = NULL, \
+                 lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
+                 lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
+             WHERE authorizer_appid = ?1",
+        )
+        .bind(appid)
+        .bind(holder)
+        .bind(access_token_sealed)
+        .bind(expires_at)
+        .bind(refresh_token_sealed)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt and when to try next; releases `holder`'s lease.
+    pub async fn record_failure(
+        &self,
+        appid: &str,
+        holder: &str,
+        f: RefreshFailure<'_>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE authorizers SET last_error = ?3, failures = ?4, next_attempt_at = ?5, updated_at = ?6, \
+                 lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
+                 lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
+             WHERE authorizer_appid = ?1",
+        )
+        .bind(appid)
+        .bind(holder)
+        .bind(f.error)
+        .bind(f.failures)
+        .bind(f.next_attempt_at)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The refresh token is dead: the account must authorize again. Refreshing stops.
+    pub async fn mark_needs_reauthorization(
+        &self,
+        appid: &str,
+        error: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE authorizers SET status = 'needs_reauthorization', last_error = ?2, updated_at = ?3, \
+                 lease_holder = NULL, lease_until = NULL \
+             WHERE authorizer_appid = ?1 AND status = 'active'",
+        )
+        .bind(appid)
+        .bind(error)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Replaces a lost or stale refresh token with one recovered from WeChat's list.
+    pub async fn replace_refresh_token(
+        &self,
+        appid: &str,
+        refresh_token_sealed: &[u8],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE authorizers SET refresh_token_sealed = ?2, updated_at = ?3 WHERE authorizer_appid = ?1",
+        )
+        .bind(appid)
+        .bind(refresh_token_sealed)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every authorizer appid we know, with its status.
+    pub async fn all(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as::<_, (String, String)>(
+            "SELECT authorizer_appid, status FROM authorizers",
+        )
+        .fetch_all(self.pool)
+        .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use crate::{AuthorizationWrite, NewCompany, RefreshFailure, Store};
+
+    async fn store_with(appids: &[(&str, i64)]) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("r.db").display()))
+            .await
+            .unwrap();
+        let company = store
+            .companies()
+            .insert(NewCompany {
+                name: "A",
+                created_at: datetime!(2026-01-01 0:00 UTC),
+            })
+            .await
+            .unwrap()
+            .id;
+        for (i, (appid, expires_at)) in appids.iter().enumerate() {
+            store
+                .authorizers()
+                .save_authorization(AuthorizationWrite {
+                    authorizer_appid: appid,
+                    company_id: company,
+                    func_info_json: "[]",
+                    refresh_token_sealed: b"r",
+                    access_token_sealed: b"a",
+                    access_token_expires_at: *expires_at,
+                    code_hash: &format!("code{i}"),
+                    invite_id: None,
+                    now: 0,
+                })
+                .await
+                .unwrap();
+        }
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn only_active_unleased_authorizers_expiring_before_the_horizon_are_due() {
+        let (_dir, store) =
+            store_with(&[("wxsoon", 100), ("wxlater", 10_000), ("wxgone", 50)]).await;
+        store.authorizers().mark_revoked("wxgone", 1).await.unwrap();
+        let repo = store.authorizer_refresh();
+        let due: Vec<_> = repo
+            .due(10, 1000, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| d.authorizer_appid)
+            .collect();
+        assert_eq!(due, ["wxsoon"]);
+        assert!(repo.try_lease("wxsoon", "a", 10, 70).await.unwrap());
+        assert!(!repo.try_lease("wxsoon", "b", 20, 80).await.unwrap());
+        assert!(
+            repo.due(20, 1000, 100).await.unwrap().is_empty(),
+            "leased ones are not due"
+        );
+        assert_eq!(
+            repo.due(71, 1000, 100).await.unwrap().len(),
+            1,
+            "an expired lease frees it"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failure_backs_off_and_a_success_clears_it_and_stores_both_tokens() {
+        let (_dir, store) = store_with(&[("wxa", 100)]).await;
+        let repo = store.authorizer_refresh();
+        assert!(repo.try_lease("wxa", "h", 10, 70).await.unwrap());
+        repo.record_failure(
+            "wxa",
+            "h",
+            RefreshFailure {
+                error: "busy",
+                failures: 1,
+                next_attempt_at: 40,
+            },
+            10,
+        )
+        .await
+        .unwrap();
+        assert!(
+            repo.due(30, 1000, 10).await.unwrap().is_empty(),
+            "backing off"
+        );
+        assert_eq!(repo.due(40, 1000, 10).await.unwrap().len(), 1);
+        assert!(repo.try_lease("wxa", "h", 40, 100).await.unwrap());
+        repo.save_refreshed("wxa", "h", b"a2", 7240, b"r2", 40)
+            .await
+            .unwrap();
+        let row = store.authorizers().by_appid("wxa").await.unwrap().unwrap();
+        assert_eq!(row.access_token_sealed.as_deref(), Some(&b"a2"[..]));
+        assert_eq!(row.refresh_token_sealed.as_deref(), Some(&b"r2"[..]));
+        assert_eq!(
+            (row.access_token_expires_at, row.last_error),
+            (Some(7240), None)
+        );
+        assert!(
+            repo.try_lease("wxa", "other", 41, 100).await.unwrap(),
+            "lease released"
+        );
+    }
+
+    #[tokio::test]
+    async fn needing_reauthorization_stops_refreshing() {
+        let (_dir, store) = store_with(&[("wxa", 100)]).await;
+        let repo = store.authorizer_refresh();
+        repo.mark_needs_reauthorization("wxa", "errcode 61023", 5)
+            .await
+            .unwrap();
+        assert!(repo.due(5, 1000, 10).await.unwrap().is_empty());
+        assert!(!repo.try_lease("wxa", "h", 5, 60).await.unwrap());
+        assert_eq!(
+            store
+                .authorizers()
+                .by_appid("wxa")
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            "needs_reauthorization"
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! Admin subcommands of the `server` binary: `server api-key create | list | revoke`.
+//! They open the configured database (`WEIQIAO_DATABASE_URL`, from the
+//! environment or `.env`, as the server reads it), act, print and exit; a
+//! running server sees a revoked key within `KEY_CACHE_TTL`.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use platform::api_keys::{ApiKeyError, ApiKeyInfo, ApiKeyService};
+use platform::clock::Clock;
+use store::Store;
+
+use crate::config::DEFAULT_DATABASE_URL;
+
+/// API keys of the operator's other backends (the token service at `/api/v1`).
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Creates a key and prints it once on stdout; only its hash is kept.
+    Create {
+        /// Who uses the key, e.g. `billing`.
+        #[arg(long)]
+        name: String,
+        /// Limits the key to this company's accounts (repeat for several);
+        /// without it the key reads every account and the component token.
+        #[arg(long = "company", value_name = "ID")]
+        companies: Vec<i64>,
+    },
+    /// Lists every key with its scope and how many tokens it was handed.
+    List,
+    /// Revokes a key by id; a running server refuses it within seconds.
+    Revoke {
+        /// The key's id, as `api-key list` shows it.
+        id: i64,
+    },
+}
+
+/// Runs one `api-key` subcommand.
+pub async fn api_key(command: ApiKeyCommand) -> ExitCode {
+    let url = database_url();
+    let store = match Store::connect(&url).await {
+        Ok(store) => store,
+        Err(err) => {
+            eprintln!("weiqiao: cannot open the database: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let keys = ApiKeyService::new(store.clone(), Clock::default());
+    let result = run(&keys, command).await;
+    store.close().await;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("weiqiao: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(keys: &ApiKeyService, command: ApiKeyCommand) -> Result<(), ApiKeyError> {
+    match command {
+        ApiKeyCommand::Create { name, companies } => {
+            let created = keys.create(&name, &companies).await?;
+            // The key alone on stdout, so `KEY=$(server api-key create …)` works;
+            // the rest goes to stderr.
+            eprintln!(
+                "API key {} created for {:?} ({}). It is shown only now: store it safely.",
+                created.info.id,
+                created.info.name,
+                scope(&created.info)
+            );
+            println!("{}", created.key.expose());
+        }
+        ApiKeyCommand::List => {
+            println!(
+                "{:>4}  {:<20}  {:<12}  {:<10}  {:>8}  {:<12}  scope",
+                "id", "name", "prefix", "status", "issued", "last used"
+            );
+            for key in keys.list().await? {
+                println!(
+                    "{:>4}  {:<20}  {:<12}  {:<10}  {:>8}  {:<12}  {}",
+                    key.id,
+                    key.name,
+                    key.prefix,
+                    if key.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    },
+                    key.issued_count,
+                    key.last_used_at.map_or("never".into(), |t| t.to_string()),
+                    scope(&key)
+                );
+            }
+        }
+        ApiKeyCommand::Revoke { id } => {
+            keys.revoke(id).await?;
+            println!("API key {id} revoked.");
+        }
+    }
+    Ok(())
+}
+
+fn scope(key: &ApiKeyInfo) -> String {
+    if key.company_ids.is_empty() {
+        "all companies".into()
+    } else {
+        let ids: Vec<String> = key.company_ids.iter().map(i64::to_string).collect();
+        format!("companies {}", ids.join(", "))
+    }
+}
+
+/// `WEIQIAO_DATABASE_URL` from the environment, else `.env`, else the default.
+fn database_url() -> String {
+    if let Ok(url) = std::env::var("WEIQIAO_DATABASE_URL") {
+        return url;
+    }
+    dotenvy::dotenv_iter()
+        .ok()
+        .and_then(|iter| {
+            iter.filter_map(Result::ok)
+                .find(|(key, _)| key == "WEIQIAO_DATABASE_URL")
+                .map(|(_, value)| value)
+        })
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
+}

@@ -1,0 +1,320 @@
+//! Authorizer tokens against the emulator: refreshed ahead of expiry exactly
+//! once even with two instances racing, dead refresh tokens, revocations,
+//! injected errors, a crash mid-refresh, and nothing readable at rest.
+
+use std::time::Duration;
+
+use platform::authorizers::AuthorizerTokenError;
+use wechat_sim::faults::Fault;
+
+use crate::helpers::{TestApp, spawn_app, spawn_second_instance};
+use crate::onboarding::{authorization_link, confirm_on_wechat, invite, location};
+
+/// Authorizes `count` of the emulator's seeded accounts for one company; returns their appids.
+async fn authorize_accounts(app: &TestApp, count: usize) -> Vec<String> {
+    let token = invite(app, "刷新测试公司").await;
+    let appids: Vec<String> = app
+        .sim
+        .read_state(|s| s.accounts.keys().take(count).cloned().collect());
+    assert_eq!(appids.len(), count, "enough seeded accounts");
+    for appid in &appids {
+        let (page, link) = authorization_link(app, &token).await;
+        let callback = confirm_on_wechat(app, &link, &page, appid).await;
+        assert!(location(app, &callback).await.contains("/result/"));
+    }
+    appids
+}
+
+/// Moves the emulator (and so sandbox Weiqiao) to `secs_before_expiry` before the tokens expire.
+fn move_to_before_expiry(app: &TestApp, secs_before_expiry: u64) {
+    app.sim
+        .clock()
+        .advance(Duration::from_secs(7200 - secs_before_expiry));
+}
+
+fn refresh_calls(app: &TestApp, appid: &str) -> usize {
+    app.sim
+        .calls()
+        .list(Some("api_authorizer_token"))
+        .iter()
+        .filter(|c| c.body["authorizer_appid"] == appid && c.errcode == 0)
+        .count()
+}
+
+fn token_is_valid(app: &TestApp, token: &str) -> bool {
+    let config = app.sim.config().clone();
+    let now = app.sim.clock().now();
+    app.sim
+        .read_state(|s| s.check_authorizer_token(token, now, &config).is_ok())
+}
+
+#[tokio::test]
+async fn tokens_are_refreshed_ahead_of_expiry_exactly_once_with_two_instances_racing() {
+    let app = spawn_app().await;
+    let appids = authorize_accounts(&app, 3).await;
+    let second = spawn_second_instance(&app).await;
+
+    // Not due yet: nothing is called.
+    assert_eq!(
+        app.platform
+            .authorizer_tokens()
+            .refresh_due()
+            .await
+            .unwrap(),
+        0
+    );
+
+    // Inside the 20-minute margin (plus at most 5 minutes of jitter) on both instances.
+    move_to_before_expiry(&app, 10 * 60);
+    second.platform.component().clock().advance(7200 - 10 * 60);
+    let first_pass = app.platform.authorizer_tokens();
+    let second_pass = second.platform.authorizer_tokens();
+    let (a, b) = tokio::join!(first_pass.refresh_due(), second_pass.refresh_due());
+    // The instances' own background schedulers may take some; the emulator's
+    // call log below is the arbiter: one refresh per authorizer, in all.
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(
+        a + b <= appids.len(),
+        "no authorizer refreshed twice ({a} + {b})"
+    );
+    for appid in &appids {
+        assert_eq!(
+            refresh_calls(&app, appid),
+            1,
+            "{appid} refreshed exactly once"
+        );
+        let token = app
+            .platform
+            .authorizer_tokens()
+            .access_token(appid)
+            .await
+            .unwrap();
+        assert!(token_is_valid(&app, token.access_token.expose()));
+        assert!(token.expires_at > app.platform.component().clock().now() + 7000);
+    }
+}
+
+#[tokio::test]
+async fn a_dead_refresh_token_marks_the_authorizer_for_reauthorization() {
+    let app = spawn_app().await;
+    let appid = authorize_accounts(&app, 1).await.remove(0);
+    app.sim.faults().set(
+        "api_authorizer_token",
+        Fault {
+            errcode: Some(61023),
+            ..Fault::default()
+        },
+    );
+    move_to_before_expiry(&app, 60);
+    assert_eq!(
+        app.platform
+            .authorizer_tokens()
+            .refresh_due()
+            .await
+            .unwrap(),
+        0
+    );
+
+    // Recovery was tried through the authorizer list before giving up.
+    assert!(
+        !app.sim
+            .calls()
+            .list(Some("api_get_authorizer_list"))
+            .is_empty()
+    );
+    let err = app
+        .platform
+        .authorizer_tokens()
+        .access_token(&appid)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AuthorizerTokenError::NeedsReauthorization),
+        "{err:?}"
+    );
+    let company = app.platform.companies().list().await.unwrap()[0].id;
+    let authorizer = app
+        .platform
+        .onboarding()
+        .authorizers_of(company)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(authorizer.status, "needs_reauthorization");
+
+    // Refreshing stops: the next pass calls nothing more.
+    let calls = app.sim.calls().list(Some("api_authorizer_token")).len();
+    app.platform
+        .authorizer_tokens()
+        .refresh_due()
+        .await
+        .unwrap();
+    assert_eq!(
+        app.sim.calls().list(Some("api_authorizer_token")).len(),
+        calls
+    );
+}
+
+#[tokio::test]
+async fn an_unauthorized_push_revokes_the_authorizer_and_refreshing_stops() {
+    let app = spawn_app().await;
+    let appid = authorize_accounts(&app, 1).await.remove(0);
+    let revoked = reqwest::Client::new()
+        .post(format!(
+            "{}/__sim/authorizations/{appid}/revoke",
+            app.sim_url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success());
+    app.eventually("the authorizer to be revoked", || async {
+        matches!(
+            app.platform.authorizer_tokens().access_token(&appid).await,
+            Err(AuthorizerTokenError::Revoked)
+        )
+    })
+    .await;
+
+    move_to_before_expiry(&app, 60);
+    app.platform
+        .authorizer_tokens()
+        .refresh_due()
+        .await
+        .unwrap();
+    assert_eq!(refresh_calls(&app, &appid), 0);
+    // History is kept: the row is still there, marked revoked.
+    let company = app.platform.companies().list().await.unwrap()[0].id;
+    assert_eq!(
+        app.platform
+            .onboarding()
+            .authorizers_of(company)
+            .await
+            .unwrap()[0]
+            .status,
+        "revoked"
+    );
+}
+
+#[tokio::test]
+async fn thirty_percent_injected_errors_still_end_with_every_token_valid() {
+    let app = spawn_app().await;
+    let appids = authorize_accounts(&app, 4).await;
+    app.sim.faults().set(
+        "api_authorizer_token",
+        Fault {
+            errcode: Some(-1),
+            probability: Some(0.3),
+            ..Fault::default()
+        },
+    );
+    move_to_before_expiry(&app, 19 * 60 + 30);
+    for _ in 0..30 {
+        app.platform
+            .authorizer_tokens()
+            .refresh_due()
+            .await
+            .unwrap();
+        if appids.iter().all(|a| refresh_calls(&app, a) == 1) {
+            break;
+        }
+        // Past the longest backoff reached so far; still before expiry.
+        app.sim.clock().advance(Duration::from_secs(30));
+    }
+    for appid in &appids {
+        assert_eq!(
+            refresh_calls(&app, appid),
+            1,
+            "{appid}: one successful refresh"
+        );
+        let token = app
+            .platform
+            .authorizer_tokens()
+            .access_token(appid)
+            .await
+            .unwrap();
+        assert!(token_is_valid(&app, token.access_token.expose()), "{appid}");
+    }
+}
+
+#[tokio::test]
+async fn a_crash_mid_refresh_loses_no_refresh_token() {
+    let app = spawn_app().await;
+    let appid = authorize_accounts(&app, 1).await.remove(0);
+    let victim = spawn_second_instance(&app).await;
+    app.sim.faults().set(
+        "api_authorizer_token",
+        Fault {
+            hang: true,
+            times: Some(1),
+            ..Fault::default()
+        },
+    );
+
+    // The second instance starts a refresh that hangs inside WeChat, then dies.
+    let platform = victim.platform.clone();
+    let target = appid.clone();
+    let stuck = tokio::spawn(async move {
+        platform
+            .authorizer_tokens()
+            .refresh_one(&target, true)
+            .await
+    });
+    app.eventually("the refresh to be in flight", || async {
+        // A fault with `times: 1` is removed when it fires.
+        !app.sim.faults().list().contains_key("api_authorizer_token")
+    })
+    .await;
+    stuck.abort();
+    victim.kill();
+
+    // The lease it held expires; the survivor refreshes with the stored refresh token.
+    app.sim.clock().advance(Duration::from_secs(61));
+    let refreshed = app
+        .platform
+        .authorizer_tokens()
+        .refresh_one(&appid, true)
+        .await
+        .unwrap();
+    assert_eq!(refreshed, platform::authorizers::Refreshed::Done);
+    let token = app
+        .platform
+        .authorizer_tokens()
+        .access_token(&appid)
+        .await
+        .unwrap();
+    assert!(token_is_valid(&app, token.access_token.expose()));
+    // And the stored refresh token still works for the next refresh.
+    assert_eq!(
+        app.platform
+            .authorizer_tokens()
+            .refresh_one(&appid, true)
+            .await
+            .unwrap(),
+        platform::authorizers::Refreshed::Done
+    );
+}
+
+#[tokio::test]
+async fn the_database_file_holds_no_authorizer_token_in_clear() {
+    let app = spawn_app().await;
+    let appid = authorize_accounts(&app, 1).await.remove(0);
+    let access = app
+        .platform
+        .authorizer_tokens()
+        .access_token(&appid)
+        .await
+        .unwrap();
+    let refresh = app
+        .sim
+        .read_state(|s| s.authorizations[&appid].refresh_token.clone());
+    app.platform.close().await;
+    let mut bytes = std::fs::read(app.database_path()).unwrap();
+    bytes.extend(std::fs::read(app.database_path().with_extension("db-wal")).unwrap_or_default());
+    for secret in [access.access_token.expose(), refresh.as_str()] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "a token in clear"
+        );
+    }
+}

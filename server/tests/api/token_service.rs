@@ -1,0 +1,278 @@
+//! The token service over HTTP: API keys, reads of stored tokens, invalidation
+//! after a 40001, and the refusals (401, 403, 404) as JSON.
+
+use platform::onboarding::{AuthType, Device, NewInviteRequest};
+use serde_json::Value;
+
+use crate::helpers::{TestApp, spawn_app};
+
+/// A company with an authorized demo official account; returns (company id, appid).
+async fn authorized_account(app: &TestApp, company: &str) -> (i64, String) {
+    let company = app.platform.companies().create(company).await.unwrap();
+    let invite = app
+        .platform
+        .onboarding()
+        .create_invite(NewInviteRequest {
+            company_id: company.id,
+            auth_type: AuthType::Both,
+            biz_appid: None,
+            valid_days: 7,
+        })
+        .await
+        .unwrap();
+    let link = app
+        .platform
+        .onboarding()
+        .authorization_link(&invite.token, Device::Pc)
+        .await
+        .unwrap();
+    let url = url::Url::parse(&link.url).unwrap();
+    let query = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .unwrap()
+    };
+    let appid = app.sim.read_state(|state| {
+        state
+            .accounts
+            .values()
+            .filter(|a| a.kind == wechat_sim::accounts::AccountKind::OfficialAccount)
+            .map(|a| a.appid.clone())
+            .min()
+            .expect("a seeded official account")
+    });
+    // The emulator's control API plays the admin confirming on WeChat's page.
+    let sim_base = link.url.split("/cgi-bin/").next().unwrap().to_owned();
+    let answer: Value = app
+        .client
+        .post(format!("{sim_base}/__sim/authorize"))
+        .json(&serde_json::json!({
+            "pre_auth_code": query("pre_auth_code"),
+            "authorizer_appid": appid,
+            "redirect_uri": query("redirect_uri"),
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let callback = answer["redirect"].as_str().unwrap().to_owned();
+    app.client.get(callback).send().await.unwrap();
+    app.eventually("the authorizer's token is stored", || async {
+        app.platform
+            .authorizer_tokens()
+            .access_token(&appid)
+            .await
+            .is_ok()
+    })
+    .await;
+    (company.id, appid)
+}
+
+async fn new_key(app: &TestApp, companies: &[i64]) -> String {
+    let created = app
+        .platform
+        .api_keys()
+        .create("billing", companies)
+        .await
+        .unwrap();
+    created.key.expose().to_owned()
+}
+
+async fn get(app: &TestApp, path: &str, key: Option<&str>) -> (u16, Value) {
+    let mut request = app.client.get(app.url(path));
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+async fn post(app: &TestApp, path: &str, key: &str, body: Value) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+fn token_path(appid: &str) -> String {
+    format!("/api/v1/authorizers/{appid}/access_token")
+}
+
+#[tokio::test]
+async fn a_key_reads_the_stored_token_without_a_refresh_and_the_issuance_is_counted() {
+    let app = spawn_app().await;
+    let (_, appid) = authorized_account(&app, "甲").await;
+    let key = new_key(&app, &[]).await;
+    let refreshes = app.sim.calls().list(Some("api_authorizer_token")).len();
+
+    let (status, body) = get(&app, &token_path(&appid), Some(&key)).await;
+    assert_eq!(status, 200, "{body}");
+    let stored = app
+        .platform
+        .authorizer_tokens()
+        .access_token(&appid)
+        .await
+        .unwrap();
+    assert_eq!(body["authorizer_appid"], appid.as_str());
+    assert_eq!(body["access_token"], stored.access_token.expose());
+    assert_eq!(body["expires_at"], stored.expires_at);
+    let (status, _) = get(&app, &token_path(&appid), Some(&key)).await;
+    assert_eq!(status, 200);
+
+    assert_eq!(
+        app.sim.calls().list(Some("api_authorizer_token")).len(),
+        refreshes,
+        "a read never refreshes a valid token"
+    );
+    let keys = app.platform.api_keys().list().await.unwrap();
+    assert_eq!(keys[0].issued_count, 2);
+    assert!(keys[0].last_used_at.is_some());
+}
+
+#[tokio::test]
+async fn a_missing_wrong_or_revoked_key_gets_401_and_an_out_of_scope_key_403() {
+    let app = spawn_app().await;
+    let (company, appid) = authorized_account(&app, "甲").await;
+    let other = app.platform.companies().create("乙").await.unwrap().id;
+    let path = token_path(&appid);
+
+    let (status, body) = get(&app, &path, None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    let (status, _) = get(&app, &path, Some("wq_not-a-real-key")).await;
+    assert_eq!(status, 401);
+
+    let scoped_elsewhere = new_key(&app, &[other]).await;
+    let (status, body) = get(&app, &path, Some(&scoped_elsewhere)).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("forbidden")));
+    assert!(body["message"].is_string());
+    let (status, _) = get(
+        &app,
+        "/api/v1/component/access_token",
+        Some(&scoped_elsewhere),
+    )
+    .await;
+    assert_eq!(status, 403, "a scoped key never reads the component token");
+    let (status, _) = post(
+        &app,
+        &format!("{path}/invalidate"),
+        &scoped_elsewhere,
+        serde_json::json!({"access_token": "x"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    let scoped_here = new_key(&app, &[company]).await;
+    let (status, _) = get(&app, &path, Some(&scoped_here)).await;
+    assert_eq!(status, 200);
+    let id = app
+        .platform
+        .api_keys()
+        .authenticate(&scoped_here)
+        .await
+        .unwrap()
+        .id;
+    app.platform.api_keys().revoke(id).await.unwrap();
+    let (status, body) = get(&app, &path, Some(&scoped_here)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("unauthorized"))
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_appid_is_404_in_json() {
+    let app = spawn_app().await;
+    let key = new_key(&app, &[]).await;
+    let (status, body) = get(&app, &token_path("wxunknown"), Some(&key)).await;
+    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
+}
+
+#[tokio::test]
+async fn two_consumers_invalidating_the_same_failed_token_cause_exactly_one_refresh() {
+    let app = spawn_app().await;
+    let (_, appid) = authorized_account(&app, "甲").await;
+    let key = new_key(&app, &[]).await;
+    let (_, before) = get(&app, &token_path(&appid), Some(&key)).await;
+    let failed = before["access_token"].as_str().unwrap().to_owned();
+    let refreshes = app.sim.calls().list(Some("api_authorizer_token")).len();
+
+    let path = format!("{}/invalidate", token_path(&appid));
+    let body = serde_json::json!({ "access_token": failed });
+    let (a, b) = tokio::join!(
+        post(&app, &path, &key, body.clone()),
+        post(&app, &path, &key, body.clone())
+    );
+    assert_eq!((a.0, b.0), (200, 200), "{a:?} {b:?}");
+    assert_eq!(a.1["access_token"], b.1["access_token"]);
+    assert_ne!(a.1["access_token"].as_str(), Some(failed.as_str()));
+    assert_eq!(
+        app.sim.calls().list(Some("api_authorizer_token")).len(),
+        refreshes + 1
+    );
+
+    // A late report of the same old token gets the current one, no refresh.
+    let (status, late) = post(&app, &path, &key, body).await;
+    assert_eq!(status, 200);
+    assert_eq!(late["access_token"], a.1["access_token"]);
+    assert_eq!(
+        app.sim.calls().list(Some("api_authorizer_token")).len(),
+        refreshes + 1
+    );
+    let (_, read) = get(&app, &token_path(&appid), Some(&key)).await;
+    assert_eq!(read["access_token"], a.1["access_token"]);
+}
+
+#[tokio::test]
+async fn the_component_token_is_read_and_invalidated_once() {
+    let app = spawn_app().await;
+    let key = new_key(&app, &[]).await;
+    let (status, body) = get(&app, "/api/v1/component/access_token", Some(&key)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["component_appid"], app.component_appid.as_str());
+    let current = app.platform.component().component_token().await.unwrap();
+    assert_eq!(body["component_access_token"], current.expose());
+    assert!(body["expires_at"].as_i64().unwrap() > 0);
+    let fetches = app.sim.calls().list(Some("api_component_token")).len();
+
+    let failed = serde_json::json!({ "component_access_token": current.expose() });
+    let path = "/api/v1/component/access_token/invalidate";
+    let (a, b) = tokio::join!(
+        post(&app, path, &key, failed.clone()),
+        post(&app, path, &key, failed)
+    );
+    assert_eq!((a.0, b.0), (200, 200), "{a:?} {b:?}");
+    assert_eq!(a.1["component_access_token"], b.1["component_access_token"]);
+    assert_ne!(
+        a.1["component_access_token"].as_str(),
+        Some(current.expose())
+    );
+    assert_eq!(
+        app.sim.calls().list(Some("api_component_token")).len(),
+        fetches + 1
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_invalidation_body_is_a_json_400() {
+    let app = spawn_app().await;
+    let key = new_key(&app, &[]).await;
+    let (status, body) = post(
+        &app,
+        "/api/v1/component/access_token/invalidate",
+        &key,
+        serde_json::json!({"token": 1}),
+    )
+    .await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("bad_request")));
+}
