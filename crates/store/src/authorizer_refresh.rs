@@ -169,6 +169,19 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         Ok(())
     }
 
+    /// A recovered refresh token gives a `needs_reauthorization` authorizer another chance.
+    pub async fn reactivate(&self, appid: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE authorizers SET status = 'active', failures = 0, next_attempt_at = NULL, updated_at = ?2 \
+             WHERE authorizer_appid = ?1 AND status = 'needs_reauthorization'",
+        )
+        .bind(appid)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Every authorizer appid we know, with its status.
     pub async fn all(&self) -> Result<Vec<(String, String)>, StoreError> {
         Ok(sqlx::query_as::<_, (String, String)>(

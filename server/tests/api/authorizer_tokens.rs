@@ -318,3 +318,66 @@ async fn the_database_file_holds_no_authorizer_token_in_clear() {
         );
     }
 }
+
+#[tokio::test]
+async fn reconcile_recovers_lost_refresh_tokens_reports_unknown_and_marks_delisted() {
+    let app = spawn_app().await;
+    let appids = authorize_accounts(&app, 2).await;
+    let (lost, delisted) = (&appids[0], &appids[1]);
+
+    // Our copy of one refresh token is lost.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE authorizers SET refresh_token_sealed = NULL WHERE authorizer_appid = ?1")
+        .bind(lost)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    // WeChat dropped the other without us hearing of it (no push).
+    app.sim
+        .with_state(|s, now| s.revoke(delisted, now))
+        .unwrap();
+    // And an account authorized the platform without ever coming through an invite.
+    let stranger: String = app
+        .sim
+        .read_state(|s| s.accounts.keys().nth(3).cloned())
+        .unwrap();
+    let component_token = app.platform.component().component_token().await.unwrap();
+    let pre_auth = app
+        .platform
+        .component()
+        .client()
+        .api_create_preauthcode(&component_token)
+        .await
+        .unwrap();
+    let authorized = reqwest::Client::new()
+        .post(format!("{}/__sim/authorize", app.sim_url))
+        .json(&serde_json::json!({ "pre_auth_code": pre_auth.pre_auth_code.expose(), "authorizer_appid": stranger }))
+        .send()
+        .await
+        .unwrap();
+    assert!(authorized.status().is_success());
+
+    let report = app.platform.authorizer_tokens().reconcile().await.unwrap();
+    assert_eq!(report.recovered, vec![lost.clone()]);
+    assert_eq!(report.revoked, vec![delisted.clone()]);
+    assert_eq!(report.unknown, vec![stranger]);
+
+    // The recovered refresh token works.
+    let refreshed = app
+        .platform
+        .authorizer_tokens()
+        .refresh_one(lost, true)
+        .await
+        .unwrap();
+    assert_eq!(refreshed, platform::authorizers::Refreshed::Done);
+    assert!(matches!(
+        app.platform
+            .authorizer_tokens()
+            .access_token(delisted)
+            .await,
+        Err(AuthorizerTokenError::Revoked)
+    ));
+}

@@ -6,8 +6,10 @@
 //! token service: the stored token, and a refresh when a consumer saw it fail.
 
 mod engine;
+mod reconcile;
 
 pub use engine::{AuthorizerRefresh, Refreshed, SchedulerConfig};
+pub use reconcile::ReconcileReport;
 
 use store::Store;
 use wechat::Secret;

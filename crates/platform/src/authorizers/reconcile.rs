@@ -1,0 +1,99 @@
+//! Reconciling our authorizers with WeChat's list (`api_get_authorizer_list`),
+//! which is the only place WeChat hands out refresh tokens again: it recovers
+//! lost or stale refresh tokens, finds authorizations we never recorded, and
+//! marks revoked the ones WeChat no longer lists.
+
+use std::collections::HashMap;
+
+use wechat::Secret;
+
+use super::{AuthorizerTokenError, AuthorizerTokens, refresh_context};
+
+/// What a reconcile found and changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReconcileReport {
+    /// Authorizers whose stored refresh token was missing or different, now replaced.
+    pub recovered: Vec<String>,
+    /// Authorized at WeChat but unknown here (no company to attach them to):
+    /// the admins should send their company an invite.
+    pub unknown: Vec<String>,
+    /// Known here as active or needing re-authorization, absent from WeChat's list: now revoked.
+    pub revoked: Vec<String>,
+}
+
+impl AuthorizerTokens<'_> {
+    /// Compares every page of WeChat's authorizer list with the database and repairs drift.
+    pub async fn reconcile(&self) -> Result<ReconcileReport, AuthorizerTokenError> {
+        let component_token = self
+            .component
+            .component_token()
+            .await
+            .map_err(|e| AuthorizerTokenError::Unavailable(e.to_string()))?;
+        let client = self.component.client();
+        let mut listed: HashMap<String, Option<Secret>> = HashMap::new();
+        let mut offset = 0u32;
+        loop {
+            let page = client
+                .api_get_authorizer_list(&component_token, offset, 500)
+                .await
+                .map_err(AuthorizerTokenError::Wechat)?;
+            let count = u32::try_from(page.list.len()).unwrap_or(u32::MAX);
+            for item in page.list {
+                listed.insert(item.authorizer_appid, item.refresh_token);
+            }
+            offset = offset.saturating_add(count);
+            if count == 0 || u64::from(offset) >= page.total_count {
+                break;
+            }
+        }
+
+        let now = self.component.clock().now();
+        let mut report = ReconcileReport::default();
+        let known = self.store.authorizer_refresh().all().await?;
+        for (appid, status) in &known {
+            match listed.get(appid) {
+                Some(Some(refresh_token)) => {
+                    let row = self.store.authorizers().by_appid(appid).await?;
+                    let stored = row
+                        .and_then(|r| r.refresh_token_sealed)
+                        .and_then(|sealed| self.vault.open(&refresh_context(appid), &sealed).ok());
+                    if stored.as_deref() != Some(refresh_token.expose()) {
+                        let sealed = self
+                            .vault
+                            .seal(&refresh_context(appid), refresh_token.expose());
+                        self.store
+                            .authorizer_refresh()
+                            .replace_refresh_token(appid, &sealed, now)
+                            .await?;
+                        self.store
+                            .authorizer_refresh()
+                            .reactivate(appid, now)
+                            .await?;
+                        report.recovered.push(appid.clone());
+                    }
+                }
+                Some(None) => {}
+                None if status != "revoked" => {
+                    self.store.authorizers().mark_revoked(appid, now).await?;
+                    report.revoked.push(appid.clone());
+                }
+                None => {}
+            }
+        }
+        let known: std::collections::HashSet<&String> =
+            known.iter().map(|(appid, _)| appid).collect();
+        report.unknown = listed
+            .keys()
+            .filter(|appid| !known.contains(appid))
+            .cloned()
+            .collect();
+        report.unknown.sort();
+        tracing::info!(
+            recovered = report.recovered.len(),
+            unknown = report.unknown.len(),
+            revoked = report.revoked.len(),
+            "reconciled with api_get_authorizer_list"
+        );
+        Ok(report)
+    }
+}
