@@ -5,6 +5,7 @@ pub mod companies;
 pub mod invites;
 pub mod onboarding;
 pub mod site;
+pub mod status;
 pub mod views;
 
 #[cfg(feature = "ssr")]

@@ -5,3 +5,4 @@ pub mod copy_button;
 pub mod hydration;
 pub mod lang_switch;
 pub mod layout;
+pub mod platform_status;

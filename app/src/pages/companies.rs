@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::UiError;
 use crate::api::companies::{CompanySummary, CreateCompany, list_companies};
+use crate::components::platform_status::PlatformStatusCard;
 
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
@@ -19,6 +20,8 @@ pub fn CompaniesPage() -> impl IntoView {
                 <p class="lead">"每个商户对应一家公司。先创建公司，再为它生成授权邀请链接。"</p>
                 <p class="muted small">"管理员登录将在后续版本提供；在此之前，管理页面只允许在服务器本机访问（沙箱模式除外）。"</p>
             </header>
+
+            <PlatformStatusCard />
 
             <section class="card" aria-labelledby="create-company-title">
                 <h2 id="create-company-title">"新建公司"</h2>

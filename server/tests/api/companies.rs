@@ -12,6 +12,11 @@ async fn the_companies_page_shows_an_empty_state_on_a_fresh_database() {
     let html = page.text().await.unwrap();
     assert!(html.contains("还没有公司"), "empty state missing");
     assert!(html.contains("沙箱模式"), "sandbox banner missing");
+    // The platform status card: the component token fetched at start-up is fresh.
+    assert!(
+        html.contains("平台状态") && html.contains("正常"),
+        "platform status missing"
+    );
 }
 
 #[tokio::test]
