@@ -308,15 +308,8 @@ async fn the_database_file_holds_no_authorizer_token_in_clear() {
     let refresh = app
         .sim
         .read_state(|s| s.authorizations[&appid].refresh_token.clone());
-    app.platform.close().await;
-    let mut bytes = std::fs::read(app.database_path()).unwrap();
-    bytes.extend(std::fs::read(app.database_path().with_extension("db-wal")).unwrap_or_default());
-    for secret in [access.access_token.expose(), refresh.as_str()] {
-        assert!(
-            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-            "a token in clear"
-        );
-    }
+    app.assert_not_stored_in_clear(&[access.access_token.expose(), refresh.as_str()])
+        .await;
 }
 
 #[tokio::test]

@@ -41,15 +41,7 @@ async fn a_company_created_without_javascript_redirects_back_and_is_listed() {
     let location = response.headers()["location"].to_str().unwrap();
     assert!(location.starts_with(&app.url("/companies")), "{location}");
 
-    let html = app
-        .client
-        .get(app.url("/companies"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html("/companies").await;
     assert!(html.contains("上海测试科技有限公司"));
     assert!(!html.contains("还没有公司"));
 }

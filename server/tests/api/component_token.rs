@@ -1,4 +1,5 @@
 //! The component token: fetched as soon as a ticket arrives, kept sealed.
+//! (`spawn_app` returns once the start-up ticket has produced a fresh token.)
 
 use platform::component::{ComponentTokenState, RefreshOutcome};
 
@@ -7,16 +8,6 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn the_emulators_ticket_push_leads_to_a_component_token_fetched_once() {
     let app = spawn_app().await;
-    app.eventually("a fresh component token", || async {
-        app.platform
-            .component()
-            .component_token_status()
-            .await
-            .unwrap()
-            .state
-            == ComponentTokenState::Fresh
-    })
-    .await;
     let token = app.platform.component().component_token().await.unwrap();
     assert!(!token.expose().is_empty());
     assert_eq!(app.sim.calls().list(Some("api_component_token")).len(), 1);
@@ -36,10 +27,6 @@ async fn the_emulators_ticket_push_leads_to_a_component_token_fetched_once() {
 async fn the_token_is_refreshed_ahead_of_expiry_not_after() {
     let app = spawn_app().await;
     let component = app.platform.component();
-    app.eventually("a fresh component token", || async {
-        component.component_token_status().await.unwrap().state == ComponentTokenState::Fresh
-    })
-    .await;
     let first = component.component_token().await.unwrap();
     let expires_at = component
         .component_token_status()
@@ -80,28 +67,11 @@ async fn the_token_is_refreshed_ahead_of_expiry_not_after() {
 #[tokio::test]
 async fn the_database_file_contains_no_plaintext_ticket_or_token() {
     let app = spawn_app().await;
-    app.eventually("a fresh component token", || async {
-        app.platform
-            .component()
-            .component_token_status()
-            .await
-            .unwrap()
-            .state
-            == ComponentTokenState::Fresh
-    })
-    .await;
     let token = app.platform.component().component_token().await.unwrap();
     let ticket = app
         .sim
         .read_state(|state| state.tickets.last().map(|t| t.value.clone()))
         .unwrap();
-    app.platform.close().await; // checkpoint the WAL into the main file
-    let mut bytes = std::fs::read(app.database_path()).unwrap();
-    bytes.extend(std::fs::read(app.database_path().with_extension("db-wal")).unwrap_or_default());
-    for secret in [token.expose(), ticket.as_str()] {
-        assert!(
-            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-            "plaintext secret in the database"
-        );
-    }
+    app.assert_not_stored_in_clear(&[token.expose(), ticket.as_str()])
+        .await;
 }

@@ -32,6 +32,41 @@ impl TestApp {
         self.dir.path().join("weiqiao.db")
     }
 
+    /// GETs a page (taking a URL or a path) and returns its HTML.
+    pub async fn html(&self, url_or_path: impl AsRef<str>) -> String {
+        let target = url_or_path.as_ref();
+        let url = if target.starts_with("http") {
+            target.to_owned()
+        } else {
+            self.url(target)
+        };
+        self.client
+            .get(url)
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html")
+    }
+
+    /// Closes the database (checkpointing the WAL) and asserts that none of
+    /// `secrets` appears in the file or what is left of its WAL.
+    pub async fn assert_not_stored_in_clear(&self, secrets: &[&str]) {
+        self.platform.close().await;
+        let mut bytes = std::fs::read(self.database_path()).expect("database file");
+        bytes.extend(
+            std::fs::read(self.database_path().with_extension("db-wal")).unwrap_or_default(),
+        );
+        for secret in secrets {
+            assert!(!secret.is_empty());
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "a secret in clear in the database"
+            );
+        }
+    }
+
     /// Encrypts and signs `xml` with this platform's credentials, as WeChat does.
     pub fn push_for(&self, xml: &str) -> wechat::crypto::EncryptedPush {
         let crypto = wechat::crypto::MessageCrypto::new(

@@ -51,15 +51,7 @@ fn hidden(html: &str, name: &str) -> String {
 /// Opens the invite page and returns (its URL, the authorization link on it).
 pub(crate) async fn authorization_link(app: &TestApp, token: &str) -> (String, String) {
     let page_url = app.url(&format!("/onboard/{token}"));
-    let html = app
-        .client
-        .get(&page_url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&page_url).await;
     let link = attribute_after(&html, ">前往微信授权<", "href").expect("the authorize button");
     (page_url, link)
 }
@@ -145,15 +137,7 @@ async fn a_merchant_authorizes_an_account_and_sees_it_on_the_result_page() {
         result_path,
         format!("/onboard/{token}/result/{appid}?lang=zh")
     );
-    let html = app
-        .client
-        .get(app.url(&result_path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&result_path).await;
     assert!(html.contains(&nick_name), "nickname on the result page");
     assert!(
         html.contains("消息管理") && html.contains("自定义菜单"),
@@ -198,15 +182,7 @@ async fn a_tampered_state_lands_on_the_error_page_and_stores_nothing() {
         "/onboard/error?reason=state_invalid&lang=zh"
     );
     assert!(app.sim.calls().list(Some("api_query_auth")).is_empty());
-    let html = app
-        .client
-        .get(app.url("/onboard/error?reason=state_invalid"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html("/onboard/error?reason=state_invalid").await;
     assert!(html.contains("授权结果无法验证"));
 }
 
@@ -263,28 +239,12 @@ async fn an_expired_or_revoked_invite_says_so() {
         .revoke_invite(invite_id)
         .await
         .unwrap();
-    let html = app
-        .client
-        .get(app.url(&format!("/onboard/{token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&format!("/onboard/{token}")).await;
     assert!(html.contains("邀请链接已被撤销"));
 
     let token = invite(&app, "戊").await;
     app.platform.component().clock().advance(8 * 86_400);
-    let html = app
-        .client
-        .get(app.url(&format!("/onboard/{token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&format!("/onboard/{token}")).await;
     assert!(html.contains("邀请链接已过期"));
 }
 
@@ -293,14 +253,6 @@ async fn the_authorization_page_refuses_a_link_opened_without_our_page_as_refere
     let app = spawn_app().await;
     let token = invite(&app, "己").await;
     let (_, link) = authorization_link(&app, &token).await;
-    let html = app
-        .client
-        .get(&link)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&link).await;
     assert!(html.contains("请确认授权入口页所在域名"), "{html}");
 }

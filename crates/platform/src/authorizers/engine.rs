@@ -12,6 +12,7 @@ use futures::{StreamExt as _, stream};
 use store::RefreshFailure;
 use wechat::Secret;
 use wechat::error::ErrorClass;
+use wechat::wire::AuthorizerTokenResponse;
 
 use super::{AccessToken, AuthorizerTokenError, AuthorizerTokens, access_context, refresh_context};
 
@@ -231,26 +232,8 @@ impl AuthorizerTokens<'_> {
             .await
         {
             Ok(answer) => {
-                let expires_at = now + i64::try_from(answer.expires_in).unwrap_or(7200);
-                // WeChat usually returns the same refresh token; store whatever it returned.
-                let refresh_token = answer.authorizer_refresh_token.unwrap_or(refresh_token);
-                refresh
-                    .save_refreshed(
-                        appid,
-                        &engine.instance_id,
-                        &self.vault.seal(
-                            &access_context(appid),
-                            answer.authorizer_access_token.expose(),
-                        ),
-                        expires_at,
-                        &self
-                            .vault
-                            .seal(&refresh_context(appid), refresh_token.expose()),
-                        now,
-                    )
-                    .await?;
-                tracing::info!(authorizer_appid = %appid, expires_at, "authorizer_access_token refreshed");
-                Ok(Refreshed::Done)
+                self.store_refreshed(appid, answer, refresh_token, now)
+                    .await
             }
             Err(err) => match err.class() {
                 ErrorClass::RefreshTokenInvalid => {
@@ -337,27 +320,7 @@ impl AuthorizerTokens<'_> {
                     .api_authorizer_token(component_token, appid, &token)
                     .await
                 {
-                    Ok(answer) => {
-                        let expires_at = now + i64::try_from(answer.expires_in).unwrap_or(7200);
-                        let refresh_token = answer.authorizer_refresh_token.unwrap_or(token);
-                        self.store
-                            .authorizer_refresh()
-                            .save_refreshed(
-                                appid,
-                                &self.engine.instance_id,
-                                &self.vault.seal(
-                                    &access_context(appid),
-                                    answer.authorizer_access_token.expose(),
-                                ),
-                                expires_at,
-                                &self
-                                    .vault
-                                    .seal(&refresh_context(appid), refresh_token.expose()),
-                                now,
-                            )
-                            .await?;
-                        return Ok(Refreshed::Done);
-                    }
+                    Ok(answer) => return self.store_refreshed(appid, answer, token, now).await,
                     Err(err) => {
                         tracing::warn!(authorizer_appid = %appid, error = %err, "refresh with the recovered token failed")
                     }
@@ -372,6 +335,38 @@ impl AuthorizerTokens<'_> {
             .await?;
         tracing::warn!(authorizer_appid = %appid, "authorizer needs re-authorization");
         Err(AuthorizerTokenError::NeedsReauthorization)
+    }
+
+    /// Stores a successful `api_authorizer_token` answer: the new access token
+    /// and the refresh token WeChat returned (usually the same as `used`;
+    /// whatever it returned is kept) in one statement, releasing the lease.
+    async fn store_refreshed(
+        &self,
+        appid: &str,
+        answer: AuthorizerTokenResponse,
+        used: Secret,
+        now: i64,
+    ) -> Result<Refreshed, AuthorizerTokenError> {
+        let expires_at = now + i64::try_from(answer.expires_in).unwrap_or(7200);
+        let refresh_token = answer.authorizer_refresh_token.unwrap_or(used);
+        self.store
+            .authorizer_refresh()
+            .save_refreshed(
+                appid,
+                &self.engine.instance_id,
+                &self.vault.seal(
+                    &access_context(appid),
+                    answer.authorizer_access_token.expose(),
+                ),
+                expires_at,
+                &self
+                    .vault
+                    .seal(&refresh_context(appid), refresh_token.expose()),
+                now,
+            )
+            .await?;
+        tracing::info!(authorizer_appid = %appid, expires_at, "authorizer_access_token refreshed");
+        Ok(Refreshed::Done)
     }
 
     async fn fail(

@@ -63,23 +63,7 @@ pub enum ComponentTokenError {
 impl ComponentService {
     /// The current token from storage; never calls WeChat.
     pub async fn component_token(&self) -> Result<Secret, ComponentTokenError> {
-        let inner = &self.inner;
-        let row = inner
-            .store
-            .component()
-            .token(self.component_appid())
-            .await?;
-        let now = inner.clock.now();
-        match row {
-            Some(store::ComponentTokenRow {
-                token_sealed: Some(sealed),
-                expires_at: Some(at),
-                ..
-            }) if at > now => Ok(Secret::new(
-                inner.vault.open(&self.token_context(), &sealed)?,
-            )),
-            _ => Err(ComponentTokenError::Unavailable),
-        }
+        Ok(self.component_token_with_expiry().await?.0)
     }
 
     /// Refreshes the token if it is missing or within [`REFRESH_MARGIN_SECS`] of expiry.
