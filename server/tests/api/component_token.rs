@@ -1,7 +1,7 @@
 //! The component token: fetched as soon as a ticket arrives, kept sealed.
 //! (`spawn_app` returns once the start-up ticket has produced a fresh token.)
 
-use platform::component::{ComponentTokenState, RefreshOutcome};
+use platform::component::RefreshOutcome;
 
 use crate::helpers::spawn_app;
 
