@@ -75,3 +75,43 @@ async fn the_database_file_contains_no_plaintext_ticket_or_token() {
     app.assert_not_stored_in_clear(&[token.expose(), ticket.as_str()])
         .await;
 }
+
+#[tokio::test]
+async fn a_cold_start_with_a_stored_ticket_needs_no_push() {
+    let app = spawn_app().await;
+    let calls = |endpoint: &str| app.sim.calls().list(Some(endpoint)).len();
+    let pushes_asked = calls("api_start_push_ticket");
+
+    // Another process starts on the same database: the stored token serves it.
+    let second = crate::helpers::spawn_second_instance(&app).await;
+    assert_eq!(
+        second
+            .platform
+            .component()
+            .refresh_component_token_if_due()
+            .await
+            .unwrap(),
+        RefreshOutcome::NotDue
+    );
+    // Even with the token lost, the stored ticket is enough: no push is requested.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE component_tokens SET token_sealed = NULL, expires_at = NULL")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let outcome = second
+        .platform
+        .component()
+        .refresh_component_token_if_due()
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, RefreshOutcome::Refreshed { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(calls("api_start_push_ticket"), pushes_asked);
+    assert_eq!(calls("api_component_token"), 2);
+}
