@@ -41,17 +41,15 @@ pub async fn create_company(name: String) -> Result<CompanySummary, UiError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use platform::companies::{Company, CompanyError, CompanyNameError};
-    use time::macros::format_description;
 
     use super::CompanySummary;
     use crate::UiError;
 
     pub(super) fn summary(company: Company) -> CompanySummary {
-        let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
         CompanySummary {
             id: company.id,
             name: company.name,
-            created_at: company.created_at.format(&format).unwrap_or_default(),
+            created_at: crate::api::ssr::format_time(company.created_at.unix_timestamp()),
         }
     }
 

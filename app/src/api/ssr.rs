@@ -42,12 +42,15 @@ fn reference_id() -> String {
     format!("{nanos:08x}")
 }
 
-/// `2026-11-25 14:03 UTC`, the same text on the server and after hydration.
+/// `2026-11-25 22:03 (UTC+8)`: China time, as merchants and WeChat read it;
+/// the same text on the server and after hydration.
 pub(crate) fn format_time(unix: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
+        .map(|t| t.to_offset(time::macros::offset!(+8)))
         .and_then(|t| t.format(&format).ok())
+        .map(|t| format!("{t} (UTC+8)"))
         .unwrap_or_default()
 }
 
