@@ -34,10 +34,14 @@ pub enum ApiKeyCommand {
     },
 }
 
-/// Runs one `api-key` subcommand.
+/// Runs one `api-key` subcommand on the configured database.
 pub async fn api_key(command: ApiKeyCommand) -> ExitCode {
-    let url = database_url();
-    let store = match Store::connect(&url).await {
+    api_key_on(&database_url(), command).await
+}
+
+/// Runs one `api-key` subcommand on the database at `url`.
+pub async fn api_key_on(url: &str, command: ApiKeyCommand) -> ExitCode {
+    let store = match Store::connect(url).await {
         Ok(store) => store,
         Err(err) => {
             eprintln!("weiqiao: cannot open the database: {err}");
@@ -122,4 +126,38 @@ fn database_url() -> String {
                 .map(|(_, value)| value)
         })
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn keys_are_created_listed_and_revoked_by_the_subcommands() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+        let create = ApiKeyCommand::Create {
+            name: "billing".into(),
+            companies: vec![],
+        };
+        assert_eq!(api_key_on(&url, create).await, ExitCode::SUCCESS);
+        assert_eq!(
+            api_key_on(&url, ApiKeyCommand::List).await,
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            api_key_on(&url, ApiKeyCommand::Revoke { id: 1 }).await,
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            api_key_on(&url, ApiKeyCommand::Revoke { id: 1 }).await,
+            ExitCode::FAILURE,
+            "a key is revoked once"
+        );
+        let unknown_company = ApiKeyCommand::Create {
+            name: "crm".into(),
+            companies: vec![42],
+        };
+        assert_eq!(api_key_on(&url, unknown_company).await, ExitCode::FAILURE);
+    }
 }

@@ -9,6 +9,7 @@
 //!
 //! Dependency-free on purpose: it must compile in seconds on a fresh machine.
 
+mod bench;
 mod install;
 mod process;
 mod summary;
@@ -25,12 +26,14 @@ fn main() -> ExitCode {
         Some("run") => run(&root, args.iter().any(|a| a == "--release")),
         Some("test") => test(&root),
         Some("setup") => install::all(&root, install::Scope::Test),
+        Some("bench") => bench::run(&root, &args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
                  run [--release]  install what is missing, build and serve at http://127.0.0.1:3000\n  \
                  test             install what is missing, then fmt, clippy, Rust tests and Playwright\n  \
-                 setup            only install what is missing"
+                 setup            only install what is missing\n  \
+                 bench [args]     release build, then the push and token benchmarks (bench/results.md)"
             );
             return ExitCode::from(2);
         }

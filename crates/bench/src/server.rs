@@ -1,0 +1,219 @@
+//! The server under test: started as a child process in a temp directory
+//! (fresh database and sandbox data), its credentials, and the data the
+//! benchmarks need (encrypted pushes, a seeded authorizer, an API key).
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use base64::Engine as _;
+use serde::Deserialize;
+use wechat::crypto::MessageCrypto;
+use wechat::push::ComponentPush;
+
+use crate::load::{self, Plan};
+
+/// The fields of `data/sandbox.json` the benchmarks use.
+#[derive(Deserialize)]
+struct Sandbox {
+    component_appid: String,
+    token: String,
+    encoding_aes_key: String,
+    secret_key: String,
+}
+
+pub struct Running {
+    pub address: SocketAddr,
+    binary: String,
+    dir: PathBuf,
+    child: Child,
+    sandbox: Sandbox,
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Starts `binary` in sandbox mode and waits for `/healthz`.
+pub async fn start(binary: &str) -> anyhow::Result<Running> {
+    let binary = std::fs::canonicalize(binary)
+        .with_context(|| format!("{binary} not found: build it with `cargo xtask bench`"))?
+        .display()
+        .to_string();
+    let dir = std::env::temp_dir().join(format!("weiqiao-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let address: SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
+    let log = std::fs::File::create(dir.join("server.log"))?;
+    let child = Command::new(&binary)
+        .current_dir(&dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("LEPTOS_SITE_ADDR", address.to_string())
+        .env("WEIQIAO_SANDBOX", "1")
+        .env("WECHAT_SIM_LISTEN", format!("127.0.0.1:{}", free_port()?))
+        .env("WEIQIAO_DATABASE_URL", database_url(&dir))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .with_context(|| format!("starting {binary}"))?;
+    let mut running = Running {
+        address,
+        binary,
+        dir,
+        child,
+        sandbox: Sandbox {
+            component_appid: String::new(),
+            token: String::new(),
+            encoding_aes_key: String::new(),
+            secret_key: String::new(),
+        },
+    };
+    let health = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".to_vec();
+    let started = Instant::now();
+    loop {
+        let probe = load::run(
+            address,
+            Plan {
+                requests: Arc::new(vec![health.clone()]),
+                total: 1,
+                connections: 1,
+                deadline: Duration::from_secs(5),
+            },
+        )
+        .await;
+        if probe.is_ok_and(|s| s.ok == 1) {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            running.stop();
+            anyhow::bail!("the server did not answer /healthz within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let json = std::fs::read(running.dir.join("data/sandbox.json"))?;
+    running.sandbox = serde_json::from_slice(&json).context("reading sandbox.json")?;
+    eprintln!("server up at {address} (data in {})", running.dir.display());
+    Ok(running)
+}
+
+fn database_url(dir: &std::path::Path) -> String {
+    format!("sqlite://{}", dir.join("weiqiao.db").display())
+}
+
+impl Running {
+    /// `n` distinct ticket pushes, encrypted and signed as WeChat sends them,
+    /// as raw HTTP requests.
+    pub fn ticket_pushes(&self, n: usize) -> anyhow::Result<Vec<Vec<u8>>> {
+        let crypto = MessageCrypto::new(
+            &self.sandbox.token,
+            &self.sandbox.encoding_aes_key,
+            &self.sandbox.component_appid,
+        )?;
+        let base = time::OffsetDateTime::now_utc().unix_timestamp();
+        (0..n)
+            .map(|i| {
+                let xml = ComponentPush::VerifyTicket {
+                    app_id: self.sandbox.component_appid.clone(),
+                    create_time: base + i as i64,
+                    ticket: wechat::Secret::new(format!("ticket@@@bench-{i:08}")),
+                }
+                .to_xml();
+                let push = crypto.build_push(&xml, &base.to_string(), &format!("{i}"))?;
+                let query = serde_urlencoded::to_string(&push.query)?;
+                Ok(format!(
+                    "POST /wechat/component/events?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+                     Content-Type: text/xml\r\nContent-Length: {}\r\n\r\n{}",
+                    push.body.len(),
+                    push.body
+                )
+                .into_bytes())
+            })
+            .collect()
+    }
+
+    /// Seeds a company and an authorizer with a sealed, valid token straight
+    /// into the database, then makes an API key with the server's own command.
+    pub async fn seed_authorizer_and_key(&self) -> anyhow::Result<(String, String)> {
+        let store = store::Store::connect(&database_url(&self.dir)).await?;
+        let key: [u8; 32] = base64::engine::general_purpose::STANDARD
+            .decode(&self.sandbox.secret_key)?
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("secret_key is not 32 bytes"))?;
+        let vault = platform::vault::Vault::new(&key);
+        let now = time::OffsetDateTime::now_utc();
+        let company = store
+            .companies()
+            .insert(store::NewCompany {
+                name: "压测公司",
+                created_at: now,
+            })
+            .await?;
+        let appid = "wxbench000000001";
+        // The contexts are the ones `platform::authorizers` seals with.
+        let access = vault.seal(
+            &format!("authorizer_access_token:{appid}"),
+            "bench-access-token",
+        );
+        let refresh = vault.seal(
+            &format!("authorizer_refresh_token:{appid}"),
+            "bench-refresh-token",
+        );
+        store
+            .authorizers()
+            .save_authorization(store::AuthorizationWrite {
+                authorizer_appid: appid,
+                company_id: company.id,
+                func_info_json: "[1,15]",
+                refresh_token_sealed: &refresh,
+                access_token_sealed: &access,
+                access_token_expires_at: now.unix_timestamp() + 7200,
+                code_hash: "bench",
+                invite_id: None,
+                now: now.unix_timestamp(),
+            })
+            .await?;
+        store.close().await;
+
+        let output = Command::new(&self.binary)
+            .args(["api-key", "create", "--name", "bench"])
+            .current_dir(&self.dir)
+            .env("WEIQIAO_DATABASE_URL", database_url(&self.dir))
+            .stderr(Stdio::null())
+            .output()?;
+        anyhow::ensure!(output.status.success(), "server api-key create failed");
+        let api_key = String::from_utf8(output.stdout)?.trim().to_owned();
+        Ok((appid.to_owned(), api_key))
+    }
+
+    pub fn token_read(&self, appid: &str, api_key: &str) -> Vec<u8> {
+        format!(
+            "GET /api/v1/authorizers/{appid}/access_token HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+             Authorization: Bearer {api_key}\r\n\r\n"
+        )
+        .into_bytes()
+    }
+
+    /// The bench key's issuance count as stored (after the server's next flush).
+    pub async fn issued_count(&self) -> anyhow::Result<i64> {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let store = store::Store::connect(&database_url(&self.dir)).await?;
+        let keys = platform::api_keys::ApiKeyService::new(
+            store.clone(),
+            platform::clock::Clock::default(),
+        );
+        let count = keys.list().await?.iter().map(|k| k.issued_count).sum();
+        store.close().await;
+        Ok(count)
+    }
+
+    /// Stops the server and removes its directory.
+    pub fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -1,0 +1,45 @@
+//! `cargo xtask bench`: builds the server and the load generator in release,
+//! then runs `weiqiao-bench` (crates/bench), which starts the server on a temp
+//! SQLite file with its own ports, measures push ingestion and token reads,
+//! prints the table and writes it to `bench/results.md`; then `weiqiao-fleet-bench`
+//! (fleet refresh) at three concurrencies, appending its tables. Extra arguments go to
+//! `weiqiao-bench` (e.g. `--pushes 20000 --reads 100000`).
+
+use std::path::Path;
+
+use crate::process::{Cmd, Failure};
+
+pub fn run(root: &Path, extra: &[String]) -> Result<(), Failure> {
+    crate::step("release build: server and weiqiao-bench (about 10 minutes the first time)");
+    Cmd::new("cargo")
+        .args(["build", "--release", "-p", "server", "-p", "bench"])
+        .current_dir(root)
+        .run()?;
+    std::fs::create_dir_all(root.join("bench"))
+        .map_err(|e| Failure::new(format!("creating bench/: {e}")))?;
+    crate::step("benchmarks (127.0.0.1 only; bounded in count and time)");
+    Cmd::new(
+        &root
+            .join("target/release/weiqiao-bench")
+            .display()
+            .to_string(),
+    )
+    .args([
+        "--server",
+        "target/release/server",
+        "--out",
+        "bench/results.md",
+    ])
+    .args(extra)
+    .current_dir(root)
+    .run()?;
+    crate::step("fleet refresh: 10,000 authorizers due at once, 50 ms injected latency");
+    let fleet = root.join("target/release/weiqiao-fleet-bench");
+    for concurrency in ["50", "100", "200"] {
+        Cmd::new(&fleet.display().to_string())
+            .args(["--concurrency", concurrency, "--out", "bench/results.md"])
+            .current_dir(root)
+            .run()?;
+    }
+    Ok(())
+}
