@@ -165,6 +165,7 @@ fn test(root: &Path) -> Result<(), Failure> {
 const SERVER_SIDE_PACKAGES: &[&str] = &[
     "app",
     "server",
+    "bench",
     "platform",
     "store",
     "wechat",
