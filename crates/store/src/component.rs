@@ -25,6 +25,33 @@ pub struct ComponentTokenRow {
     pub lease_until: Option<i64>,
 }
 
+/// Stores `ticket` unless a ticket with a later `create_time` is stored; on
+/// any connection or transaction. Returns whether it was stored.
+pub(crate) async fn save_ticket_in(
+    conn: &mut sqlx::SqliteConnection,
+    component_appid: &str,
+    ticket_sealed: &[u8],
+    create_time: i64,
+    received_at: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO component_tickets (component_appid, ticket_sealed, create_time, received_at) \
+         VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (component_appid) DO UPDATE SET \
+             ticket_sealed = excluded.ticket_sealed, \
+             create_time = excluded.create_time, \
+             received_at = excluded.received_at \
+         WHERE excluded.create_time >= component_tickets.create_time",
+    )
+    .bind(component_appid)
+    .bind(ticket_sealed)
+    .bind(create_time)
+    .bind(received_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Queries on `component_tickets` and `component_tokens`.
 pub struct ComponentRepo<'a> {
     pool: &'a SqlitePool,
@@ -44,22 +71,15 @@ impl<'a> ComponentRepo<'a> {
         create_time: i64,
         received_at: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO component_tickets (component_appid, ticket_sealed, create_time, received_at) \
-             VALUES (?1, ?2, ?3, ?4) \
-             ON CONFLICT (component_appid) DO UPDATE SET \
-                 ticket_sealed = excluded.ticket_sealed, \
-                 create_time = excluded.create_time, \
-                 received_at = excluded.received_at \
-             WHERE excluded.create_time >= component_tickets.create_time",
+        let mut conn = self.pool.acquire().await?;
+        save_ticket_in(
+            &mut conn,
+            component_appid,
+            ticket_sealed,
+            create_time,
+            received_at,
         )
-        .bind(component_appid)
-        .bind(ticket_sealed)
-        .bind(create_time)
-        .bind(received_at)
-        .execute(self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .await
     }
 
     pub async fn ticket(&self, component_appid: &str) -> Result<Option<TicketRow>, StoreError> {

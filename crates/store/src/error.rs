@@ -12,6 +12,9 @@ pub enum StoreError {
     /// Applying the embedded migrations failed; the application must not start.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A batched write (see `PushWriter`) failed; the message is the cause's.
+    #[error("batched write failed: {0}")]
+    Batch(String),
     /// Any other database failure (connection, I/O, SQL).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -15,6 +15,7 @@ mod error;
 mod events;
 mod invites;
 mod pool;
+mod push_writer;
 
 pub use api_keys::{ApiKeyRepo, ApiKeyRow, NewApiKey};
 pub use authorizer_refresh::{AuthorizerRefreshRepo, DueAuthorizer, RefreshFailure};
@@ -27,3 +28,4 @@ pub use error::StoreError;
 pub use events::{NewPushEvent, PushEventRepo, PushEventRow};
 pub use invites::{InviteRepo, InviteRow, NewInvite};
 pub use pool::Store;
+pub use push_writer::{PushRecord, PushWriter, Recorded, TicketWrite};

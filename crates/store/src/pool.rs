@@ -8,7 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::{
     ApiKeyRepo, AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo, ComponentRepo, InviteRepo,
-    PushEventRepo, StoreError,
+    PushEventRepo, PushWriter, StoreError,
 };
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
@@ -18,6 +18,7 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    push_writer: PushWriter,
 }
 
 impl Store {
@@ -49,7 +50,8 @@ impl Store {
             .connect_with(options)
             .await?;
         SQLITE_MIGRATIONS.run(&pool).await?;
-        Ok(Self { pool })
+        let push_writer = PushWriter::spawn(pool.clone());
+        Ok(Self { pool, push_writer })
     }
 
     /// Answers whether the database responds to a trivial query.
@@ -66,6 +68,11 @@ impl Store {
     /// The component's ticket and token.
     pub fn component(&self) -> ComponentRepo<'_> {
         ComponentRepo::new(&self.pool)
+    }
+
+    /// Records pushes with group commit (see `PushWriter`).
+    pub fn push_writer(&self) -> &PushWriter {
+        &self.push_writer
     }
 
     /// Pushes received at the authorization event URL.

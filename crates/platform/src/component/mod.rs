@@ -34,8 +34,11 @@ struct Inner {
     instance_id: String,
     /// In-process single flight; the database lease covers other instances.
     refreshing: Mutex<()>,
-    /// Wakes the refresher when a ticket arrives.
+    /// Wakes the refresher when a ticket arrives…
     ticket_arrived: Notify,
+    /// …if it is waiting for one (at start, or after a ticket error); otherwise
+    /// tickets, which arrive every 10 minutes and in bursts of retries, need not wake it.
+    needs_ticket: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for ComponentService {
@@ -66,6 +69,7 @@ impl ComponentService {
                 instance_id,
                 refreshing: Mutex::new(()),
                 ticket_arrived: Notify::new(),
+                needs_ticket: std::sync::atomic::AtomicBool::new(true),
             }),
         }
     }

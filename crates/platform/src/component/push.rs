@@ -3,7 +3,7 @@
 //! answers WeChat `success` as soon as this returns `Ok`.
 
 use sha2::{Digest as _, Sha256};
-use store::NewPushEvent;
+use store::{PushRecord, Recorded, TicketWrite};
 use wechat::crypto::{CryptoError, PushQuery};
 use wechat::push::ComponentPush;
 
@@ -65,47 +65,59 @@ impl ComponentService {
         let dedup_key = hex::encode(Sha256::digest(plaintext.as_bytes()));
         let sealed = inner.vault.seal("push_event", &plaintext);
         let (authorizer_appid, create_time) = summary(&push);
+        // A ticket is stored in the same transaction as its event (and the event
+        // recorded as processed); pushes are group-committed by the store's writer.
+        let ticket = match &push {
+            ComponentPush::VerifyTicket {
+                create_time,
+                ticket,
+                ..
+            } => Some(TicketWrite {
+                component_appid: self.component_appid().to_owned(),
+                ticket_sealed: inner.vault.seal(&self.ticket_context(), ticket.expose()),
+                create_time: *create_time,
+            }),
+            _ => None,
+        };
+        let is_ticket = ticket.is_some();
         let recorded = inner
             .store
-            .push_events()
-            .insert_if_new(NewPushEvent {
-                dedup_key: &dedup_key,
-                info_type: &info_type,
-                authorizer_appid,
+            .push_writer()
+            .record(PushRecord {
+                dedup_key,
+                info_type: info_type.clone(),
+                authorizer_appid: authorizer_appid.map(str::to_owned),
                 create_time,
                 received_at: now,
-                payload_sealed: &sealed,
+                payload_sealed: sealed,
+                ticket,
             })
             .await?;
-        let Some(event_id) = recorded else {
-            tracing::info!(%info_type, "duplicate push ignored");
-            return Ok(PushOutcome::Duplicate { info_type });
+        let event_id = match recorded {
+            Recorded::Duplicate => {
+                tracing::info!(%info_type, "duplicate push ignored");
+                return Ok(PushOutcome::Duplicate { info_type });
+            }
+            Recorded::New {
+                event_id,
+                newest_ticket,
+            } => {
+                if is_ticket {
+                    tracing::info!(newest = ?newest_ticket, "component_verify_ticket stored");
+                    if inner
+                        .needs_ticket
+                        .load(std::sync::atomic::Ordering::Relaxed)
+                    {
+                        inner.ticket_arrived.notify_one();
+                    }
+                    return Ok(PushOutcome::Recorded {
+                        info_type,
+                        pending: None,
+                    });
+                }
+                event_id
+            }
         };
-
-        if let ComponentPush::VerifyTicket {
-            create_time,
-            ticket,
-            ..
-        } = &push
-        {
-            let sealed_ticket = inner.vault.seal(&self.ticket_context(), ticket.expose());
-            let newest = inner
-                .store
-                .component()
-                .save_ticket(self.component_appid(), &sealed_ticket, *create_time, now)
-                .await?;
-            inner
-                .store
-                .push_events()
-                .mark_processed(event_id, now, None)
-                .await?;
-            tracing::info!(newest, "component_verify_ticket stored");
-            inner.ticket_arrived.notify_one();
-            return Ok(PushOutcome::Recorded {
-                info_type,
-                pending: None,
-            });
-        }
         tracing::info!(%info_type, authorizer_appid = ?authorizer_appid, "push recorded");
         Ok(PushOutcome::Recorded {
             info_type,

@@ -166,6 +166,9 @@ impl ComponentService {
                 .component()
                 .record_error(appid, &inner.instance_id, "waiting for ticket", now)
                 .await?;
+            inner
+                .needs_ticket
+                .store(true, std::sync::atomic::Ordering::Relaxed);
             return Ok(RefreshOutcome::WaitingForTicket);
         };
 
@@ -182,12 +185,18 @@ impl ComponentService {
                     .save_token(appid, &inner.instance_id, &sealed, expires_at, now)
                     .await?;
                 tracing::info!(expires_at, "component_access_token refreshed");
+                inner
+                    .needs_ticket
+                    .store(false, std::sync::atomic::Ordering::Relaxed);
                 Ok(RefreshOutcome::Refreshed { expires_at })
             }
             Err(err) => {
                 let class = err.class();
                 tracing::warn!(error = %err, ?class, "component_access_token refresh failed");
                 if class == ErrorClass::Ticket {
+                    inner
+                        .needs_ticket
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
                     self.request_ticket_push().await;
                 }
                 let message = describe(&err);
