@@ -209,11 +209,22 @@ async fn main() -> anyhow::Result<()> {
     println!("{table}");
     if let Some(path) = out_path() {
         use std::io::Write as _;
-        let mut file = std::fs::OpenOptions::new()
+        // One section for every run: later runs add their row to it.
+        let existing = std::fs::read_to_string(&path).unwrap_or_default();
+        let text = if existing.contains("## Fleet refresh") {
+            table
+                .lines()
+                .last()
+                .map(|row| format!("{row}\n"))
+                .unwrap_or_default()
+        } else {
+            table.clone()
+        };
+        std::fs::OpenOptions::new()
             .append(true)
             .create(true)
-            .open(&path)?;
-        file.write_all(table.as_bytes())?;
+            .open(&path)?
+            .write_all(text.as_bytes())?;
     }
     anyhow::ensure!(refreshed == count, "only {refreshed} of {count} refreshed");
     anyhow::ensure!(duplicates == 0, "{duplicates} duplicate refresh calls");
