@@ -1,4 +1,5 @@
-//! Admin subcommands of the `server` binary: `server api-key create | list | revoke`.
+//! Admin subcommands of the `server` binary: `server api-key create | list | revoke`
+//! and `server reconcile`.
 //! They open the configured database (`WEIQIAO_DATABASE_URL`, from the
 //! environment or `.env`, as the server reads it), act, print and exit; a
 //! running server sees a revoked key within `KEY_CACHE_TTL`.
@@ -159,5 +160,56 @@ mod tests {
             companies: vec![42],
         };
         assert_eq!(api_key_on(&url, unknown_company).await, ExitCode::FAILURE);
+    }
+}
+
+/// `server reconcile`: compares the authorizers with WeChat's list
+/// (`api_get_authorizer_list`), repairs drift and prints what it did.
+pub async fn reconcile() -> ExitCode {
+    match crate::config::Config::from_env() {
+        Ok(config) => reconcile_with(config).await,
+        Err(err) => {
+            eprintln!("weiqiao: configuration error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// [`reconcile`] with a given configuration.
+pub async fn reconcile_with(config: crate::config::Config) -> ExitCode {
+    let platform = match crate::startup::admin_platform(config).await {
+        Ok(platform) => platform,
+        Err(err) => {
+            eprintln!("weiqiao: {err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = platform.authorizer_tokens().reconcile().await;
+    platform.close().await;
+    match outcome {
+        Ok(report) => {
+            println!("refresh tokens recovered: {}", list(&report.recovered));
+            println!(
+                "revoked (no longer listed by WeChat): {}",
+                list(&report.revoked)
+            );
+            println!(
+                "authorized at WeChat but unknown here (send their company an invite): {}",
+                list(&report.unknown)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("weiqiao: reconcile failed: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn list(appids: &[String]) -> String {
+    if appids.is_empty() {
+        "none".to_owned()
+    } else {
+        appids.join(", ")
     }
 }

@@ -23,14 +23,19 @@ enum Command {
     /// Manage the API keys of the token service (`/api/v1`).
     #[command(subcommand)]
     ApiKey(server::cli::ApiKeyCommand),
+    /// Compares the authorizers with WeChat's list and repairs drift: recovers
+    /// lost refresh tokens, marks delisted ones revoked, reports unknown ones.
+    Reconcile,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     // Subcommands print their own results on stdout; no log lines among them.
-    if let Some(Command::ApiKey(command)) = cli.command {
-        return server::cli::api_key(command).await;
+    match cli.command {
+        Some(Command::ApiKey(command)) => return server::cli::api_key(command).await,
+        Some(Command::Reconcile) => return server::cli::reconcile().await,
+        None => {}
     }
     server::telemetry::init();
 

@@ -199,6 +199,33 @@ impl Application {
     }
 }
 
+/// The services without the HTTP server, for admin subcommands run beside a
+/// serving instance: same database, same credentials; in sandbox mode, the
+/// running server's emulator (on `WECHAT_SIM_LISTEN`).
+pub async fn admin_platform(mut config: Config) -> anyhow::Result<Platform> {
+    if let Some(sandbox) = &config.sandbox {
+        let base =
+            url::Url::parse(&format!("http://{}", sandbox.sim_listen)).context("emulator URL")?;
+        config.wechat.api_base = base.clone();
+        config.wechat.mp_base = base.clone();
+        config.wechat.open_base = base;
+    }
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", redact_url(&config.database_url)))?;
+    let component = component_service(&config, store.clone(), Clock::default())?;
+    let public_url = config.public_url.as_ref().map_or_else(
+        || format!("http://{}", config.site_addr),
+        |url| url.as_str().trim_end_matches('/').to_owned(),
+    );
+    Ok(Platform::new(
+        store,
+        PlatformSettings::new(config.sandbox.is_some(), public_url),
+        component,
+        config.secret_key.expose(),
+    ))
+}
+
 /// The component service from the configured credentials.
 fn component_service(
     config: &Config,

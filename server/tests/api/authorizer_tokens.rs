@@ -374,3 +374,30 @@ async fn reconcile_recovers_lost_refresh_tokens_reports_unknown_and_marks_delist
         Err(AuthorizerTokenError::Revoked)
     ));
 }
+
+#[tokio::test]
+async fn the_reconcile_subcommand_repairs_a_lost_refresh_token() {
+    let app = spawn_app().await;
+    let appid = authorize_accounts(&app, 1).await.remove(0);
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE authorizers SET refresh_token_sealed = NULL")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let exit = server::cli::reconcile_with(crate::helpers::second_instance_config(&app)).await;
+    assert_eq!(exit, std::process::ExitCode::SUCCESS);
+    let (restored,): (Option<Vec<u8>>,) =
+        sqlx::query_as("SELECT refresh_token_sealed FROM authorizers WHERE authorizer_appid = ?1")
+            .bind(&appid)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        restored.is_some(),
+        "the refresh token came back from api_get_authorizer_list"
+    );
+    pool.close().await;
+}

@@ -225,7 +225,8 @@ impl SecondInstance {
     }
 }
 
-pub async fn spawn_second_instance(first: &TestApp) -> SecondInstance {
+/// The configuration of a second process on `first`'s database and emulator.
+pub fn second_instance_config(first: &TestApp) -> Config {
     let sandbox: serde_json::Value = serde_json::from_slice(
         &std::fs::read(first.dir.path().join("data/sandbox.json")).expect("sandbox.json"),
     )
@@ -249,9 +250,11 @@ pub async fn spawn_second_instance(first: &TestApp) -> SecondInstance {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let config =
-        Config::from_vars(&vars, &first.dir.path().join("second")).expect("second configuration");
-    let app = Application::build(config)
+    Config::from_vars(&vars, &first.dir.path().join("second")).expect("second configuration")
+}
+
+pub async fn spawn_second_instance(first: &TestApp) -> SecondInstance {
+    let app = Application::build(second_instance_config(first))
         .await
         .expect("second instance builds");
     let platform = app.platform().clone();
