@@ -129,40 +129,6 @@ fn database_url() -> String {
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn keys_are_created_listed_and_revoked_by_the_subcommands() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("cli.db").display());
-        let create = ApiKeyCommand::Create {
-            name: "billing".into(),
-            companies: vec![],
-        };
-        assert_eq!(api_key_on(&url, create).await, ExitCode::SUCCESS);
-        assert_eq!(
-            api_key_on(&url, ApiKeyCommand::List).await,
-            ExitCode::SUCCESS
-        );
-        assert_eq!(
-            api_key_on(&url, ApiKeyCommand::Revoke { id: 1 }).await,
-            ExitCode::SUCCESS
-        );
-        assert_eq!(
-            api_key_on(&url, ApiKeyCommand::Revoke { id: 1 }).await,
-            ExitCode::FAILURE,
-            "a key is revoked once"
-        );
-        let unknown_company = ApiKeyCommand::Create {
-            name: "crm".into(),
-            companies: vec![42],
-        };
-        assert_eq!(api_key_on(&url, unknown_company).await, ExitCode::FAILURE);
-    }
-}
-
 /// `server reconcile`: compares the authorizers with WeChat's list
 /// (`api_get_authorizer_list`), repairs drift and prints what it did.
 pub async fn reconcile() -> ExitCode {
@@ -211,5 +177,39 @@ fn list(appids: &[String]) -> String {
         "none".to_owned()
     } else {
         appids.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn keys_are_created_listed_and_revoked_by_the_subcommands() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+        let create = ApiKeyCommand::Create {
+            name: "billing".into(),
+            companies: vec![],
+        };
+        assert_eq!(api_key_on(&url, create).await, ExitCode::SUCCESS);
+        assert_eq!(
+            api_key_on(&url, ApiKeyCommand::List).await,
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            api_key_on(&url, ApiKeyCommand::Revoke { id: 1 }).await,
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            api_key_on(&url, ApiKeyCommand::Revoke { id: 1 }).await,
+            ExitCode::FAILURE,
+            "a key is revoked once"
+        );
+        let unknown_company = ApiKeyCommand::Create {
+            name: "crm".into(),
+            companies: vec![42],
+        };
+        assert_eq!(api_key_on(&url, unknown_company).await, ExitCode::FAILURE);
     }
 }
