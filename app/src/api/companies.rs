@@ -17,7 +17,7 @@ pub struct CompanySummary {
 /// Every company, newest first.
 #[server(prefix = "/api", endpoint = "ui/companies/list")]
 pub async fn list_companies() -> Result<Vec<CompanySummary>, UiError> {
-    let platform = super::ssr::platform()?;
+    let platform = super::ssr::admin_platform().await?;
     let companies = platform
         .companies()
         .list()
@@ -29,7 +29,7 @@ pub async fn list_companies() -> Result<Vec<CompanySummary>, UiError> {
 /// Creates a company from the name typed in the form (field `name`).
 #[server(prefix = "/api", endpoint = "ui/companies/create")]
 pub async fn create_company(name: String) -> Result<CompanySummary, UiError> {
-    let platform = super::ssr::platform()?;
+    let platform = super::ssr::admin_platform().await?;
     let company = platform
         .companies()
         .create(&name)

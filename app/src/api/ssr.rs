@@ -14,16 +14,20 @@ pub(crate) fn platform() -> Result<Platform, UiError> {
 /// admin pages answer only loopback clients, or anyone in sandbox mode.
 pub(crate) async fn admin_platform() -> Result<Platform, UiError> {
     let platform = platform()?;
-    if platform.settings().sandbox {
-        return Ok(platform);
-    }
     let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .await
+        .ok()
         .map(|info| info.0.ip());
-    match peer {
-        Ok(ip) if ip.is_loopback() => Ok(platform),
-        _ => Err(UiError::Forbidden),
+    if admin_allowed(platform.settings().sandbox, peer) {
+        Ok(platform)
+    } else {
+        Err(UiError::Forbidden)
     }
+}
+
+/// The rule: sandbox mode, or a client on this machine. Unknown peers are refused.
+fn admin_allowed(sandbox: bool, peer: Option<std::net::IpAddr>) -> bool {
+    sandbox || peer.is_some_and(|ip| ip.is_loopback())
 }
 
 /// Logs `err` once with a fresh reference id and returns the [`UiError`] that shows it.
@@ -78,4 +82,20 @@ pub(crate) async fn lang(requested: Option<String>) -> crate::i18n::Lang {
         .and_then(|v| v.to_str().ok())
         .map(Lang::from_accept_language)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::admin_allowed;
+
+    #[test]
+    fn admin_pages_answer_loopback_clients_or_anyone_in_sandbox_mode() {
+        let local = "127.0.0.1".parse().ok();
+        let remote = "203.0.113.7".parse().ok();
+        assert!(admin_allowed(false, local));
+        assert!(admin_allowed(false, "::1".parse().ok()));
+        assert!(!admin_allowed(false, remote));
+        assert!(!admin_allowed(false, None));
+        assert!(admin_allowed(true, remote));
+    }
 }
