@@ -54,23 +54,30 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         .await?)
     }
 
-    /// Takes the refresh lease of an active authorizer if it is free, expired or already ours.
+    /// Takes the refresh lease of an active authorizer if it is free, expired or
+    /// already ours, and only if its token still expires at `observed_expires_at`
+    /// (what the caller saw when it decided to refresh): the check and the lease
+    /// are one statement, so a refresh finished by another instance meanwhile
+    /// makes this one step back instead of refreshing twice.
     pub async fn try_lease(
         &self,
         appid: &str,
         holder: &str,
         now: i64,
         until: i64,
+        observed_expires_at: Option<i64>,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE authorizers SET lease_holder = ?2, lease_until = ?4 \
              WHERE authorizer_appid = ?1 AND status = 'active' \
+               AND access_token_expires_at IS ?5 \
                AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < ?3 OR lease_holder = ?2)",
         )
         .bind(appid)
         .bind(holder)
         .bind(now)
         .bind(until)
+        .bind(observed_expires_at)
         .execute(self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -246,8 +253,17 @@ mod tests {
             .map(|d| d.authorizer_appid)
             .collect();
         assert_eq!(due, ["wxsoon"]);
-        assert!(repo.try_lease("wxsoon", "a", 10, 70).await.unwrap());
-        assert!(!repo.try_lease("wxsoon", "b", 20, 80).await.unwrap());
+        assert!(
+            repo.try_lease("wxsoon", "a", 10, 70, Some(100))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !repo
+                .try_lease("wxsoon", "b", 20, 80, Some(100))
+                .await
+                .unwrap()
+        );
         assert!(
             repo.due(20, 1000, 100).await.unwrap().is_empty(),
             "leased ones are not due"
@@ -263,7 +279,7 @@ mod tests {
     async fn a_failure_backs_off_and_a_success_clears_it_and_stores_both_tokens() {
         let (_dir, store) = store_with(&[("wxa", 100)]).await;
         let repo = store.authorizer_refresh();
-        assert!(repo.try_lease("wxa", "h", 10, 70).await.unwrap());
+        assert!(repo.try_lease("wxa", "h", 10, 70, Some(100)).await.unwrap());
         repo.record_failure(
             "wxa",
             "h",
@@ -281,7 +297,11 @@ mod tests {
             "backing off"
         );
         assert_eq!(repo.due(40, 1000, 10).await.unwrap().len(), 1);
-        assert!(repo.try_lease("wxa", "h", 40, 100).await.unwrap());
+        assert!(
+            repo.try_lease("wxa", "h", 40, 100, Some(100))
+                .await
+                .unwrap()
+        );
         repo.save_refreshed("wxa", "h", b"a2", 7240, b"r2", 40)
             .await
             .unwrap();
@@ -293,8 +313,27 @@ mod tests {
             (Some(7240), None)
         );
         assert!(
-            repo.try_lease("wxa", "other", 41, 100).await.unwrap(),
+            repo.try_lease("wxa", "other", 41, 100, Some(7240))
+                .await
+                .unwrap(),
             "lease released"
+        );
+    }
+
+    #[tokio::test]
+    async fn no_lease_once_another_refresh_changed_the_token_since_it_was_seen() {
+        let (_dir, store) = store_with(&[("wxa", 100)]).await;
+        let repo = store.authorizer_refresh();
+        // Instance A refreshes while instance B still holds its old reading (expires 100).
+        assert!(repo.try_lease("wxa", "a", 10, 70, Some(100)).await.unwrap());
+        repo.save_refreshed("wxa", "a", b"a2", 7210, b"r", 10)
+            .await
+            .unwrap();
+        assert!(!repo.try_lease("wxa", "b", 11, 71, Some(100)).await.unwrap());
+        assert!(
+            repo.try_lease("wxa", "b", 11, 71, Some(7210))
+                .await
+                .unwrap()
         );
     }
 
@@ -306,7 +345,7 @@ mod tests {
             .await
             .unwrap();
         assert!(repo.due(5, 1000, 10).await.unwrap().is_empty());
-        assert!(!repo.try_lease("wxa", "h", 5, 60).await.unwrap());
+        assert!(!repo.try_lease("wxa", "h", 5, 60, Some(100)).await.unwrap());
         assert_eq!(
             store
                 .authorizers()

@@ -106,7 +106,10 @@ impl<'a> ComponentRepo<'a> {
         .await?)
     }
 
-    /// Takes the refresh lease if it is free, expired, or already ours.
+    /// Takes the refresh lease if it is free, expired, or already ours, and only
+    /// if the token still expires at `observed_expires_at` (what the caller saw
+    /// when it decided to refresh; `None` for no token): a refresh finished by
+    /// another instance meanwhile makes this one step back.
     /// The lease lives in the database so that several instances (and a
     /// crashed holder, once `lease_until` passes) agree on who refreshes.
     pub async fn try_lease(
@@ -115,6 +118,7 @@ impl<'a> ComponentRepo<'a> {
         holder: &str,
         now: i64,
         until: i64,
+        observed_expires_at: Option<i64>,
     ) -> Result<bool, StoreError> {
         sqlx::query(
             "INSERT INTO component_tokens (component_appid) VALUES (?1) ON CONFLICT DO NOTHING",
@@ -124,13 +128,14 @@ impl<'a> ComponentRepo<'a> {
         .await?;
         let done = sqlx::query(
             "UPDATE component_tokens SET lease_holder = ?2, lease_until = ?4 \
-             WHERE component_appid = ?1 \
+             WHERE component_appid = ?1 AND expires_at IS ?5 \
                AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < ?3 OR lease_holder = ?2)",
         )
         .bind(component_appid)
         .bind(holder)
         .bind(now)
         .bind(until)
+        .bind(observed_expires_at)
         .execute(self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -220,17 +225,19 @@ mod tests {
     async fn only_one_holder_gets_the_lease_until_it_expires_or_is_released() {
         let (_dir, store) = store().await;
         let repo = store.component();
-        assert!(repo.try_lease("wxc", "a", 100, 130).await.unwrap());
-        assert!(!repo.try_lease("wxc", "b", 110, 140).await.unwrap());
+        assert!(repo.try_lease("wxc", "a", 100, 130, None).await.unwrap());
+        assert!(!repo.try_lease("wxc", "b", 110, 140, None).await.unwrap());
         assert!(
-            repo.try_lease("wxc", "b", 131, 160).await.unwrap(),
+            repo.try_lease("wxc", "b", 131, 160, None).await.unwrap(),
             "an expired lease is free"
         );
         repo.save_token("wxc", "b", b"sealed", 7300, 131)
             .await
             .unwrap();
         assert!(
-            repo.try_lease("wxc", "a", 132, 160).await.unwrap(),
+            repo.try_lease("wxc", "a", 132, 160, Some(7300))
+                .await
+                .unwrap(),
             "released on save"
         );
         let row = repo.token("wxc").await.unwrap().unwrap();
@@ -254,7 +261,7 @@ mod tests {
                 .as_deref(),
             Some("waiting for ticket")
         );
-        assert!(repo.try_lease("wxc", "a", 11, 40).await.unwrap());
+        assert!(repo.try_lease("wxc", "a", 11, 40, None).await.unwrap());
         repo.save_token("wxc", "a", b"t", 100, 11).await.unwrap();
         assert_eq!(repo.token("wxc").await.unwrap().unwrap().last_error, None);
     }

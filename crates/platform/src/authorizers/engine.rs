@@ -61,6 +61,17 @@ pub struct AuthorizerRefresh {
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
+/// When a refresh goes ahead.
+#[derive(Debug, Clone, Copy)]
+enum When<'a> {
+    /// The scheduler's rule: within the margin (plus jitter) of expiry.
+    Due,
+    /// Now (an expired token was asked for).
+    Always,
+    /// Only if this token, which a consumer saw fail, is still the stored one.
+    StillCurrent(&'a str),
+}
+
 /// What one refresh attempt did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refreshed {
@@ -129,16 +140,10 @@ impl AuthorizerTokens<'_> {
         appid: &str,
         failed_token: &str,
     ) -> Result<AccessToken, AuthorizerTokenError> {
-        let lock = self.engine.lock_for(appid);
-        let guard = lock.lock().await;
-        let current = self.stored(appid).await?;
-        let stale = current
-            .as_ref()
-            .is_none_or(|t| t.access_token.expose() == failed_token);
-        drop(guard);
-        if stale {
-            self.refresh_one(appid, true).await?;
-        }
+        // Whether it is still the failed token is decided inside the refresh's
+        // critical section (and its lease), so concurrent reports refresh once.
+        self.refresh(appid, When::StillCurrent(failed_token))
+            .await?;
         self.stored(appid)
             .await?
             .ok_or_else(|| AuthorizerTokenError::Unavailable("no valid token after refresh".into()))
@@ -176,6 +181,15 @@ impl AuthorizerTokens<'_> {
         appid: &str,
         force: bool,
     ) -> Result<Refreshed, AuthorizerTokenError> {
+        self.refresh(appid, if force { When::Always } else { When::Due })
+            .await
+    }
+
+    async fn refresh(
+        &self,
+        appid: &str,
+        when: When<'_>,
+    ) -> Result<Refreshed, AuthorizerTokenError> {
         let engine = self.engine;
         let lock = engine.lock_for(appid);
         let _guard = lock.lock().await;
@@ -191,7 +205,19 @@ impl AuthorizerTokens<'_> {
         }
         let horizon = now + engine.config.margin_secs + engine.jitter(appid);
         let due = row.access_token_expires_at.is_none_or(|at| at <= horizon);
-        if !due && !force {
+        let go = match when {
+            When::Due => due,
+            When::Always => true,
+            When::StillCurrent(failed) => {
+                let usable = row.access_token_expires_at.is_some_and(|at| at > now);
+                let current = row
+                    .access_token_sealed
+                    .as_deref()
+                    .and_then(|sealed| self.vault.open(&access_context(appid), sealed).ok());
+                !usable || current.as_deref() == Some(failed)
+            }
+        };
+        if !go {
             return Ok(Refreshed::Skipped);
         }
         let refresh = self.store.authorizer_refresh();
@@ -201,9 +227,11 @@ impl AuthorizerTokens<'_> {
                 &engine.instance_id,
                 now,
                 now + engine.config.lease_secs,
+                row.access_token_expires_at,
             )
             .await?
         {
+            // Leased elsewhere, or refreshed by someone else since `row` was read.
             return Ok(Refreshed::Skipped);
         }
 

@@ -145,7 +145,13 @@ impl ComponentService {
         if !inner
             .store
             .component()
-            .try_lease(appid, &inner.instance_id, now, now + LEASE_SECS)
+            .try_lease(
+                appid,
+                &inner.instance_id,
+                now,
+                now + LEASE_SECS,
+                row.expires_at,
+            )
             .await?
         {
             return Ok(RefreshOutcome::HeldElsewhere);
