@@ -23,6 +23,10 @@ pub const DEFAULT_OPEN_BASE: &str = "https://open.weixin.qq.com";
 pub const DEFAULT_SIM_LISTEN: &str = "127.0.0.1:4000";
 /// Where sandbox mode keeps what it generates (credentials, master key).
 pub const DEFAULT_DATA_DIR: &str = "data";
+/// Permission sets an official account must grant: 消息管理 and 自定义菜单.
+pub const DEFAULT_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS: &str = "1,15";
+/// Permission sets a mini program must grant: 开发管理与数据分析.
+pub const DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS: &str = "18";
 
 /// The validated configuration of one server process.
 #[derive(Debug)]
@@ -41,6 +45,11 @@ pub struct Config {
     pub sandbox: Option<SandboxConfig>,
     /// The platform's WeChat credentials and endpoints.
     pub wechat: WechatConfig,
+    /// `WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS`: permission-set ids an
+    /// official account must grant; pages call out the missing ones.
+    pub required_official_account_permissions: Vec<i64>,
+    /// `WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS`: the same for mini programs.
+    pub required_mini_program_permissions: Vec<i64>,
 }
 
 /// How the embedded emulator runs in sandbox mode.
@@ -191,6 +200,17 @@ impl Config {
             None => wechat_from_vars(&get)?,
         };
 
+        let required_official_account_permissions = parse_permission_ids(
+            "WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS",
+            get("WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS"),
+            DEFAULT_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS,
+        )?;
+        let required_mini_program_permissions = parse_permission_ids(
+            "WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS",
+            get("WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS"),
+            DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS,
+        )?;
+
         Ok(Self {
             site_addr,
             database_url,
@@ -198,6 +218,8 @@ impl Config {
             secret_key,
             sandbox,
             wechat,
+            required_official_account_permissions,
+            required_mini_program_permissions,
         })
     }
 }
@@ -273,6 +295,37 @@ fn parse_bool(var: &'static str, value: Option<&str>) -> Result<bool, ConfigErro
             reason: format!("expected 1 or 0, got {other:?}"),
         }),
     }
+}
+
+/// A comma-separated list of permission-set ids (`funcscope_category.id`);
+/// `none` means nothing is required. Ids beyond the protocol crate's name
+/// table are accepted: WeChat keeps adding sets.
+fn parse_permission_ids(
+    var: &'static str,
+    value: Option<&str>,
+    default: &str,
+) -> Result<Vec<i64>, ConfigError> {
+    let value = value.unwrap_or(default);
+    if value.eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    let mut ids = Vec::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let id = part
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .ok_or_else(|| ConfigError::Invalid {
+                var,
+                reason: format!(
+                    "{part:?} is not a permission-set id (expected ids such as {default}, or none)"
+                ),
+            })?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }
 
 fn parse_secret_key(value: &str) -> Result<SecretKey, ConfigError> {
@@ -380,6 +433,8 @@ mod tests {
             ("WECHAT_API_BASE", "not a url"),
             ("WECHAT_COMPONENT_ENCODING_AES_KEY", "too-short"),
             ("WECHAT_COMPONENT_APPID", "wx-123"),
+            ("WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS", "1,menu"),
+            ("WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS", "-3"),
         ] {
             let mut vars = production();
             vars.insert(var.into(), value.into());
@@ -390,6 +445,27 @@ mod tests {
             );
             assert!(!err.contains('\n'), "one line: {err}");
         }
+    }
+
+    #[test]
+    fn required_permission_sets_default_and_can_be_configured() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::from_vars(&production(), dir.path()).unwrap();
+        assert_eq!(config.required_official_account_permissions, vec![1, 15]);
+        assert_eq!(config.required_mini_program_permissions, vec![18]);
+
+        let mut vars = production();
+        vars.insert(
+            "WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS".into(),
+            " 2, 7 ,2".into(),
+        );
+        vars.insert(
+            "WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS".into(),
+            "none".into(),
+        );
+        let config = Config::from_vars(&vars, dir.path()).unwrap();
+        assert_eq!(config.required_official_account_permissions, vec![2, 7]);
+        assert!(config.required_mini_program_permissions.is_empty());
     }
 
     #[test]

@@ -91,7 +91,7 @@ impl Application {
         let component = component_service(&config, store.clone(), clock)?;
         let platform = Platform::new(
             store,
-            PlatformSettings::new(sandbox.is_some(), public_url.clone()),
+            platform_settings(&config, public_url.clone()),
             component,
             config.secret_key.expose(),
         );
@@ -220,10 +220,22 @@ pub async fn admin_platform(mut config: Config) -> anyhow::Result<Platform> {
     );
     Ok(Platform::new(
         store,
-        PlatformSettings::new(config.sandbox.is_some(), public_url),
+        platform_settings(&config, public_url),
         component,
         config.secret_key.expose(),
     ))
+}
+
+/// What the use cases need to know of this deployment.
+fn platform_settings(config: &Config, public_url: String) -> PlatformSettings {
+    let mut settings = PlatformSettings::new(config.sandbox.is_some(), public_url);
+    settings
+        .required_official_account_permissions
+        .clone_from(&config.required_official_account_permissions);
+    settings
+        .required_mini_program_permissions
+        .clone_from(&config.required_mini_program_permissions);
+    settings
 }
 
 /// The component service from the configured credentials.

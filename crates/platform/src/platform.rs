@@ -29,7 +29,8 @@ pub struct PlatformSettings {
 }
 
 impl PlatformSettings {
-    /// Defaults: 消息管理 and 自定义菜单 for official accounts, 开发管理与数据分析 for mini programs.
+    /// Defaults: 消息管理 and 自定义菜单 for official accounts, 开发管理与数据分析
+    /// for mini programs (the server overrides them from its configuration).
     pub fn new(sandbox: bool, public_url: String) -> Self {
         Self {
             sandbox,

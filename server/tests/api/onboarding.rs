@@ -3,7 +3,7 @@
 
 use platform::onboarding::{AuthType, NewInviteRequest};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 /// A company with a 7-day invite for official accounts or mini programs.
 pub(crate) async fn invite(app: &TestApp, company: &str) -> String {
@@ -144,6 +144,27 @@ async fn a_merchant_authorizes_an_account_and_sees_it_on_the_result_page() {
         "granted permission sets by name"
     );
     assert!(html.contains("公众号"));
+}
+
+#[tokio::test]
+async fn the_result_page_calls_out_configured_permission_sets_that_were_not_granted() {
+    // 用户管理 (2) is required here; the merchant grants only 1 and 15.
+    let app = spawn_app_with(&[("WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS", "1,2")]).await;
+    let token = invite(&app, "上海丙公司").await;
+    let (page_url, link) = authorization_link(&app, &token).await;
+    let (appid, _) = demo_official_account(&app);
+    let callback = confirm_on_wechat(&app, &link, &page_url, &appid).await;
+    let result_path = location(&app, &callback).await;
+    let html = app.html(&result_path).await;
+    let missing = html
+        .split("缺少必需的权限集：")
+        .nth(1)
+        .expect("the missing-sets notice");
+    assert!(missing.contains("用户管理"), "{missing}");
+    assert!(
+        !missing[..missing.find("</").unwrap_or(missing.len())].contains("消息管理"),
+        "a granted set is not called missing"
+    );
 }
 
 #[tokio::test]
