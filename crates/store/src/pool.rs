@@ -14,6 +14,9 @@ use crate::{
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// Pages (4 KiB) of WAL after which a commit checkpoints by itself: 64 MiB.
+const WAL_AUTOCHECKPOINT_PAGES: &str = "16384";
+
 /// A handle on the database; cheap to clone (it is a pool).
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -39,7 +42,11 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // The push writer checkpoints beside the commits (push_writer.rs);
+            // SQLite's default (1,000 pages) would checkpoint inside a commit.
+            // The high threshold stays as a bound on the WAL should that stop.
+            .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES);
         if let Some(parent) = options.get_filename().parent()
             && !parent.as_os_str().is_empty()
         {
@@ -68,6 +75,12 @@ impl Store {
     /// The component's ticket and token.
     pub fn component(&self) -> ComponentRepo<'_> {
         ComponentRepo::new(&self.pool)
+    }
+
+    /// The pool itself, for tests of crate-internal writers.
+    #[cfg(test)]
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// Records pushes with group commit (see `PushWriter`).

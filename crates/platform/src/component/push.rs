@@ -61,10 +61,9 @@ impl ComponentService {
         }
 
         let now = inner.clock.now();
-        // The decrypted XML identifies a push; its encryption differs per delivery.
-        let dedup_key = hex::encode(Sha256::digest(plaintext.as_bytes()));
-        let sealed = inner.vault.seal("push_event", &plaintext);
         let (authorizer_appid, create_time) = summary(&push);
+        let dedup_key = dedup_key(create_time, &plaintext);
+        let sealed = inner.vault.seal("push_event", &plaintext);
         // A ticket is stored in the same transaction as its event (and the event
         // recorded as processed); pushes are group-committed by the store's writer.
         let ticket = match &push {
@@ -126,6 +125,17 @@ impl ComponentService {
     }
 }
 
+/// Identifies a push across deliveries: its encryption differs per delivery,
+/// its decrypted XML does not. The CreateTime prefix keeps new keys together
+/// in the unique index (migration 0006 explains why that matters).
+fn dedup_key(create_time: Option<i64>, plaintext: &str) -> String {
+    format!(
+        "{:010}-{}",
+        create_time.unwrap_or(0),
+        hex::encode(Sha256::digest(plaintext.as_bytes()))
+    )
+}
+
 fn summary(push: &ComponentPush) -> (Option<&str>, Option<i64>) {
     match push {
         ComponentPush::VerifyTicket { create_time, .. } => (None, Some(*create_time)),
@@ -146,5 +156,25 @@ fn summary(push: &ComponentPush) -> (Option<&str>, Option<i64>) {
         } => (Some(authorizer_appid.as_str()), Some(*create_time)),
         ComponentPush::FastRegister { create_time, .. } => (None, Some(*create_time)),
         ComponentPush::Unknown { .. } => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dedup_key;
+
+    #[test]
+    fn a_dedup_key_is_the_same_for_the_same_xml_and_orders_by_create_time() {
+        let xml = "<xml><CreateTime>1700000000</CreateTime></xml>";
+        assert_eq!(
+            dedup_key(Some(1_700_000_000), xml),
+            dedup_key(Some(1_700_000_000), xml)
+        );
+        assert_ne!(
+            dedup_key(Some(1_700_000_000), xml),
+            dedup_key(Some(1_700_000_000), "<xml/>")
+        );
+        assert!(dedup_key(Some(1_700_000_001), "<a/>") > dedup_key(Some(1_700_000_000), "<b/>"));
+        assert!(dedup_key(None, xml).starts_with("0000000000-"));
     }
 }
