@@ -9,7 +9,6 @@
 //! automatic checkpoint runs inside a commit and stalled whole batches behind
 //! it, which was the push benchmark's p99.
 
-use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -173,16 +172,16 @@ async fn write_batch(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Recorded>, 
     let mut new_ids: HashMap<String, i64> =
         inserted.into_iter().map(|(id, key)| (key, id)).collect();
 
-    // Of the batch's new tickets only the newest can become the stored one
-    // (the first in the batch on a tie, as sequential writes would leave it).
+    // Of the batch's new tickets only the newest can become the stored one;
+    // on a tie the later one, as one write after the other would leave it.
+    // (One component per deployment: ingestion refuses pushes for another AppId.)
     let newest = batch
         .iter()
-        .enumerate()
-        .filter_map(|(i, (record, _))| Some((i, record, record.ticket.as_ref()?)))
-        .filter(|(_, record, _)| new_ids.contains_key(&record.dedup_key))
-        .max_by_key(|(i, _, ticket)| (ticket.create_time, Reverse(*i)));
+        .filter_map(|(record, _)| Some((record, record.ticket.as_ref()?)))
+        .filter(|(record, _)| new_ids.contains_key(&record.dedup_key))
+        .max_by_key(|(_, ticket)| ticket.create_time);
     let stored_ticket = match newest {
-        Some((i, record, t)) => save_ticket_in(
+        Some((record, t)) => save_ticket_in(
             &mut tx,
             &t.component_appid,
             &t.ticket_sealed,
@@ -190,7 +189,7 @@ async fn write_batch(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Recorded>, 
             record.received_at,
         )
         .await?
-        .then_some(i),
+        .then_some(record.dedup_key.as_str()),
         None => None,
     };
     tx.commit().await?;
@@ -198,12 +197,14 @@ async fn write_batch(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Recorded>, 
     // The first occurrence of a key takes its new id; a copy later in the batch is a duplicate.
     Ok(batch
         .iter()
-        .enumerate()
-        .map(|(i, (record, _))| match new_ids.remove(&record.dedup_key) {
+        .map(|(record, _)| match new_ids.remove(&record.dedup_key) {
             None => Recorded::Duplicate,
             Some(event_id) => Recorded::New {
                 event_id,
-                newest_ticket: record.ticket.as_ref().map(|_| stored_ticket == Some(i)),
+                newest_ticket: record
+                    .ticket
+                    .as_ref()
+                    .map(|_| stored_ticket == Some(record.dedup_key.as_str())),
             },
         })
         .collect())
@@ -307,8 +308,8 @@ mod tests {
         );
         assert_eq!(
             newest,
-            vec![Some(false), Some(true), None, Some(false)],
-            "k2 is the first of the two newest"
+            vec![Some(false), Some(false), None, Some(true)],
+            "k3 is the later of the two newest"
         );
 
         let second = jobs(vec![ticket_push("k2", 9), ticket_push("k4", 3)]);
