@@ -17,17 +17,6 @@ pub struct PushEventRow {
     pub error: Option<String>,
 }
 
-/// What is recorded when a push arrives.
-#[derive(Debug, Clone)]
-pub struct NewPushEvent<'a> {
-    pub dedup_key: &'a str,
-    pub info_type: &'a str,
-    pub authorizer_appid: Option<&'a str>,
-    pub create_time: Option<i64>,
-    pub received_at: i64,
-    pub payload_sealed: &'a [u8],
-}
-
 pub struct PushEventRepo<'a> {
     pool: &'a SqlitePool,
 }
@@ -35,25 +24,6 @@ pub struct PushEventRepo<'a> {
 impl<'a> PushEventRepo<'a> {
     pub(crate) fn new(pool: &'a SqlitePool) -> Self {
         Self { pool }
-    }
-
-    /// Records a push; `None` when the same push (same `dedup_key`) is already recorded.
-    pub async fn insert_if_new(&self, event: NewPushEvent<'_>) -> Result<Option<i64>, StoreError> {
-        let id = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO push_events \
-                 (dedup_key, info_type, authorizer_appid, create_time, received_at, payload_sealed) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-             ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
-        )
-        .bind(event.dedup_key)
-        .bind(event.info_type)
-        .bind(event.authorizer_appid)
-        .bind(event.create_time)
-        .bind(event.received_at)
-        .bind(event.payload_sealed)
-        .fetch_optional(self.pool)
-        .await?;
-        Ok(id)
     }
 
     /// Marks a push processed, with the error if processing failed.
@@ -109,42 +79,49 @@ impl<'a> PushEventRepo<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{NewPushEvent, Store};
+    use crate::{PushRecord, Recorded, Store};
 
     #[tokio::test]
-    async fn the_same_push_twice_is_recorded_once() {
+    async fn a_recorded_push_is_marked_processed_with_its_outcome() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::connect(&format!("sqlite://{}", dir.path().join("e.db").display()))
             .await
             .unwrap();
-        let event = NewPushEvent {
-            dedup_key: "k1",
-            info_type: "authorized",
-            authorizer_appid: Some("wxa"),
-            create_time: Some(5),
-            received_at: 6,
-            payload_sealed: b"sealed",
-        };
-        let id = store
-            .push_events()
-            .insert_if_new(event.clone())
+        let recorded = store
+            .push_writer()
+            .record(PushRecord {
+                dedup_key: "k1".into(),
+                info_type: "authorized".into(),
+                authorizer_appid: Some("wxa".into()),
+                create_time: Some(5),
+                received_at: 6,
+                payload_sealed: b"sealed".to_vec(),
+                ticket: None,
+            })
             .await
             .unwrap();
-        assert!(id.is_some());
-        assert_eq!(
-            store.push_events().insert_if_new(event).await.unwrap(),
-            None
-        );
+        let Recorded::New { event_id, .. } = recorded else {
+            panic!("a first delivery is new: {recorded:?}");
+        };
+        assert_eq!(store.push_events().unprocessed(10).await.unwrap().len(), 1);
         store
             .push_events()
-            .mark_processed(id.unwrap(), 7, None)
+            .mark_processed(event_id, 7, Some("boom"))
             .await
             .unwrap();
         let recent = store.push_events().recent(10).await.unwrap();
         assert_eq!(recent.len(), 1);
         assert_eq!(
             (recent[0].processed_at, recent[0].error.as_deref()),
-            (Some(7), None)
+            (Some(7), Some("boom"))
+        );
+        assert!(
+            store
+                .push_events()
+                .unprocessed(10)
+                .await
+                .unwrap()
+                .is_empty()
         );
     }
 }

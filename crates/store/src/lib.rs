@@ -25,7 +25,7 @@ pub use authorizers::{
 pub use companies::{CompanyRepo, CompanyRow, NewCompany};
 pub use component::{ComponentRepo, ComponentTokenRow, TicketRow};
 pub use error::StoreError;
-pub use events::{NewPushEvent, PushEventRepo, PushEventRow};
+pub use events::{PushEventRepo, PushEventRow};
 pub use invites::{InviteRepo, InviteRow, NewInvite};
 pub use pool::Store;
 pub use push_writer::{PushRecord, PushWriter, Recorded, TicketWrite};
