@@ -12,7 +12,7 @@ use axum::extract::FromRef;
 use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes as _, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes as _, generate_route_list};
 use platform::clock::Clock;
 use platform::component::ComponentService;
 use platform::vault::Vault;
@@ -284,8 +284,18 @@ fn leptos_options(address: SocketAddr) -> anyhow::Result<LeptosOptions> {
     Ok(options)
 }
 
+/// The app's route list, generated once per process. Generating it sets a
+/// process-wide flag that stops every `Resource` from loading meanwhile
+/// (leptos_server's `SuppressResourceLoad`, leptos-rs/leptos#4773), so a page
+/// rendering in another `Application` of the same process (integration tests
+/// run several) would hang; once, before any of them serves, it cannot.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let platform = state.platform.clone();
     let options = state.leptos_options.clone();
     Router::new()

@@ -85,3 +85,49 @@ async fn a_blank_name_is_a_validation_error_on_the_name_field() {
     assert_eq!(body["Validation"]["field"], "name");
     assert_eq!(body["Validation"]["message"], "请填写公司名称。");
 }
+
+/// Several applications in one process (as in this test binary): pages keep
+/// rendering while others start. Route-list generation at start suppresses
+/// every Resource in the process while it runs (leptos-rs/leptos#4773); the
+/// server generates it once per process so no render can hang on it.
+#[tokio::test]
+async fn pages_render_while_other_apps_start_in_the_same_process() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let app = spawn_app().await;
+    app.platform
+        .companies()
+        .create("并发渲染公司")
+        .await
+        .unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicUsize::new(0));
+    let starter = {
+        let (stop, started) = (stop.clone(), started.clone());
+        // Its own thread and runtime, like a test running in parallel.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                while !stop.load(Ordering::Relaxed) {
+                    drop(spawn_app().await);
+                    started.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        })
+    };
+    let mut renders = 0;
+    while started.load(Ordering::Relaxed) < 8 {
+        let html = tokio::time::timeout(std::time::Duration::from_secs(10), app.html("/"))
+            .await
+            .expect("a render completes while another app starts");
+        assert!(html.contains("并发渲染公司"));
+        renders += 1;
+    }
+    stop.store(true, Ordering::Relaxed);
+    starter.join().unwrap();
+    assert!(renders > 8, "renders overlapped the starts: {renders}");
+}

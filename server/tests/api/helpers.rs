@@ -7,15 +7,6 @@ use server::config::Config;
 use server::startup::Application;
 use tempfile::TempDir;
 
-/// One app at a time in this test process. With tests in parallel, several
-/// apps rendered pages at once, each on its own test runtime, and now and then
-/// a server-side render never completed (a page request stuck with every
-/// SQLite worker idle and no panic). The server proper runs one runtime per
-/// process and never showed it, nor did the Playwright suite; until the cause
-/// in the rendering stack is found, the apps here take turns.
-static ONE_APP_AT_A_TIME: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
-    std::sync::LazyLock::new(Default::default);
-
 pub struct TestApp {
     pub address: String,
     /// The embedded emulator's base URL.
@@ -30,7 +21,6 @@ pub struct TestApp {
     /// Holds the database file and sandbox data until the test ends.
     pub dir: TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl TestApp {
@@ -139,7 +129,6 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], with extra variables on top of the test defaults.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
-    let turn = ONE_APP_AT_A_TIME.clone().lock_owned().await;
     // Logs only when asked (`TEST_LOG=1 cargo test`): they would drown the test report.
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init();
@@ -199,7 +188,6 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         client,
         dir,
         shutdown: Some(tx),
-        _turn: turn,
     };
     // Every test starts once the emulator's start-up ticket has landed and the
     // component token was fetched from it, so nothing races with either.
