@@ -14,6 +14,14 @@ pub struct DueAuthorizer {
     pub access_token_expires_at: Option<i64>,
 }
 
+/// What a refresher needs of the authorizer it leased, read by the lease
+/// statement itself (so it is what the lease saw).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LeasedAuthorizer {
+    pub refresh_token_sealed: Option<Vec<u8>>,
+    pub failures: i64,
+}
+
 /// What a failed refresh leaves behind.
 #[derive(Debug, Clone)]
 pub struct RefreshFailure<'a> {
@@ -58,7 +66,7 @@ impl<'a> AuthorizerRefreshRepo<'a> {
     /// already ours, and only if its token still expires at `observed_expires_at`
     /// (what the caller saw when it decided to refresh): the check and the lease
     /// are one statement, so a refresh finished by another instance meanwhile
-    /// makes this one step back instead of refreshing twice.
+    /// makes this one step back instead of refreshing twice. `None`: not leased.
     pub async fn try_lease(
         &self,
         appid: &str,
@@ -66,21 +74,21 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         now: i64,
         until: i64,
         observed_expires_at: Option<i64>,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
+    ) -> Result<Option<LeasedAuthorizer>, StoreError> {
+        Ok(sqlx::query_as::<_, LeasedAuthorizer>(
             "UPDATE authorizers SET lease_holder = ?2, lease_until = ?4 \
              WHERE authorizer_appid = ?1 AND status = 'active' \
                AND access_token_expires_at IS ?5 \
-               AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < ?3 OR lease_holder = ?2)",
+               AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < ?3 OR lease_holder = ?2) \
+             RETURNING refresh_token_sealed, failures",
         )
         .bind(appid)
         .bind(holder)
         .bind(now)
         .bind(until)
         .bind(observed_expires_at)
-        .execute(self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .fetch_optional(self.pool)
+        .await?)
     }
 
     /// Stores a refresh's tokens (both in one statement), clears the failure
@@ -257,12 +265,13 @@ mod tests {
             repo.try_lease("wxsoon", "a", 10, 70, Some(100))
                 .await
                 .unwrap()
+                .is_some()
         );
         assert!(
-            !repo
-                .try_lease("wxsoon", "b", 20, 80, Some(100))
+            repo.try_lease("wxsoon", "b", 20, 80, Some(100))
                 .await
                 .unwrap()
+                .is_none()
         );
         assert!(
             repo.due(20, 1000, 100).await.unwrap().is_empty(),
@@ -279,7 +288,12 @@ mod tests {
     async fn a_failure_backs_off_and_a_success_clears_it_and_stores_both_tokens() {
         let (_dir, store) = store_with(&[("wxa", 100)]).await;
         let repo = store.authorizer_refresh();
-        assert!(repo.try_lease("wxa", "h", 10, 70, Some(100)).await.unwrap());
+        assert!(
+            repo.try_lease("wxa", "h", 10, 70, Some(100))
+                .await
+                .unwrap()
+                .is_some()
+        );
         repo.record_failure(
             "wxa",
             "h",
@@ -297,10 +311,15 @@ mod tests {
             "backing off"
         );
         assert_eq!(repo.due(40, 1000, 10).await.unwrap().len(), 1);
-        assert!(
-            repo.try_lease("wxa", "h", 40, 100, Some(100))
-                .await
-                .unwrap()
+        let leased = repo
+            .try_lease("wxa", "h", 40, 100, Some(100))
+            .await
+            .unwrap()
+            .expect("leased after the backoff");
+        assert_eq!(
+            (leased.failures, leased.refresh_token_sealed.as_deref()),
+            (1, Some(&b"r"[..])),
+            "the lease reads what the refresher needs"
         );
         repo.save_refreshed("wxa", "h", b"a2", 7240, b"r2", 40)
             .await
@@ -315,7 +334,8 @@ mod tests {
         assert!(
             repo.try_lease("wxa", "other", 41, 100, Some(7240))
                 .await
-                .unwrap(),
+                .unwrap()
+                .is_some(),
             "lease released"
         );
     }
@@ -325,15 +345,26 @@ mod tests {
         let (_dir, store) = store_with(&[("wxa", 100)]).await;
         let repo = store.authorizer_refresh();
         // Instance A refreshes while instance B still holds its old reading (expires 100).
-        assert!(repo.try_lease("wxa", "a", 10, 70, Some(100)).await.unwrap());
+        assert!(
+            repo.try_lease("wxa", "a", 10, 70, Some(100))
+                .await
+                .unwrap()
+                .is_some()
+        );
         repo.save_refreshed("wxa", "a", b"a2", 7210, b"r", 10)
             .await
             .unwrap();
-        assert!(!repo.try_lease("wxa", "b", 11, 71, Some(100)).await.unwrap());
+        assert!(
+            repo.try_lease("wxa", "b", 11, 71, Some(100))
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert!(
             repo.try_lease("wxa", "b", 11, 71, Some(7210))
                 .await
                 .unwrap()
+                .is_some()
         );
     }
 
@@ -345,7 +376,12 @@ mod tests {
             .await
             .unwrap();
         assert!(repo.due(5, 1000, 10).await.unwrap().is_empty());
-        assert!(!repo.try_lease("wxa", "h", 5, 60, Some(100)).await.unwrap());
+        assert!(
+            repo.try_lease("wxa", "h", 5, 60, Some(100))
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert_eq!(
             store
                 .authorizers()

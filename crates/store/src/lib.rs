@@ -18,7 +18,9 @@ mod pool;
 mod push_writer;
 
 pub use api_keys::{ApiKeyRepo, ApiKeyRow, NewApiKey};
-pub use authorizer_refresh::{AuthorizerRefreshRepo, DueAuthorizer, RefreshFailure};
+pub use authorizer_refresh::{
+    AuthorizerRefreshRepo, DueAuthorizer, LeasedAuthorizer, RefreshFailure,
+};
 pub use authorizers::{
     AuthorizationStored, AuthorizationWrite, AuthorizerProfile, AuthorizerRepo, AuthorizerRow,
 };

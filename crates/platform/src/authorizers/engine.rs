@@ -70,6 +70,9 @@ enum When<'a> {
     Always,
     /// Only if this token, which a consumer saw fail, is still the stored one.
     StillCurrent(&'a str),
+    /// A scheduler pass found it due with this expiry: the lease itself
+    /// checks that the expiry is unchanged, so no row is read before it.
+    Scheduled(Option<i64>),
 }
 
 /// What one refresh attempt did.
@@ -142,7 +145,7 @@ impl AuthorizerTokens<'_> {
     ) -> Result<AccessToken, AuthorizerTokenError> {
         // Whether it is still the failed token is decided inside the refresh's
         // critical section (and its lease), so concurrent reports refresh once.
-        self.refresh(appid, When::StillCurrent(failed_token))
+        self.refresh(appid, When::StillCurrent(failed_token), None)
             .await?;
         self.stored(appid)
             .await?
@@ -181,74 +184,63 @@ impl AuthorizerTokens<'_> {
         appid: &str,
         force: bool,
     ) -> Result<Refreshed, AuthorizerTokenError> {
-        self.refresh(appid, if force { When::Always } else { When::Due })
-            .await
+        let when = if force { When::Always } else { When::Due };
+        self.refresh(appid, when, None).await
     }
 
+    /// `component_token`: the one a scheduler pass read for all its refreshes
+    /// (one read per pass instead of one per authorizer); `None` reads it here.
     async fn refresh(
         &self,
         appid: &str,
         when: When<'_>,
+        component_token: Option<&Secret>,
     ) -> Result<Refreshed, AuthorizerTokenError> {
         let engine = self.engine;
         let lock = engine.lock_for(appid);
         let _guard = lock.lock().await;
         let now = self.component.clock().now();
-        let row = self
-            .store
-            .authorizers()
-            .by_appid(appid)
-            .await?
-            .ok_or(AuthorizerTokenError::NotFound)?;
-        if row.status != "active" {
-            return Ok(Refreshed::Skipped);
-        }
-        let horizon = now + engine.config.margin_secs + engine.jitter(appid);
-        let due = row.access_token_expires_at.is_none_or(|at| at <= horizon);
-        let go = match when {
-            When::Due => due,
-            When::Always => true,
-            When::StillCurrent(failed) => {
-                let usable = row.access_token_expires_at.is_some_and(|at| at > now);
-                let current = row
-                    .access_token_sealed
-                    .as_deref()
-                    .and_then(|sealed| self.vault.open(&access_context(appid), sealed).ok());
-                !usable || current.as_deref() == Some(failed)
-            }
+        let observed_expires_at = match when {
+            When::Scheduled(observed) => observed,
+            _ => match self.should_refresh(appid, when, now).await? {
+                Some(observed) => observed,
+                None => return Ok(Refreshed::Skipped),
+            },
         };
-        if !go {
-            return Ok(Refreshed::Skipped);
-        }
-        let refresh = self.store.authorizer_refresh();
-        if !refresh
+        let Some(leased) = self
+            .store
+            .authorizer_refresh()
             .try_lease(
                 appid,
                 &engine.instance_id,
                 now,
                 now + engine.config.lease_secs,
-                row.access_token_expires_at,
+                observed_expires_at,
             )
             .await?
-        {
-            // Leased elsewhere, or refreshed by someone else since `row` was read.
+        else {
+            // Leased elsewhere, revoked, or refreshed by someone else since it was seen.
             return Ok(Refreshed::Skipped);
-        }
+        };
 
-        let component_token = match self.component.component_token().await {
+        let component_token = match component_token {
+            Some(token) => Ok(token.clone()),
+            None => self.component.component_token().await,
+        };
+        let component_token = match component_token {
             Ok(token) => token,
             Err(err) => {
                 return self
                     .fail(
                         appid,
-                        row.failures,
+                        leased.failures,
                         &format!("component token unavailable: {err}"),
                         now,
                     )
                     .await;
             }
         };
-        let Some(refresh_sealed) = row.refresh_token_sealed else {
+        let Some(refresh_sealed) = leased.refresh_token_sealed else {
             return self
                 .recover_or_reauthorize(appid, &component_token, now, "no refresh token stored")
                 .await;
@@ -289,10 +281,46 @@ impl AuthorizerTokens<'_> {
                         (_, None) => format!("{err}: {}", class.advice_zh()),
                     };
                     tracing::warn!(authorizer_appid = %appid, error = %err, "authorizer token refresh failed");
-                    self.fail(appid, row.failures, &message, now).await
+                    self.fail(appid, leased.failures, &message, now).await
                 }
             },
         }
+    }
+
+    /// Whether `when` calls for a refresh now, by the stored row; `Some` carries
+    /// the token expiry it saw, for the lease to check.
+    async fn should_refresh(
+        &self,
+        appid: &str,
+        when: When<'_>,
+        now: i64,
+    ) -> Result<Option<Option<i64>>, AuthorizerTokenError> {
+        let row = self
+            .store
+            .authorizers()
+            .by_appid(appid)
+            .await?
+            .ok_or(AuthorizerTokenError::NotFound)?;
+        if row.status != "active" {
+            return Ok(None);
+        }
+        let expires_at = row.access_token_expires_at;
+        let go = match when {
+            When::Due | When::Scheduled(_) => {
+                let horizon = now + self.engine.config.margin_secs + self.engine.jitter(appid);
+                expires_at.is_none_or(|at| at <= horizon)
+            }
+            When::Always => true,
+            When::StillCurrent(failed) => {
+                let usable = expires_at.is_some_and(|at| at > now);
+                let current = row
+                    .access_token_sealed
+                    .as_deref()
+                    .and_then(|sealed| self.vault.open(&access_context(appid), sealed).ok());
+                !usable || current.as_deref() == Some(failed)
+            }
+        };
+        Ok(go.then_some(expires_at))
     }
 
     /// 61023 or a missing refresh token: look the authorizer up in WeChat's
@@ -433,17 +461,25 @@ impl AuthorizerTokens<'_> {
             .authorizer_refresh()
             .due(now, horizon, engine.config.batch)
             .await?;
-        let due: Vec<String> = candidates
+        let due: Vec<(String, Option<i64>)> = candidates
             .into_iter()
             .filter(|c| {
                 c.access_token_expires_at.is_none_or(|at| {
                     at <= now + engine.config.margin_secs + engine.jitter(&c.authorizer_appid)
                 })
             })
-            .map(|c| c.authorizer_appid)
+            .map(|c| (c.authorizer_appid, c.access_token_expires_at))
             .collect();
+        // Read once for the pass: it outlives the pass by far (the component
+        // token is refreshed well ahead of expiry). Unavailable: each refresh
+        // reads it again and records why it cannot go ahead.
+        let component_token = self.component.component_token().await.ok();
+        let component_token = component_token.as_ref();
         let mut results = stream::iter(due)
-            .map(|appid| async move { self.refresh_one(&appid, false).await })
+            .map(|(appid, observed)| async move {
+                self.refresh(&appid, When::Scheduled(observed), component_token)
+                    .await
+            })
             .buffer_unordered(engine.config.concurrency.max(1));
         let mut done = 0;
         while let Some(result) = results.next().await {
