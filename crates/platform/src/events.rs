@@ -92,6 +92,8 @@ impl Platform {
                 }
                 let code = authorization_code.expose();
                 let code_hash = crate::onboarding::sha256_hex(code);
+                // Not while the callback is exchanging the same code.
+                let _single_flight = self.exchanges.lock(&code_hash).await;
                 if self
                     .store
                     .authorizers()

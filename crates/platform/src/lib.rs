@@ -11,6 +11,7 @@ pub mod component;
 mod events;
 pub mod onboarding;
 mod platform;
+mod single_flight;
 pub mod vault;
 
 pub use platform::{Health, Platform, PlatformSettings};

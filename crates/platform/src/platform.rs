@@ -10,6 +10,7 @@ use crate::authorizers::{AuthorizerRefresh, AuthorizerTokens, SchedulerConfig};
 use crate::component::ComponentService;
 use crate::onboarding::Onboarding;
 use crate::onboarding::state::StateSigner;
+use crate::single_flight::KeyedLocks;
 use crate::vault::Vault;
 
 /// Facts about this deployment that the UI shows and the use cases consult.
@@ -61,6 +62,8 @@ pub struct Platform {
     signer: StateSigner,
     refresh: Arc<AuthorizerRefresh>,
     api_keys: ApiKeyService,
+    /// One exchange per auth_code at a time in this process (callback and push).
+    pub(crate) exchanges: Arc<KeyedLocks>,
 }
 
 /// Whether the parts the product depends on answer.
@@ -89,6 +92,7 @@ impl Platform {
                 SchedulerConfig::default(),
                 instance_id(),
             )),
+            exchanges: Arc::default(),
         }
     }
 
@@ -128,6 +132,7 @@ impl Platform {
             signer: &self.signer,
             component: &self.component,
             settings: &self.settings,
+            exchanges: &self.exchanges,
         }
     }
 

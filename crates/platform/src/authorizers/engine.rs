@@ -4,8 +4,6 @@
 //! scheduler loop that refreshes every due authorizer with bounded
 //! concurrency, per-authorizer jitter and durable exponential backoff.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::{StreamExt as _, stream};
@@ -13,6 +11,8 @@ use store::RefreshFailure;
 use wechat::Secret;
 use wechat::error::ErrorClass;
 use wechat::wire::AuthorizerTokenResponse;
+
+use crate::single_flight::KeyedLocks;
 
 use super::{AccessToken, AuthorizerTokenError, AuthorizerTokens, access_context, refresh_context};
 
@@ -58,7 +58,7 @@ pub struct AuthorizerRefresh {
     pub(crate) config: SchedulerConfig,
     instance_id: String,
     /// In-process single flight per authorizer.
-    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    locks: KeyedLocks,
 }
 
 /// When a refresh goes ahead.
@@ -91,16 +91,8 @@ impl AuthorizerRefresh {
         Self {
             config,
             instance_id,
-            locks: Mutex::default(),
+            locks: KeyedLocks::default(),
         }
-    }
-
-    fn lock_for(&self, appid: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self
-            .locks
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        locks.entry(appid.to_owned()).or_default().clone()
     }
 
     /// Stable per-appid extra margin in `0..jitter_secs`.
@@ -197,8 +189,7 @@ impl AuthorizerTokens<'_> {
         component_token: Option<&Secret>,
     ) -> Result<Refreshed, AuthorizerTokenError> {
         let engine = self.engine;
-        let lock = engine.lock_for(appid);
-        let _guard = lock.lock().await;
+        let _single_flight = engine.locks.lock(appid).await;
         let now = self.component.clock().now();
         let observed_expires_at = match when {
             When::Scheduled(observed) => observed,

@@ -153,6 +153,9 @@ impl Onboarding<'_> {
             return Err(InviteError::Revoked.into());
         }
         let code_hash = sha256_hex(auth_code);
+        // A duplicated callback (double submit, reload while the first is
+        // still running) waits here for the first and then finds its result.
+        let _single_flight = self.exchanges.lock(&code_hash).await;
         if let Some(authorizer) = self
             .already_exchanged(&code_hash, invite.company_id)
             .await?
@@ -164,7 +167,9 @@ impl Onboarding<'_> {
             .await
         {
             Ok(authorizer) => Ok((invite.token, authorizer)),
-            // The `authorized` push may have exchanged this very code a moment before us.
+            // Another instance (or the push) may have exchanged this very code a
+            // moment before us. (An exchange still in flight on another instance
+            // is not waited for: one instance is the SQLite mode's only case.)
             Err(OnboardingError::AuthCodeInvalid) => match self
                 .already_exchanged(&code_hash, invite.company_id)
                 .await?
@@ -364,3 +369,6 @@ pub const OFFERED_AUTH_TYPES: [AuthType; 4] = [
     AuthType::Both,
     AuthType::All,
 ];
+
+#[cfg(test)]
+mod tests;

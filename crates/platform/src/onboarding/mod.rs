@@ -18,6 +18,7 @@ use store::Store;
 use crate::PlatformSettings;
 use crate::component::ComponentService;
 use crate::onboarding::state::StateSigner;
+use crate::single_flight::KeyedLocks;
 use crate::vault::Vault;
 
 /// The onboarding use cases.
@@ -27,6 +28,7 @@ pub struct Onboarding<'a> {
     pub(crate) signer: &'a StateSigner,
     pub(crate) component: &'a ComponentService,
     pub(crate) settings: &'a PlatformSettings,
+    pub(crate) exchanges: &'a KeyedLocks,
 }
 
 pub(crate) fn sha256_hex(value: &str) -> String {
