@@ -27,6 +27,8 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 pub const DEFAULT_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS: &str = "1,15";
 /// Permission sets a mini program must grant: 开发管理与数据分析.
 pub const DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS: &str = "18";
+/// Seconds an `authorized` push leaves the merchant's callback to exchange its code.
+pub const DEFAULT_EVENT_GRACE_SECS: u64 = 5;
 
 /// The validated configuration of one server process.
 #[derive(Debug)]
@@ -50,6 +52,10 @@ pub struct Config {
     pub required_official_account_permissions: Vec<i64>,
     /// `WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS`: the same for mini programs.
     pub required_mini_program_permissions: Vec<i64>,
+    /// `WEIQIAO_EVENT_GRACE_SECS`: how long an `authorized` / `updateauthorized`
+    /// push waits for the merchant's callback (which knows the invite) before
+    /// exchanging the code itself.
+    pub event_grace_secs: u64,
 }
 
 /// How the embedded emulator runs in sandbox mode.
@@ -211,6 +217,18 @@ impl Config {
             DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS,
         )?;
 
+        let event_grace_secs = match get("WEIQIAO_EVENT_GRACE_SECS") {
+            None => DEFAULT_EVENT_GRACE_SECS,
+            Some(value) => value
+                .parse::<u64>()
+                .ok()
+                .filter(|secs| *secs <= 60)
+                .ok_or_else(|| ConfigError::Invalid {
+                    var: "WEIQIAO_EVENT_GRACE_SECS",
+                    reason: format!("expected whole seconds from 0 to 60, got {value:?}"),
+                })?,
+        };
+
         Ok(Self {
             site_addr,
             database_url,
@@ -220,6 +238,7 @@ impl Config {
             wechat,
             required_official_account_permissions,
             required_mini_program_permissions,
+            event_grace_secs,
         })
     }
 }
@@ -435,6 +454,7 @@ mod tests {
             ("WECHAT_COMPONENT_APPID", "wx-123"),
             ("WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS", "1,menu"),
             ("WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS", "-3"),
+            ("WEIQIAO_EVENT_GRACE_SECS", "120"),
         ] {
             let mut vars = production();
             vars.insert(var.into(), value.into());

@@ -235,6 +235,7 @@ fn platform_settings(config: &Config, public_url: String) -> PlatformSettings {
     settings
         .required_mini_program_permissions
         .clone_from(&config.required_mini_program_permissions);
+    settings.event_grace_secs = config.event_grace_secs;
     settings
 }
 

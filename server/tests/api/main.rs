@@ -4,6 +4,7 @@
 // `allow-unwrap-in-tests` does not reach; here a panic is the test failing.
 #![allow(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
 
+mod authorization_events;
 mod authorizer_tokens;
 mod companies;
 mod component_events;
