@@ -19,6 +19,8 @@ pub struct InviteView {
     pub expires_at: String,
     pub status: String,
     pub active: bool,
+    /// The account it names is authorized.
+    pub fulfilled: bool,
 }
 
 /// Everything on a company's page.
@@ -132,6 +134,7 @@ mod ssr {
     pub(super) fn invite_view(invite: Invite) -> InviteView {
         let status = match invite.status {
             InviteStatus::Active => "有效",
+            InviteStatus::Fulfilled => "已完成",
             InviteStatus::Expired => "已过期",
             InviteStatus::Revoked => "已撤销",
         };
@@ -145,6 +148,7 @@ mod ssr {
             expires_at: crate::api::ssr::format_time(invite.expires_at),
             status: status.to_owned(),
             active: invite.status == InviteStatus::Active,
+            fulfilled: invite.status == InviteStatus::Fulfilled,
         }
     }
 }

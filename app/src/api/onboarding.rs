@@ -29,8 +29,8 @@ pub struct OnboardingView {
     pub asks_for: String,
     pub biz_appid: Option<String>,
     pub mobile: bool,
-    /// A fresh link to WeChat's authorization page, or why there is none.
-    pub link: Result<AuthLinkView, String>,
+    /// What the merchant can do next.
+    pub next: NextStep,
     /// This page's own URL for phones, and its QR code: the phone opens our
     /// page (never WeChat's link directly, which WeChat would refuse).
     pub phone_url: String,
@@ -39,6 +39,16 @@ pub struct OnboardingView {
     pub returned_from_wechat: bool,
     /// Accounts this company has already authorized.
     pub authorized: Vec<AuthorizerView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NextStep {
+    /// A fresh link to WeChat's authorization page.
+    Authorize(AuthLinkView),
+    /// No link right now: why, and what to do.
+    Unavailable(String),
+    /// The invite named one account and the company has it: nothing left to do.
+    Done,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,7 +66,7 @@ pub async fn get_onboarding(
     mobile: bool,
     lang: Option<String>,
 ) -> Result<OnboardingPage, UiError> {
-    use platform::onboarding::{Device, InviteError, OnboardingError};
+    use platform::onboarding::{Device, InviteError, InviteStatus, OnboardingError};
 
     let lang = super::ssr::lang(lang).await;
     let platform = super::ssr::platform()?;
@@ -71,24 +81,30 @@ pub async fn get_onboarding(
     let mobile = mobile || ssr::is_phone().await;
     let device = if mobile { Device::Mobile } else { Device::Pc };
     let now = platform.component().clock().now();
-    let link = match onboarding.authorization_link(&token, device).await {
-        Ok(link) => Ok(AuthLinkView {
-            url: link.url,
-            expires_at: super::ssr::format_time(link.expires_at),
-            expires_in_secs: link.expires_at - now,
-        }),
-        Err(OnboardingError::NotReady) => Err(lang
-            .pick(
-                "平台正在与微信建立连接（等待微信推送票据），请一两分钟后刷新本页。",
-                "The platform is still connecting to WeChat (waiting for its ticket). Please reload this page in a minute or two.",
-            )
-            .to_owned()),
-        Err(err) => {
-            let reference = super::ssr::internal(&err);
-            Err(format!(
-                "{} {reference}",
-                lang.pick("暂时无法生成授权链接，请稍后刷新重试。", "The authorization link cannot be created right now; please reload later.")
-            ))
+    let next = if invite.status == InviteStatus::Fulfilled {
+        NextStep::Done
+    } else {
+        match onboarding.authorization_link(&token, device).await {
+            Ok(link) => NextStep::Authorize(AuthLinkView {
+                url: link.url,
+                expires_at: super::ssr::format_time(link.expires_at),
+                expires_in_secs: link.expires_at - now,
+            }),
+            // Authorized a moment ago (in another tab).
+            Err(OnboardingError::Invite(InviteError::Fulfilled)) => NextStep::Done,
+            Err(OnboardingError::NotReady) => NextStep::Unavailable(lang
+                .pick(
+                    "平台正在与微信建立连接（等待微信推送票据），请一两分钟后刷新本页。",
+                    "The platform is still connecting to WeChat (waiting for its ticket). Please reload this page in a minute or two.",
+                )
+                .to_owned()),
+            Err(err) => {
+                let reference = super::ssr::internal(&err);
+                NextStep::Unavailable(format!(
+                    "{} {reference}",
+                    lang.pick("暂时无法生成授权链接，请稍后刷新重试。", "The authorization link cannot be created right now; please reload later.")
+                ))
+            }
         }
     };
     let authorized = onboarding
@@ -111,12 +127,22 @@ pub async fn get_onboarding(
         asks_for: super::views::auth_type_label(invite.auth_type, lang).to_owned(),
         biz_appid: invite.biz_appid,
         mobile,
-        link,
+        next,
         phone_qr_svg: super::ssr::qr_svg(&phone_url).unwrap_or_default(),
         phone_url,
         returned_from_wechat: ssr::came_from_wechat().await,
         authorized,
     }))
+}
+
+/// The result page's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationResult {
+    pub lang: Lang,
+    /// The account just authorized, if it belongs to the invite's company.
+    pub authorizer: Option<AuthorizerView>,
+    /// Whether the invite still takes another account (active, not fulfilled).
+    pub invite_open: bool,
 }
 
 /// The account just authorized, if it belongs to the invite's company.
@@ -125,9 +151,14 @@ pub async fn get_authorization_result(
     token: String,
     appid: String,
     lang: Option<String>,
-) -> Result<(Lang, Option<AuthorizerView>), UiError> {
+) -> Result<AuthorizationResult, UiError> {
     let lang = super::ssr::lang(lang).await;
     let platform = super::ssr::platform()?;
+    let invite_open = platform
+        .onboarding()
+        .open_invite(&token)
+        .await
+        .is_ok_and(|invite| invite.status == platform::onboarding::InviteStatus::Active);
     let found = platform
         .onboarding()
         .authorizer_of_invite(&token, &appid)
@@ -143,7 +174,11 @@ pub async fn get_authorization_result(
             .to_vec();
         super::views::authorizer_view(a, &required, lang)
     });
-    Ok((lang, view))
+    Ok(AuthorizationResult {
+        lang,
+        authorizer: view,
+        invite_open,
+    })
 }
 
 #[cfg(feature = "ssr")]

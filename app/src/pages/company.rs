@@ -106,13 +106,14 @@ fn InviteItem(invite: InviteView, revoke: ServerAction<RevokeInvite>) -> impl In
         expires_at,
         status,
         active,
+        fulfilled,
         ..
     } = invite;
     view! {
         <li class="invite" class:inactive=!active>
             <div class="invite-body">
                 <p>
-                    <span class=if active { "tag ok" } else { "tag warn" }>{status}</span>
+                    <span class=if active || fulfilled { "tag ok" } else { "tag warn" }>{status}</span>
                     <span class="tag">{asks_for}</span>
                     {biz_appid.map(|a| view! { <span class="tag">"指定 " {a}</span> })}
                     <span class="muted">"有效期至 " {expires_at}</span>

@@ -7,7 +7,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::onboarding::{AuthLinkView, OnboardingPage, OnboardingView, get_onboarding};
+use crate::api::onboarding::{
+    AuthLinkView, NextStep, OnboardingPage, OnboardingView, get_onboarding,
+};
 use crate::components::authorizer_card::AuthorizerCard;
 use crate::components::lang_switch::LangSwitch;
 use crate::i18n::Lang;
@@ -53,7 +55,7 @@ fn Onboarding(view: OnboardingView, renew: Callback<()>) -> impl IntoView {
         asks_for,
         biz_appid,
         mobile,
-        link,
+        next,
         phone_url,
         phone_qr_svg,
         returned_from_wechat,
@@ -98,32 +100,46 @@ fn Onboarding(view: OnboardingView, renew: Callback<()>) -> impl IntoView {
                 </p>
             })}
 
-            <section class="card" aria-labelledby="steps-title">
-                <h2 id="steps-title">{t("授权步骤", "How it works")}</h2>
-                <ol class="steps">
-                    <li>{t("点击下方按钮，打开微信的授权页面", "Click the button below to open WeChat's authorization page")}</li>
-                    <li>{scan_step}</li>
-                    <li>{t("确认后会自动回到本站，显示授权结果", "After confirming you come back here and see the result")}</li>
-                </ol>
-                {match link {
-                    Ok(link) => view! { <AuthorizeButton link mobile lang renew /> }.into_any(),
-                    Err(message) => view! { <p class="notice error" role="alert">{message}</p> }.into_any(),
-                }}
-            </section>
-
-            <section class="card phone" aria-labelledby="phone-title">
-                <h2 id="phone-title">{if mobile { t("换一台手机授权", "Use another phone") } else { t("在手机上授权", "Authorize on a phone") }}</h2>
-                <div class="phone-body">
-                    <div class="qr" role="img" aria-label=t("手机授权二维码", "QR code for phones") inner_html=phone_qr_svg></div>
-                    <div>
-                        <p>{t(
-                            "用微信扫一扫左侧二维码，在手机上打开本页，再点击「在微信中授权」。",
-                            "Scan this QR code with WeChat to open this page on the phone, then tap \"Authorize in WeChat\".",
+            {match next {
+                NextStep::Done => view! {
+                    <section class="card" aria-labelledby="steps-title">
+                        <h2 id="steps-title">{t("授权已完成", "Authorization complete")}</h2>
+                        <p class="notice success" role="status">{t(
+                            "邀请指定的帐号已经授权给平台，无需再操作。授权的帐号见下方。",
+                            "The account this invitation names is authorized; there is nothing left to do. It is shown below.",
                         )}</p>
-                        <p class="muted small"><a href=phone_url>{t("在本机打开手机版页面", "Open the phone version here")}</a></p>
-                    </div>
-                </div>
-            </section>
+                    </section>
+                }.into_any(),
+                next => view! {
+                    <section class="card" aria-labelledby="steps-title">
+                        <h2 id="steps-title">{t("授权步骤", "How it works")}</h2>
+                        <ol class="steps">
+                            <li>{t("点击下方按钮，打开微信的授权页面", "Click the button below to open WeChat's authorization page")}</li>
+                            <li>{scan_step}</li>
+                            <li>{t("确认后会自动回到本站，显示授权结果", "After confirming you come back here and see the result")}</li>
+                        </ol>
+                        {match next {
+                            NextStep::Authorize(link) => view! { <AuthorizeButton link mobile lang renew /> }.into_any(),
+                            NextStep::Unavailable(message) => view! { <p class="notice error" role="alert">{message}</p> }.into_any(),
+                            NextStep::Done => ().into_any(),
+                        }}
+                    </section>
+
+                    <section class="card phone" aria-labelledby="phone-title">
+                        <h2 id="phone-title">{if mobile { t("换一台手机授权", "Use another phone") } else { t("在手机上授权", "Authorize on a phone") }}</h2>
+                        <div class="phone-body">
+                            <div class="qr" role="img" aria-label=t("手机授权二维码", "QR code for phones") inner_html=phone_qr_svg></div>
+                            <div>
+                                <p>{t(
+                                    "用微信扫一扫左侧二维码，在手机上打开本页，再点击「在微信中授权」。",
+                                    "Scan this QR code with WeChat to open this page on the phone, then tap \"Authorize in WeChat\".",
+                                )}</p>
+                                <p class="muted small"><a href=phone_url>{t("在本机打开手机版页面", "Open the phone version here")}</a></p>
+                            </div>
+                        </div>
+                    </section>
+                }.into_any(),
+            }}
 
             <details class="card faq">
                 <summary>{t("微信提示「请确认授权入口页所在域名」？", "WeChat says \"请确认授权入口页所在域名\"?")}</summary>

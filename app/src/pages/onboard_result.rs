@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::onboarding::get_authorization_result;
+use crate::api::onboarding::{AuthorizationResult, get_authorization_result};
 use crate::components::authorizer_card::AuthorizerCard;
 use crate::components::lang_switch::LangSwitch;
 use crate::i18n::Lang;
@@ -28,7 +28,7 @@ pub fn OnboardResultPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match result.await {
-                    Ok((lang, Some(authorizer))) => view! {
+                    Ok(AuthorizationResult { lang, authorizer: Some(authorizer), invite_open }) => view! {
                         <LangSwitch lang />
                         <section class="page">
                             <header class="page-header">
@@ -43,14 +43,25 @@ pub fn OnboardResultPage() -> impl IntoView {
                                 )}</p>
                             </header>
                             <AuthorizerCard authorizer />
-                            <p class="cta">
-                                <a class="button" href=format!("/onboard/{}?lang={}", token(), lang.code())>
-                                    {lang.pick("再授权一个帐号", "Authorize another account")}
-                                </a>
-                            </p>
+                            {if invite_open {
+                                view! {
+                                    <p class="cta">
+                                        <a class="button" href=format!("/onboard/{}?lang={}", token(), lang.code())>
+                                            {lang.pick("再授权一个帐号", "Authorize another account")}
+                                        </a>
+                                    </p>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <p class="muted">{lang.pick(
+                                        "这个邀请已完成。如需授权其他帐号，请联系平台管理员获取新的邀请链接。",
+                                        "This invitation is complete. To authorize another account, ask the platform's administrator for a new invitation.",
+                                    )}</p>
+                                }.into_any()
+                            }}
                         </section>
                     }.into_any(),
-                    Ok((lang, None)) => not_found(lang).into_any(),
+                    Ok(AuthorizationResult { lang, authorizer: None, .. }) => not_found(lang).into_any(),
                     Err(_) => not_found(Lang::Zh).into_any(),
                 }
             })}

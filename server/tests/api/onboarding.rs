@@ -277,3 +277,40 @@ async fn the_authorization_page_refuses_a_link_opened_without_our_page_as_refere
     let html = app.html(&link).await;
     assert!(html.contains("请确认授权入口页所在域名"), "{html}");
 }
+
+#[tokio::test]
+async fn an_invite_naming_one_account_is_complete_once_that_account_is_authorized() {
+    let app = spawn_app().await;
+    let (appid, nick_name) = demo_official_account(&app);
+    let company = app.platform.companies().create("戊").await.unwrap();
+    let token = app
+        .platform
+        .onboarding()
+        .create_invite(NewInviteRequest {
+            company_id: company.id,
+            auth_type: AuthType::OfficialAccount,
+            biz_appid: Some(appid.clone()),
+            valid_days: 7,
+        })
+        .await
+        .unwrap()
+        .token;
+    let (page_url, link) = authorization_link(&app, &token).await;
+    let callback = confirm_on_wechat(&app, &link, &page_url, &appid).await;
+    let result = app.html(location(&app, &callback).await).await;
+    assert!(result.contains(&nick_name));
+    assert!(
+        result.contains("这个邀请已完成"),
+        "no more accounts to authorize"
+    );
+    assert!(!result.contains("再授权一个帐号"));
+
+    let page = app.html(format!("/onboard/{token}")).await;
+    assert!(
+        page.contains("授权已完成") && page.contains(&nick_name),
+        "{page}"
+    );
+    assert!(!page.contains("前往微信授权"), "no button to WeChat");
+    let admin = app.html(format!("/companies/{}", company.id)).await;
+    assert!(admin.contains("已完成"), "the admin sees it complete");
+}

@@ -105,6 +105,9 @@ impl Onboarding<'_> {
         device: Device,
     ) -> Result<AuthorizationLink, OnboardingError> {
         let invite = self.open_invite(token).await?;
+        if invite.status == super::InviteStatus::Fulfilled {
+            return Err(InviteError::Fulfilled.into());
+        }
         let component_token = self.component.component_token().await?;
         let client = self.component.client();
         let pre_auth = client

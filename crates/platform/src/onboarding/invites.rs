@@ -1,6 +1,9 @@
 //! Invites: a long random token in a link on our own domain
-//! (`/onboard/{token}`), with an expiry, revocable, reusable until revoked or
-//! expired. The token is stored hashed (for lookup) and sealed (to show the
+//! (`/onboard/{token}`), with an expiry, revocable, reusable until revoked,
+//! expired, or fulfilled. An invite names kinds of account (`auth_type`), which
+//! a merchant may authorize several of ("authorize another account"), or one
+//! account (`biz_appid`): that one is fulfilled once the account is authorized
+//! for the company. The token is stored hashed (for lookup) and sealed (to show the
 //! link again), never in clear.
 
 use base64::Engine as _;
@@ -43,6 +46,8 @@ pub struct Invite {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InviteStatus {
     Active,
+    /// It named one account (`biz_appid`), and the company has it authorized.
+    Fulfilled,
     Expired,
     Revoked,
 }
@@ -62,6 +67,8 @@ pub enum InviteError {
     Expired,
     #[error("the invite was revoked")]
     Revoked,
+    #[error("the account the invite names is already authorized")]
+    Fulfilled,
     #[error("a stored invite could not be decrypted")]
     Vault(#[from] crate::vault::VaultError),
     #[error(transparent)]
@@ -121,10 +128,15 @@ impl Onboarding<'_> {
     /// A company's invites, newest first.
     pub async fn invites_of(&self, company_id: i64) -> Result<Vec<Invite>, InviteError> {
         let rows = self.store.invites().for_company(company_id).await?;
-        rows.into_iter().map(|row| self.to_invite(row)).collect()
+        let mut invites = Vec::with_capacity(rows.len());
+        for row in rows {
+            invites.push(self.to_invite(row).await?);
+        }
+        Ok(invites)
     }
 
-    /// Opens an invite from its link token; only an active one is returned.
+    /// Opens an invite from its link token, for its page: an active or a
+    /// fulfilled one (which shows what was authorized).
     pub async fn open_invite(&self, token: &str) -> Result<Invite, InviteError> {
         let row = self
             .store
@@ -132,9 +144,9 @@ impl Onboarding<'_> {
             .by_token_hash(&sha256_hex(token))
             .await?
             .ok_or(InviteError::NotFound)?;
-        let invite = self.to_invite(row)?;
+        let invite = self.to_invite(row).await?;
         match invite.status {
-            InviteStatus::Active => Ok(invite),
+            InviteStatus::Active | InviteStatus::Fulfilled => Ok(invite),
             InviteStatus::Expired => Err(InviteError::Expired),
             InviteStatus::Revoked => Err(InviteError::Revoked),
         }
@@ -159,14 +171,16 @@ impl Onboarding<'_> {
             .by_id(id)
             .await?
             .ok_or(InviteError::NotFound)?;
-        self.to_invite(row)
+        self.to_invite(row).await
     }
 
-    fn to_invite(&self, row: store::InviteRow) -> Result<Invite, InviteError> {
+    async fn to_invite(&self, row: store::InviteRow) -> Result<Invite, InviteError> {
         let token = self.vault.open("invite_token", &row.token_sealed)?;
         let now = self.component.clock().now();
         let status = if row.revoked_at.is_some() {
             InviteStatus::Revoked
+        } else if self.names_an_authorized_account(&row).await? {
+            InviteStatus::Fulfilled
         } else if row.expires_at <= now {
             InviteStatus::Expired
         } else {
@@ -187,6 +201,22 @@ impl Onboarding<'_> {
             expires_at: row.expires_at,
             status,
         })
+    }
+
+    /// Whether the invite names one account and the company has it authorized.
+    async fn names_an_authorized_account(
+        &self,
+        row: &store::InviteRow,
+    ) -> Result<bool, InviteError> {
+        let Some(appid) = row.biz_appid.as_deref() else {
+            return Ok(false);
+        };
+        Ok(self
+            .store
+            .authorizers()
+            .by_appid(appid)
+            .await?
+            .is_some_and(|a| a.status == "active" && a.company_id == row.company_id))
     }
 }
 

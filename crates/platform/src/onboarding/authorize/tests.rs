@@ -14,7 +14,7 @@ use wechat_sim::{SimConfig, Simulator};
 use super::*;
 use crate::clock::Clock;
 use crate::component::ComponentService;
-use crate::onboarding::NewInviteRequest;
+use crate::onboarding::{InviteStatus, NewInviteRequest};
 use crate::vault::Vault;
 use crate::{Platform, PlatformSettings};
 
@@ -28,6 +28,19 @@ struct Harness {
     platform: Platform,
     sim: Simulator,
     _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    /// What the `unauthorized` push does.
+    async fn store_revocation(&self, appid: &str) {
+        let now = self.platform.component().clock().now();
+        self.platform
+            .store
+            .authorizers()
+            .mark_revoked(appid, now)
+            .await
+            .unwrap();
+    }
 }
 
 /// A platform with a fresh SQLite file, talking to an emulator that has pushed
@@ -98,6 +111,17 @@ async fn harness() -> Harness {
     }
 }
 
+fn demo_official_account(h: &Harness) -> String {
+    h.sim.read_state(|s| {
+        s.accounts
+            .values()
+            .find(|a| a.kind == wechat_sim::accounts::AccountKind::OfficialAccount)
+            .unwrap()
+            .appid
+            .clone()
+    })
+}
+
 /// A company and its invite; the merchant confirms a demo official account on
 /// the emulator's page. Returns (company id, state, auth_code, appid).
 async fn merchant_confirms(h: &Harness) -> (i64, String, String, String) {
@@ -113,10 +137,17 @@ async fn merchant_confirms(h: &Harness) -> (i64, String, String, String) {
         })
         .await
         .unwrap();
+    let (state, auth_code, appid) = confirm(h, &invite.token).await;
+    (company.id, state, auth_code, appid)
+}
+
+/// The merchant follows the invite's link and confirms the demo official
+/// account. Returns (state, auth_code, appid).
+async fn confirm(h: &Harness, invite_token: &str) -> (String, String, String) {
     let link = h
         .platform
         .onboarding()
-        .authorization_link(&invite.token, Device::Pc)
+        .authorization_link(invite_token, Device::Pc)
         .await
         .unwrap();
     let query: HashMap<String, String> = url::Url::parse(&link.url)
@@ -131,14 +162,7 @@ async fn merchant_confirms(h: &Harness) -> (i64, String, String, String) {
         .unwrap()
         .1
         .into_owned();
-    let appid = h.sim.read_state(|s| {
-        s.accounts
-            .values()
-            .find(|a| a.kind == wechat_sim::accounts::AccountKind::OfficialAccount)
-            .unwrap()
-            .appid
-            .clone()
-    });
+    let appid = demo_official_account(h);
     let outcome = h
         .sim
         .with_state(|s, now| {
@@ -151,7 +175,7 @@ async fn merchant_confirms(h: &Harness) -> (i64, String, String, String) {
             )
         })
         .unwrap();
-    (company.id, state, outcome.auth_code, appid)
+    (state, outcome.auth_code, appid)
 }
 
 fn query_auth_calls(h: &Harness) -> usize {
@@ -237,4 +261,77 @@ async fn a_tampered_state_is_refused_before_calling_wechat() {
         .unwrap_err();
     assert!(matches!(err, OnboardingError::StateInvalid), "{err:?}");
     assert_eq!(query_auth_calls(&h), 0);
+}
+
+#[tokio::test]
+async fn an_invite_naming_one_account_is_fulfilled_once_it_is_authorized() {
+    let h = harness().await;
+    let appid = demo_official_account(&h);
+    let company = h.platform.companies().create("指定帐号公司").await.unwrap();
+    let onboarding = h.platform.onboarding();
+    let invite = onboarding
+        .create_invite(NewInviteRequest {
+            company_id: company.id,
+            auth_type: AuthType::OfficialAccount,
+            biz_appid: Some(appid.clone()),
+            valid_days: 7,
+        })
+        .await
+        .unwrap();
+    assert_eq!(invite.status, InviteStatus::Active);
+
+    let (state, auth_code, confirmed) = confirm(&h, &invite.token).await;
+    assert_eq!(confirmed, appid);
+    onboarding
+        .complete_authorization(&state, &auth_code)
+        .await
+        .unwrap();
+
+    let opened = onboarding.open_invite(&invite.token).await.unwrap();
+    assert_eq!(
+        opened.status,
+        InviteStatus::Fulfilled,
+        "its page still opens"
+    );
+    let err = onboarding
+        .authorization_link(&invite.token, Device::Pc)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, OnboardingError::Invite(InviteError::Fulfilled)),
+        "{err:?}"
+    );
+    // A reload of the callback still shows the result.
+    assert!(
+        onboarding
+            .complete_authorization(&state, &auth_code)
+            .await
+            .is_ok()
+    );
+
+    // Once the merchant revokes the account, the invite is usable again.
+    h.store_revocation(&appid).await;
+    assert_eq!(
+        onboarding.invites_of(company.id).await.unwrap()[0].status,
+        InviteStatus::Active
+    );
+}
+
+#[tokio::test]
+async fn an_invite_for_kinds_of_account_stays_open_for_another_account() {
+    let h = harness().await;
+    let (company_id, state, auth_code, _) = merchant_confirms(&h).await;
+    let onboarding = h.platform.onboarding();
+    onboarding
+        .complete_authorization(&state, &auth_code)
+        .await
+        .unwrap();
+    let invite = &onboarding.invites_of(company_id).await.unwrap()[0];
+    assert_eq!(invite.status, InviteStatus::Active);
+    assert!(
+        onboarding
+            .authorization_link(&invite.token, Device::Pc)
+            .await
+            .is_ok()
+    );
 }
