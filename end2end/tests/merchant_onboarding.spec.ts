@@ -180,3 +180,40 @@ test('an expired invite says so', async ({ page }) => {
   await expect(page.getByRole('heading', { name: '邀请链接已过期' })).toBeVisible();
   await expect(page.getByRole('link', { name: '前往微信授权' })).toHaveCount(0);
 });
+
+test('an invite naming one mini program is complete once the merchant authorizes it', async ({ page }) => {
+  const response = await page.request.get(`${SIM}/__sim/accounts`);
+  const body = await response.json();
+  const accounts = (Array.isArray(body) ? body : body.accounts) as Array<Record<string, unknown>>;
+  const miniProgram = accounts.find((a) => a.kind === 'mini_program');
+  expect(miniProgram).toBeDefined();
+  const appid = miniProgram!.appid as string;
+  const nickname = miniProgram!.nick_name as string;
+
+  const company = uniqueName('指定帐号公司-');
+  await page.goto('/companies');
+  await waitForHydration(page);
+  await page.getByLabel('公司名称').fill(company);
+  await page.getByRole('button', { name: '创建公司' }).click();
+  await page.getByRole('link', { name: company, exact: true }).click();
+  await waitForHydration(page);
+  await page.getByLabel('授权的帐号类型').selectOption({ label: '仅小程序' });
+  await page.getByLabel('指定帐号 AppID（可选）').fill(appid);
+  await page.getByRole('button', { name: '创建邀请' }).click();
+  const link = page.getByRole('textbox', { name: '邀请链接' }).first();
+  await expect(link).toHaveValue(/\/onboard\//);
+  const invite = await link.inputValue();
+
+  await page.goto(invite);
+  await expect(page.getByText(appid)).toBeVisible();
+  await page.getByRole('link', { name: '前往微信授权' }).click();
+  await confirmOnWechat(page, nickname);
+  await expect(page.getByText('授权成功')).toBeVisible();
+  await expect(page.getByText('这个邀请已完成')).toBeVisible();
+  await expect(page.getByRole('link', { name: '再授权一个帐号' })).toHaveCount(0);
+
+  await page.goto(invite);
+  await expect(page.getByRole('heading', { name: '授权已完成' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '前往微信授权' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: nickname })).toBeVisible();
+});
