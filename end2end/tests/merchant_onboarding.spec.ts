@@ -171,16 +171,6 @@ test('the onboarding page speaks English on request', async ({ page }) => {
   await expect(page.getByRole('link', { name: '前往微信授权' })).toBeVisible();
 });
 
-// Last: it moves the sandbox's clock (Weiqiao follows the emulator's) 8 days on.
-test('an expired invite says so', async ({ page }) => {
-  const invite = await createInvite(page, uniqueName('过期测试公司-'));
-  const advanced = await page.request.post(`${SIM}/__sim/clock/advance`, { data: { seconds: 8 * 86_400 } });
-  expect(advanced.ok()).toBeTruthy();
-  await page.goto(invite);
-  await expect(page.getByRole('heading', { name: '邀请链接已过期' })).toBeVisible();
-  await expect(page.getByRole('link', { name: '前往微信授权' })).toHaveCount(0);
-});
-
 test('an invite naming one mini program is complete once the merchant authorizes it', async ({ page }) => {
   const response = await page.request.get(`${SIM}/__sim/accounts`);
   const body = await response.json();
@@ -217,3 +207,14 @@ test('an invite naming one mini program is complete once the merchant authorizes
   await expect(page.getByRole('link', { name: '前往微信授权' })).toHaveCount(0);
   await expect(page.getByRole('heading', { name: nickname })).toBeVisible();
 });
+
+// Last: it moves the sandbox's clock (Weiqiao follows the emulator's) 8 days on.
+test('an expired invite says so', async ({ page }) => {
+  const invite = await createInvite(page, uniqueName('过期测试公司-'));
+  const advanced = await page.request.post(`${SIM}/__sim/clock/advance`, { data: { seconds: 8 * 86_400 } });
+  expect(advanced.ok()).toBeTruthy();
+  await page.goto(invite);
+  await expect(page.getByRole('heading', { name: '邀请链接已过期' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '前往微信授权' })).toHaveCount(0);
+});
+
