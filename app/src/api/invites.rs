@@ -58,13 +58,7 @@ pub async fn get_company_detail(company_id: i64) -> Result<Option<CompanyDetail>
         invites: invites.into_iter().map(ssr::invite_view).collect(),
         authorizers: authorizers
             .into_iter()
-            .map(|a| {
-                let required = platform
-                    .settings()
-                    .required_permissions(a.is_mini_program)
-                    .to_vec();
-                super::views::authorizer_view(a, &required, crate::i18n::Lang::Zh)
-            })
+            .map(|a| super::views::authorizer_view(a, platform.settings(), crate::i18n::Lang::Zh))
             .collect(),
     }))
 }

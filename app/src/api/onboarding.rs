@@ -112,13 +112,7 @@ pub async fn get_onboarding(
         .await
         .map_err(|e| super::ssr::internal(&e))?
         .into_iter()
-        .map(|a| {
-            let required = platform
-                .settings()
-                .required_permissions(a.is_mini_program)
-                .to_vec();
-            super::views::authorizer_view(a, &required, lang)
-        })
+        .map(|a| super::views::authorizer_view(a, platform.settings(), lang))
         .collect();
     let phone_url = format!("{}?device=mobile&lang={}", invite.url, lang.code());
     Ok(OnboardingPage::Ready(OnboardingView {
@@ -167,13 +161,7 @@ pub async fn get_authorization_result(
             platform::onboarding::OnboardingError::Invite(_) => UiError::NotFound,
             other => super::ssr::internal(&other),
         })?;
-    let view = found.map(|a| {
-        let required = platform
-            .settings()
-            .required_permissions(a.is_mini_program)
-            .to_vec();
-        super::views::authorizer_view(a, &required, lang)
-    });
+    let view = found.map(|a| super::views::authorizer_view(a, platform.settings(), lang));
     Ok(AuthorizationResult {
         lang,
         authorizer: view,

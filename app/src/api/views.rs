@@ -35,14 +35,16 @@ pub struct PermissionView {
     pub required: bool,
 }
 
+/// `settings` says which permission sets are required for the account's kind.
 #[cfg(feature = "ssr")]
 pub(crate) fn authorizer_view(
     a: platform::onboarding::Authorizer,
-    required: &[i64],
+    settings: &platform::PlatformSettings,
     lang: crate::i18n::Lang,
 ) -> AuthorizerView {
     use wechat::permissions::{name_en, name_zh};
 
+    let required = settings.required_permissions(a.is_mini_program);
     let name = |id: i64| match lang {
         crate::i18n::Lang::Zh => name_zh(id).into_owned(),
         crate::i18n::Lang::En => name_en(id).into_owned(),
