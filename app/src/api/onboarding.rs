@@ -148,12 +148,7 @@ pub async fn get_authorization_result(
 ) -> Result<AuthorizationResult, UiError> {
     let lang = super::ssr::lang(lang).await;
     let platform = super::ssr::platform()?;
-    let invite_open = platform
-        .onboarding()
-        .open_invite(&token)
-        .await
-        .is_ok_and(|invite| invite.status == platform::onboarding::InviteStatus::Active);
-    let found = platform
+    let (invite, found) = platform
         .onboarding()
         .authorizer_of_invite(&token, &appid)
         .await
@@ -161,6 +156,7 @@ pub async fn get_authorization_result(
             platform::onboarding::OnboardingError::Invite(_) => UiError::NotFound,
             other => super::ssr::internal(&other),
         })?;
+    let invite_open = invite.status == platform::onboarding::InviteStatus::Active;
     let view = found.map(|a| super::views::authorizer_view(a, platform.settings(), lang));
     Ok(AuthorizationResult {
         lang,

@@ -7,7 +7,7 @@ use wechat::Secret;
 use wechat::error::{ErrorClass, WechatError};
 use wechat::links::AuthType;
 
-use super::invites::InviteError;
+use super::invites::{Invite, InviteError};
 use super::state::StateError;
 use super::{Onboarding, sha256_hex};
 use crate::component::ComponentTokenError;
@@ -311,22 +311,19 @@ impl Onboarding<'_> {
         Ok(authorizer)
     }
 
-    /// One authorizer, if the invite's company owns it.
+    /// The invite of a link token (whatever its status: the result page
+    /// outlives it), and one authorizer if the invite's company owns it.
     pub async fn authorizer_of_invite(
         &self,
         token: &str,
         appid: &str,
-    ) -> Result<Option<Authorizer>, OnboardingError> {
-        let row = self
-            .store
-            .invites()
-            .by_token_hash(&sha256_hex(token))
-            .await?
-            .ok_or(InviteError::NotFound)?;
-        Ok(self
+    ) -> Result<(Invite, Option<Authorizer>), OnboardingError> {
+        let invite = self.invite_by_token(token).await?;
+        let authorizer = self
             .authorizer(appid)
             .await?
-            .filter(|a| a.company_id == row.company_id))
+            .filter(|a| a.company_id == invite.company_id);
+        Ok((invite, authorizer))
     }
 
     /// A company's authorizers.

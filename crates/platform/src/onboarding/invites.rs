@@ -138,13 +138,7 @@ impl Onboarding<'_> {
     /// Opens an invite from its link token, for its page: an active or a
     /// fulfilled one (which shows what was authorized).
     pub async fn open_invite(&self, token: &str) -> Result<Invite, InviteError> {
-        let row = self
-            .store
-            .invites()
-            .by_token_hash(&sha256_hex(token))
-            .await?
-            .ok_or(InviteError::NotFound)?;
-        let invite = self.to_invite(row).await?;
+        let invite = self.invite_by_token(token).await?;
         match invite.status {
             InviteStatus::Active | InviteStatus::Fulfilled => Ok(invite),
             InviteStatus::Expired => Err(InviteError::Expired),
@@ -162,6 +156,17 @@ impl Onboarding<'_> {
             return Err(InviteError::NotFound);
         }
         Ok(())
+    }
+
+    /// The invite of a link token, whatever its status.
+    pub(super) async fn invite_by_token(&self, token: &str) -> Result<Invite, InviteError> {
+        let row = self
+            .store
+            .invites()
+            .by_token_hash(&sha256_hex(token))
+            .await?
+            .ok_or(InviteError::NotFound)?;
+        self.to_invite(row).await
     }
 
     pub(super) async fn invite_by_id(&self, id: i64) -> Result<Invite, InviteError> {
