@@ -254,12 +254,8 @@ async fn a_crash_mid_refresh_loses_no_refresh_token() {
     // The second instance starts a refresh that hangs inside WeChat, then dies.
     let platform = victim.platform.clone();
     let target = appid.clone();
-    let stuck = tokio::spawn(async move {
-        platform
-            .authorizer_tokens()
-            .refresh_one(&target, true)
-            .await
-    });
+    let stuck =
+        tokio::spawn(async move { platform.authorizer_tokens().refresh_one(&target).await });
     app.eventually("the refresh to be in flight", || async {
         // A fault with `times: 1` is removed when it fires.
         !app.sim.faults().list().contains_key("api_authorizer_token")
@@ -273,7 +269,7 @@ async fn a_crash_mid_refresh_loses_no_refresh_token() {
     let refreshed = app
         .platform
         .authorizer_tokens()
-        .refresh_one(&appid, true)
+        .refresh_one(&appid)
         .await
         .unwrap();
     assert_eq!(refreshed, platform::authorizers::Refreshed::Done);
@@ -288,7 +284,7 @@ async fn a_crash_mid_refresh_loses_no_refresh_token() {
     assert_eq!(
         app.platform
             .authorizer_tokens()
-            .refresh_one(&appid, true)
+            .refresh_one(&appid)
             .await
             .unwrap(),
         platform::authorizers::Refreshed::Done
@@ -362,7 +358,7 @@ async fn reconcile_recovers_lost_refresh_tokens_reports_unknown_and_marks_delist
     let refreshed = app
         .platform
         .authorizer_tokens()
-        .refresh_one(lost, true)
+        .refresh_one(lost)
         .await
         .unwrap();
     assert_eq!(refreshed, platform::authorizers::Refreshed::Done);

@@ -64,9 +64,7 @@ pub struct AuthorizerRefresh {
 /// When a refresh goes ahead.
 #[derive(Debug, Clone, Copy)]
 enum When<'a> {
-    /// The scheduler's rule: within the margin (plus jitter) of expiry.
-    Due,
-    /// Now (an expired token was asked for).
+    /// Now (an expired token was asked for, or an operator forces it).
     Always,
     /// Only if this token, which a consumer saw fail, is still the stored one.
     StillCurrent(&'a str),
@@ -121,7 +119,7 @@ impl AuthorizerTokens<'_> {
         if let Some(token) = self.stored(appid).await? {
             return Ok(token);
         }
-        self.refresh_one(appid, true).await?;
+        self.refresh_one(appid).await?;
         self.stored(appid).await?.ok_or_else(|| {
             AuthorizerTokenError::Unavailable("refresh did not produce a token".into())
         })
@@ -169,15 +167,10 @@ impl AuthorizerTokens<'_> {
         }
     }
 
-    /// One refresh of one authorizer. `force` refreshes even when not due
-    /// (a consumer reported the token bad, or it expired).
-    pub async fn refresh_one(
-        &self,
-        appid: &str,
-        force: bool,
-    ) -> Result<Refreshed, AuthorizerTokenError> {
-        let when = if force { When::Always } else { When::Due };
-        self.refresh(appid, when, None).await
+    /// One refresh of one authorizer now, due or not (its token expired, or
+    /// an operator asks). The scheduler refreshes what is due on its own.
+    pub async fn refresh_one(&self, appid: &str) -> Result<Refreshed, AuthorizerTokenError> {
+        self.refresh(appid, When::Always, None).await
     }
 
     /// `component_token`: the one a scheduler pass read for all its refreshes
@@ -191,12 +184,8 @@ impl AuthorizerTokens<'_> {
         let engine = self.engine;
         let _single_flight = engine.locks.lock(appid).await;
         let now = self.component.clock().now();
-        let observed_expires_at = match when {
-            When::Scheduled(observed) => observed,
-            _ => match self.should_refresh(appid, when, now).await? {
-                Some(observed) => observed,
-                None => return Ok(Refreshed::Skipped),
-            },
+        let Some(observed_expires_at) = self.should_refresh(appid, when, now).await? else {
+            return Ok(Refreshed::Skipped);
         };
         let Some(leased) = self
             .store
@@ -278,14 +267,20 @@ impl AuthorizerTokens<'_> {
         }
     }
 
-    /// Whether `when` calls for a refresh now, by the stored row; `Some` carries
-    /// the token expiry it saw, for the lease to check.
+    /// Whether `when` calls for a refresh now; `Some` carries the token expiry
+    /// it saw, for the lease to check. Reads the row unless the scheduler pass
+    /// already did.
     async fn should_refresh(
         &self,
         appid: &str,
         when: When<'_>,
         now: i64,
     ) -> Result<Option<Option<i64>>, AuthorizerTokenError> {
+        let failed = match when {
+            When::Scheduled(observed) => return Ok(Some(observed)),
+            When::Always => None,
+            When::StillCurrent(failed) => Some(failed),
+        };
         let row = self
             .store
             .authorizers()
@@ -296,13 +291,9 @@ impl AuthorizerTokens<'_> {
             return Ok(None);
         }
         let expires_at = row.access_token_expires_at;
-        let go = match when {
-            When::Due | When::Scheduled(_) => {
-                let horizon = now + self.engine.config.margin_secs + self.engine.jitter(appid);
-                expires_at.is_none_or(|at| at <= horizon)
-            }
-            When::Always => true,
-            When::StillCurrent(failed) => {
+        let go = match failed {
+            None => true,
+            Some(failed) => {
                 let usable = expires_at.is_some_and(|at| at > now);
                 let current = row
                     .access_token_sealed
