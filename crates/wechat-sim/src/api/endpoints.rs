@@ -1,18 +1,15 @@
 //! One handler per component API endpoint: parse the body, apply the state's rule,
 //! shape the answer with WeChat's field names.
 
-use std::collections::BTreeMap;
-
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::post;
 use serde_json::{Value, json};
 use wechat::Secret;
 use wechat::wire;
 
-use super::{ClientIp, Rule, dispatch, parse, to_json};
+use super::{Incoming, parse, to_json};
 use crate::Simulator;
 use crate::accounts::{Account, AccountKind};
 use crate::state::Authorization;
@@ -31,40 +28,11 @@ pub(super) fn routes() -> Router<Simulator> {
         .route(&route("api_set_authorizer_option"), post(set_option))
 }
 
-type Q = Query<BTreeMap<String, String>>;
-
-async fn run(
-    sim: &Simulator,
-    endpoint: &'static str,
-    needs_token: bool,
-    ip: ClientIp,
-    query: Q,
-    body: Bytes,
-    rule: Rule<'_>,
-) -> (Response, i64) {
-    let call = super::Call {
-        endpoint,
-        ip: ip.0,
-        query: query.0,
-        body,
-        needs_token,
-    };
-    dispatch(sim, call, rule).await
-}
-
-async fn component_token(
-    State(sim): State<Simulator>,
-    ip: ClientIp,
-    query: Q,
-    body: Bytes,
-) -> Response {
-    run(
+async fn component_token(State(sim): State<Simulator>, call: Incoming) -> Response {
+    call.answer(
         &sim,
         "api_component_token",
         false,
-        ip,
-        query,
-        body,
         Box::new(|state, now, config, body| {
             let req: wire::ComponentTokenRequest = parse(body)?;
             let token = state.component_token(
@@ -84,39 +52,32 @@ async fn component_token(
     .0
 }
 
-async fn start_push_ticket(
-    State(sim): State<Simulator>,
-    ip: ClientIp,
-    query: Q,
-    body: Bytes,
-) -> Response {
-    let (response, errcode) = run(
-        &sim,
-        "api_start_push_ticket",
-        false,
-        ip,
-        query,
-        body,
-        Box::new(|state, _, config, body| {
-            let req: wire::StartPushTicketRequest = parse(body)?;
-            let was_stopped = state.start_push_ticket(
-                &req.component_appid,
-                req.component_secret.expose(),
-                config,
-            )?;
-            // D-start: "ok" when pushes were switched back on, "in a normal state" when already on.
-            let errmsg = if was_stopped {
-                "ok"
-            } else {
-                "in a normal state"
-            };
-            to_json(wire::ErrorBody {
-                errcode: 0,
-                errmsg: errmsg.to_owned(),
-            })
-        }),
-    )
-    .await;
+async fn start_push_ticket(State(sim): State<Simulator>, call: Incoming) -> Response {
+    let (response, errcode) = call
+        .answer(
+            &sim,
+            "api_start_push_ticket",
+            false,
+            Box::new(|state, _, config, body| {
+                let req: wire::StartPushTicketRequest = parse(body)?;
+                let was_stopped = state.start_push_ticket(
+                    &req.component_appid,
+                    req.component_secret.expose(),
+                    config,
+                )?;
+                // D-start: "ok" when pushes were switched back on, "in a normal state" when already on.
+                let errmsg = if was_stopped {
+                    "ok"
+                } else {
+                    "in a normal state"
+                };
+                to_json(wire::ErrorBody {
+                    errcode: 0,
+                    errmsg: errmsg.to_owned(),
+                })
+            }),
+        )
+        .await;
     if errcode == 0 {
         // WeChat pushes a ticket shortly after; answer first, as WeChat does.
         let sim = sim.clone();
@@ -127,19 +88,11 @@ async fn start_push_ticket(
     response
 }
 
-async fn create_preauthcode(
-    State(sim): State<Simulator>,
-    ip: ClientIp,
-    query: Q,
-    body: Bytes,
-) -> Response {
-    run(
+async fn create_preauthcode(State(sim): State<Simulator>, call: Incoming) -> Response {
+    call.answer(
         &sim,
         "api_create_preauthcode",
         true,
-        ip,
-        query,
-        body,
         Box::new(|state, now, config, body| {
             let req: wire::PreAuthCodeRequest = parse(body)?;
             let code = state.create_pre_auth_code(&req.component_appid, now, config)?;
@@ -153,14 +106,11 @@ async fn create_preauthcode(
     .0
 }
 
-async fn query_auth(State(sim): State<Simulator>, ip: ClientIp, query: Q, body: Bytes) -> Response {
-    run(
+async fn query_auth(State(sim): State<Simulator>, call: Incoming) -> Response {
+    call.answer(
         &sim,
         "api_query_auth",
         true,
-        ip,
-        query,
-        body,
         Box::new(|state, now, config, body| {
             let req: wire::QueryAuthRequest = parse(body)?;
             let out = state.query_auth(
@@ -184,19 +134,11 @@ async fn query_auth(State(sim): State<Simulator>, ip: ClientIp, query: Q, body: 
     .0
 }
 
-async fn authorizer_token(
-    State(sim): State<Simulator>,
-    ip: ClientIp,
-    query: Q,
-    body: Bytes,
-) -> Response {
-    run(
+async fn authorizer_token(State(sim): State<Simulator>, call: Incoming) -> Response {
+    call.answer(
         &sim,
         "api_authorizer_token",
         true,
-        ip,
-        query,
-        body,
         Box::new(|state, now, config, mut body| {
             // Buggy clients send `null`; WeChat answers 61023 rather than a format error (C-61023).
             if body
@@ -224,19 +166,11 @@ async fn authorizer_token(
     .0
 }
 
-async fn authorizer_info(
-    State(sim): State<Simulator>,
-    ip: ClientIp,
-    query: Q,
-    body: Bytes,
-) -> Response {
-    run(
+async fn authorizer_info(State(sim): State<Simulator>, call: Incoming) -> Response {
+    call.answer(
         &sim,
         "api_get_authorizer_info",
         true,
-        ip,
-        query,
-        body,
         Box::new(|state, _, config, body| {
             let req: wire::AuthorizerInfoRequest = parse(body)?;
             let (account, auth) =
@@ -248,19 +182,11 @@ async fn authorizer_info(
     .0
 }
 
-async fn authorizer_list(
-    State(sim): State<Simulator>,
-    ip: ClientIp,
-    query: Q,
-    body: Bytes,
-) -> Response {
-    run(
+async fn authorizer_list(State(sim): State<Simulator>, call: Incoming) -> Response {
+    call.answer(
         &sim,
         "api_get_authorizer_list",
         true,
-        ip,
-        query,
-        body,
         Box::new(|state, _, config, body| {
             let req: wire::AuthorizerListRequest = parse(body)?;
             let (total, page) = state.authorizer_list(
@@ -290,14 +216,11 @@ async fn authorizer_list(
     .0
 }
 
-async fn get_option(State(sim): State<Simulator>, ip: ClientIp, query: Q, body: Bytes) -> Response {
-    run(
+async fn get_option(State(sim): State<Simulator>, call: Incoming) -> Response {
+    call.answer(
         &sim,
         "api_get_authorizer_option",
         true,
-        ip,
-        query,
-        body,
         Box::new(|state, _, config, body| {
             let req: wire::AuthorizerOptionRequest = parse(body)?;
             let value = state.authorizer_option(
@@ -317,14 +240,11 @@ async fn get_option(State(sim): State<Simulator>, ip: ClientIp, query: Q, body: 
     .0
 }
 
-async fn set_option(State(sim): State<Simulator>, ip: ClientIp, query: Q, body: Bytes) -> Response {
-    run(
+async fn set_option(State(sim): State<Simulator>, call: Incoming) -> Response {
+    call.answer(
         &sim,
         "api_set_authorizer_option",
         true,
-        ip,
-        query,
-        body,
         Box::new(|state, _, config, body| {
             let req: wire::SetAuthorizerOptionRequest = parse(body)?;
             state.set_authorizer_option(

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::{StatusCode, header, request::Parts};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -29,19 +29,51 @@ pub(crate) fn routes() -> Router<Simulator> {
     endpoints::routes()
 }
 
-/// The caller's address, when the server provides `ConnectInfo` (for the IP whitelist).
-pub(crate) struct ClientIp(pub Option<IpAddr>);
+/// What every endpoint takes from its request: the caller's address (for the
+/// IP whitelist, when the server provides `ConnectInfo`), the query string and
+/// the raw body (parsed by [`dispatch`], whatever the Content-Type).
+pub(crate) struct Incoming {
+    ip: Option<IpAddr>,
+    query: BTreeMap<String, String>,
+    body: Bytes,
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
+impl<S: Send + Sync> FromRequest<S> for Incoming {
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let Query(query) = Query::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self { ip, query, body })
+    }
+}
+
+impl Incoming {
+    /// Answers it as `endpoint` with `rule` (see [`dispatch`]); also returns the errcode.
+    pub(crate) async fn answer(
+        self,
+        sim: &Simulator,
+        endpoint: &'static str,
+        needs_token: bool,
+        rule: Rule<'_>,
+    ) -> (Response, i64) {
+        let call = Call {
+            endpoint,
+            ip: self.ip,
+            query: self.query,
+            body: self.body,
+            needs_token,
+        };
+        dispatch(sim, call, rule).await
     }
 }
 
