@@ -11,6 +11,8 @@ use base64::engine::general_purpose::STANDARD;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use url::Url;
 
+use platform::PlatformSettings;
+
 use crate::sandbox;
 
 pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
@@ -23,12 +25,6 @@ pub const DEFAULT_OPEN_BASE: &str = "https://open.weixin.qq.com";
 pub const DEFAULT_SIM_LISTEN: &str = "127.0.0.1:4000";
 /// Where sandbox mode keeps what it generates (credentials, master key).
 pub const DEFAULT_DATA_DIR: &str = "data";
-/// Permission sets an official account must grant: 消息管理 and 自定义菜单.
-pub const DEFAULT_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS: &str = "1,15";
-/// Permission sets a mini program must grant: 开发管理与数据分析.
-pub const DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS: &str = "18";
-/// Seconds an `authorized` push leaves the merchant's callback to exchange its code.
-pub const DEFAULT_EVENT_GRACE_SECS: u64 = 5;
 
 /// The validated configuration of one server process.
 #[derive(Debug)]
@@ -209,16 +205,16 @@ impl Config {
         let required_official_account_permissions = parse_permission_ids(
             "WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS",
             get("WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS"),
-            DEFAULT_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS,
+            PlatformSettings::DEFAULT_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS,
         )?;
         let required_mini_program_permissions = parse_permission_ids(
             "WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS",
             get("WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS"),
-            DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS,
+            PlatformSettings::DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS,
         )?;
 
         let event_grace_secs = match get("WEIQIAO_EVENT_GRACE_SECS") {
-            None => DEFAULT_EVENT_GRACE_SECS,
+            None => PlatformSettings::DEFAULT_EVENT_GRACE_SECS,
             Some(value) => value
                 .parse::<u64>()
                 .ok()
@@ -322,9 +318,11 @@ fn parse_bool(var: &'static str, value: Option<&str>) -> Result<bool, ConfigErro
 fn parse_permission_ids(
     var: &'static str,
     value: Option<&str>,
-    default: &str,
+    default: &[i64],
 ) -> Result<Vec<i64>, ConfigError> {
-    let value = value.unwrap_or(default);
+    let Some(value) = value else {
+        return Ok(default.to_vec());
+    };
     if value.eq_ignore_ascii_case("none") {
         return Ok(Vec::new());
     }
@@ -334,11 +332,15 @@ fn parse_permission_ids(
             .parse::<i64>()
             .ok()
             .filter(|id| *id > 0)
-            .ok_or_else(|| ConfigError::Invalid {
-                var,
-                reason: format!(
-                    "{part:?} is not a permission-set id (expected ids such as {default}, or none)"
-                ),
+            .ok_or_else(|| {
+                let example: Vec<String> = default.iter().map(i64::to_string).collect();
+                ConfigError::Invalid {
+                    var,
+                    reason: format!(
+                        "{part:?} is not a permission-set id (expected ids such as {}, or none)",
+                        example.join(",")
+                    ),
+                }
             })?;
         if !ids.contains(&id) {
             ids.push(id);

@@ -30,15 +30,22 @@ pub struct PlatformSettings {
 }
 
 impl PlatformSettings {
-    /// Defaults: 消息管理 and 自定义菜单 for official accounts, 开发管理与数据分析
-    /// for mini programs (the server overrides them from its configuration).
+    /// 消息管理 and 自定义菜单.
+    pub const DEFAULT_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS: &[i64] = &[1, 15];
+    /// 开发管理与数据分析.
+    pub const DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS: &[i64] = &[18];
+    pub const DEFAULT_EVENT_GRACE_SECS: u64 = 5;
+
+    /// With the defaults above (the server overrides them from its configuration).
     pub fn new(sandbox: bool, public_url: String) -> Self {
         Self {
             sandbox,
             public_url,
-            required_official_account_permissions: vec![1, 15],
-            required_mini_program_permissions: vec![18],
-            event_grace_secs: 5,
+            required_official_account_permissions:
+                Self::DEFAULT_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS.to_vec(),
+            required_mini_program_permissions: Self::DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS
+                .to_vec(),
+            event_grace_secs: Self::DEFAULT_EVENT_GRACE_SECS,
         }
     }
 
