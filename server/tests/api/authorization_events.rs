@@ -32,20 +32,6 @@ async fn authorizer(app: &TestApp, company: i64) -> platform::onboarding::Author
     all.remove(0)
 }
 
-async fn sim_post(app: &TestApp, path: &str, body: serde_json::Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}{path}", app.sim_url))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-}
-
 #[tokio::test]
 async fn an_updateauthorized_push_updates_the_permissions_and_tokens() {
     let (app, _, appid, company) = authorized_official_account().await;
@@ -59,8 +45,7 @@ async fn an_updateauthorized_push_updates_the_permissions_and_tokens() {
         .unwrap();
 
     // The merchant adds 用户管理 (2) in WeChat; WeChat pushes updateauthorized.
-    sim_post(
-        &app,
+    app.sim_control(
         &format!("/__sim/authorizations/{appid}/permissions"),
         serde_json::json!({ "func_ids": [1, 2, 15] }),
     )
@@ -86,8 +71,7 @@ async fn an_updateauthorized_push_updates_the_permissions_and_tokens() {
 #[tokio::test]
 async fn a_revoked_account_authorized_again_without_a_callback_is_revived_under_its_company() {
     let (app, token, appid, company) = authorized_official_account().await;
-    sim_post(
-        &app,
+    app.sim_control(
         &format!("/__sim/authorizations/{appid}/revoke"),
         serde_json::json!({}),
     )
@@ -107,8 +91,7 @@ async fn a_revoked_account_authorized_again_without_a_callback_is_revived_under_
         .unwrap()
         .1
         .into_owned();
-    sim_post(
-        &app,
+    app.sim_control(
         "/__sim/authorize",
         serde_json::json!({ "pre_auth_code": pre_auth_code, "authorizer_appid": appid }),
     )

@@ -159,15 +159,11 @@ async fn a_dead_refresh_token_marks_the_authorizer_for_reauthorization() {
 async fn an_unauthorized_push_revokes_the_authorizer_and_refreshing_stops() {
     let app = spawn_app().await;
     let appid = authorize_accounts(&app, 1).await.remove(0);
-    let revoked = reqwest::Client::new()
-        .post(format!(
-            "{}/__sim/authorizations/{appid}/revoke",
-            app.sim_url
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert!(revoked.status().is_success());
+    app.sim_control(
+        &format!("/__sim/authorizations/{appid}/revoke"),
+        serde_json::json!({}),
+    )
+    .await;
     app.eventually("the authorizer to be revoked", || async {
         matches!(
             app.platform.authorizer_tokens().access_token(&appid).await,
@@ -341,13 +337,11 @@ async fn reconcile_recovers_lost_refresh_tokens_reports_unknown_and_marks_delist
         .api_create_preauthcode(&component_token)
         .await
         .unwrap();
-    let authorized = reqwest::Client::new()
-        .post(format!("{}/__sim/authorize", app.sim_url))
-        .json(&serde_json::json!({ "pre_auth_code": pre_auth.pre_auth_code.expose(), "authorizer_appid": stranger }))
-        .send()
-        .await
-        .unwrap();
-    assert!(authorized.status().is_success());
+    app.sim_control(
+        "/__sim/authorize",
+        serde_json::json!({ "pre_auth_code": pre_auth.pre_auth_code.expose(), "authorizer_appid": stranger }),
+    )
+    .await;
 
     let report = app.platform.authorizer_tokens().reconcile().await.unwrap();
     assert_eq!(report.recovered, vec![lost.clone()]);

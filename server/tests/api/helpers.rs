@@ -97,6 +97,24 @@ impl TestApp {
         )
     }
 
+    /// POSTs `body` to the emulator's control API (`/__sim/…`), asserts that it
+    /// succeeded, and returns its JSON answer.
+    pub async fn sim_control(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.sim_url))
+            .json(&body)
+            .send()
+            .await
+            .expect("emulator control API");
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        response.json().await.expect("JSON answer")
+    }
+
     /// Polls `check` every 20 ms until it holds, failing the test after 10 s.
     pub async fn eventually<F, Fut>(&self, what: &str, mut check: F)
     where

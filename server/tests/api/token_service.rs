@@ -43,21 +43,16 @@ async fn authorized_account(app: &TestApp, company: &str) -> (i64, String) {
             .expect("a seeded official account")
     });
     // The emulator's control API plays the admin confirming on WeChat's page.
-    let sim_base = link.url.split("/cgi-bin/").next().unwrap().to_owned();
-    let answer: Value = app
-        .client
-        .post(format!("{sim_base}/__sim/authorize"))
-        .json(&serde_json::json!({
-            "pre_auth_code": query("pre_auth_code"),
-            "authorizer_appid": appid,
-            "redirect_uri": query("redirect_uri"),
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = app
+        .sim_control(
+            "/__sim/authorize",
+            serde_json::json!({
+                "pre_auth_code": query("pre_auth_code"),
+                "authorizer_appid": appid,
+                "redirect_uri": query("redirect_uri"),
+            }),
+        )
+        .await;
     let callback = answer["redirect"].as_str().unwrap().to_owned();
     app.client.get(callback).send().await.unwrap();
     app.eventually("the authorizer's token is stored", || async {
