@@ -142,14 +142,17 @@ impl AuthorizerTokens<'_> {
             .ok_or_else(|| AuthorizerTokenError::Unavailable("no valid token after refresh".into()))
     }
 
-    /// The stored, unexpired token; errors for authorizers that cannot have one.
-    async fn stored(&self, appid: &str) -> Result<Option<AccessToken>, AuthorizerTokenError> {
-        let row = self
-            .store
+    async fn row(&self, appid: &str) -> Result<store::AuthorizerRow, AuthorizerTokenError> {
+        self.store
             .authorizers()
             .by_appid(appid)
             .await?
-            .ok_or(AuthorizerTokenError::NotFound)?;
+            .ok_or(AuthorizerTokenError::NotFound)
+    }
+
+    /// The stored, unexpired token; errors for authorizers that cannot have one.
+    async fn stored(&self, appid: &str) -> Result<Option<AccessToken>, AuthorizerTokenError> {
+        let row = self.row(appid).await?;
         match row.status.as_str() {
             "active" => {}
             "revoked" => return Err(AuthorizerTokenError::Revoked),
@@ -281,12 +284,7 @@ impl AuthorizerTokens<'_> {
             When::Always => None,
             When::StillCurrent(failed) => Some(failed),
         };
-        let row = self
-            .store
-            .authorizers()
-            .by_appid(appid)
-            .await?
-            .ok_or(AuthorizerTokenError::NotFound)?;
+        let row = self.row(appid).await?;
         if row.status != "active" {
             return Ok(None);
         }
