@@ -3,15 +3,19 @@
 //! over the [`store`] and the [`wechat`] protocol crate. `app`'s server
 //! functions and `server`'s routes call into [`Platform`]; none of them hold SQL.
 
+pub mod admins;
 pub mod api_keys;
+pub mod audit;
 pub mod authorizers;
 pub mod clock;
 pub mod companies;
 pub mod component;
 mod events;
+mod installation;
 pub mod onboarding;
 mod platform;
 mod single_flight;
 pub mod vault;
 
+pub use installation::{InstallationError, InstallationFacts};
 pub use platform::{Health, Platform, PlatformSettings};

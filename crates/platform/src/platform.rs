@@ -2,8 +2,10 @@
 
 use store::Store;
 
+use crate::admins::{AdminService, SessionPolicy};
 use crate::api_keys::ApiKeyService;
 use crate::companies::Companies;
+use crate::installation::{InstallationError, InstallationFacts};
 use std::sync::Arc;
 
 use crate::authorizers::{AuthorizerRefresh, AuthorizerTokens, SchedulerConfig};
@@ -27,6 +29,8 @@ pub struct PlatformSettings {
     /// How long an `authorized` push waits for the merchant's callback to
     /// exchange its code before the push exchanges it itself.
     pub event_grace_secs: u64,
+    /// How long admin sessions live.
+    pub session_policy: SessionPolicy,
 }
 
 impl PlatformSettings {
@@ -46,6 +50,7 @@ impl PlatformSettings {
             required_mini_program_permissions: Self::DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS
                 .to_vec(),
             event_grace_secs: Self::DEFAULT_EVENT_GRACE_SECS,
+            session_policy: SessionPolicy::default(),
         }
     }
 
@@ -69,6 +74,7 @@ pub struct Platform {
     signer: StateSigner,
     refresh: Arc<AuthorizerRefresh>,
     api_keys: ApiKeyService,
+    admins: AdminService,
     /// One exchange per auth_code at a time in this process (callback and push).
     pub(crate) exchanges: Arc<KeyedLocks>,
 }
@@ -87,9 +93,11 @@ impl Platform {
         component: ComponentService,
         master_key: &[u8; 32],
     ) -> Self {
+        let clock = component.clock().clone();
         Self {
             // Before `store` moves into its field.
-            api_keys: ApiKeyService::new(store.clone(), component.clock().clone()),
+            api_keys: ApiKeyService::new(store.clone(), clock.clone()),
+            admins: AdminService::new(store.clone(), clock, settings.session_policy),
             store,
             settings,
             component,
@@ -155,6 +163,29 @@ impl Platform {
     /// API keys of the token service's consumers.
     pub fn api_keys(&self) -> &ApiKeyService {
         &self.api_keys
+    }
+
+    /// Admins of the dashboard: accounts, sign-in, sessions, and the audit log.
+    pub fn admins(&self) -> &AdminService {
+        &self.admins
+    }
+
+    /// Stops a start on a database that belongs to another component, mode or
+    /// key; records the installation on first start. `adopt` takes the database
+    /// over on purpose (`WEIQIAO_ADOPT_DATABASE=1`).
+    pub async fn check_installation(&self, adopt: bool) -> Result<(), InstallationError> {
+        let facts = InstallationFacts {
+            component_appid: self.component.component_appid().to_owned(),
+            sandbox: self.settings.sandbox,
+        };
+        crate::installation::check(
+            &self.store,
+            &self.vault,
+            self.component.clock(),
+            &facts,
+            adopt,
+        )
+        .await
     }
 
     /// Companies: the merchants served by the platform.

@@ -6,18 +6,27 @@
 //! compile-time macros), so the PostgreSQL backend can be added beside SQLite
 //! without pinning the code to one database's offline data.
 
+mod admin_sessions;
+mod admins;
 mod api_keys;
+mod audit;
 mod authorizer_refresh;
 mod authorizers;
 mod companies;
 mod component;
 mod error;
 mod events;
+mod installation;
 mod invites;
 mod pool;
 mod push_writer;
+#[cfg(test)]
+mod test_support;
 
+pub use admin_sessions::{NewSession, SessionRepo, SessionRow};
+pub use admins::{AdminRepo, AdminRow};
 pub use api_keys::{ApiKeyRepo, ApiKeyRow, NewApiKey};
+pub use audit::{AuditRepo, AuditRow, NewAuditEntry};
 pub use authorizer_refresh::{
     AuthorizerRefreshRepo, DueAuthorizer, LeasedAuthorizer, RefreshFailure,
 };
@@ -28,6 +37,7 @@ pub use companies::{CompanyRepo, CompanyRow, NewCompany};
 pub use component::{ComponentRepo, ComponentTokenRow, TicketRow};
 pub use error::StoreError;
 pub use events::{PushEventRepo, PushEventRow};
+pub use installation::{InstallationRepo, InstallationRow};
 pub use invites::{InviteRepo, InviteRow, NewInvite};
 pub use pool::Store;
 pub use push_writer::{PushRecord, PushWriter, Recorded, TicketWrite};

@@ -7,8 +7,9 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::{
-    ApiKeyRepo, AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo, ComponentRepo, InviteRepo,
-    PushEventRepo, PushWriter, StoreError,
+    AdminRepo, ApiKeyRepo, AuditRepo, AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo,
+    ComponentRepo, InstallationRepo, InviteRepo, PushEventRepo, PushWriter, SessionRepo,
+    StoreError,
 };
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
@@ -111,6 +112,26 @@ impl Store {
     /// API keys of the token service's consumers.
     pub fn api_keys(&self) -> ApiKeyRepo<'_> {
         ApiKeyRepo::new(&self.pool)
+    }
+
+    /// Admins of the dashboard.
+    pub fn admins(&self) -> AdminRepo<'_> {
+        AdminRepo::new(&self.pool)
+    }
+
+    /// Signed-in admins' sessions.
+    pub fn admin_sessions(&self) -> SessionRepo<'_> {
+        SessionRepo::new(&self.pool)
+    }
+
+    /// The audit log and the failed sign-ins that count towards a limit.
+    pub fn audit(&self) -> AuditRepo<'_> {
+        AuditRepo::new(&self.pool)
+    }
+
+    /// The record tying this database to one component.
+    pub fn installation(&self) -> InstallationRepo<'_> {
+        InstallationRepo::new(&self.pool)
     }
 
     /// Closes every connection; used at shutdown so WAL is checkpointed.

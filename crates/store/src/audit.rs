@@ -1,0 +1,201 @@
+//! `audit_log` (who did what, append-only) and `sign_in_failures` (failed
+//! sign-ins still counting towards a limit).
+
+use sqlx::SqlitePool;
+
+use crate::StoreError;
+
+/// One entry of the audit log. `action` is the platform's enum, as text.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: i64,
+    pub admin_id: Option<i64>,
+    pub actor: String,
+    pub client_addr: Option<String>,
+    pub action: String,
+    pub object: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// What an entry records.
+#[derive(Debug, Clone)]
+pub struct NewAuditEntry<'a> {
+    pub at: i64,
+    pub admin_id: Option<i64>,
+    pub actor: &'a str,
+    pub client_addr: Option<&'a str>,
+    pub action: &'a str,
+    pub object: Option<&'a str>,
+    pub detail: Option<&'a str>,
+}
+
+/// Queries on `audit_log` and `sign_in_failures`.
+pub struct AuditRepo<'a> {
+    pool: &'a SqlitePool,
+}
+
+impl<'a> AuditRepo<'a> {
+    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    pub async fn insert(&self, entry: NewAuditEntry<'_>) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, admin_id, actor, client_addr, action, object, detail) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(entry.at)
+        .bind(entry.admin_id)
+        .bind(entry.actor)
+        .bind(entry.client_addr)
+        .bind(entry.action)
+        .bind(entry.object)
+        .bind(entry.detail)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The newest entries first, at most `limit`.
+    pub async fn latest(&self, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(sqlx::query_as::<_, AuditRow>(
+            "SELECT id, at, admin_id, actor, client_addr, action, object, detail \
+             FROM audit_log ORDER BY id DESC LIMIT ?1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Records a failed sign-in towards the limits.
+    pub async fn insert_sign_in_failure(
+        &self,
+        login: &str,
+        client_addr: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sign_in_failures (login, client_addr, at) VALUES (?1, ?2, ?3)")
+            .bind(login)
+            .bind(client_addr)
+            .bind(at)
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Times of this login's failures since `since`, oldest first.
+    pub async fn failures_of_login(&self, login: &str, since: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT at FROM sign_in_failures WHERE login = ?1 AND at >= ?2 ORDER BY at",
+        )
+        .bind(login)
+        .bind(since)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Times of this address's failures since `since`, oldest first.
+    pub async fn failures_of_addr(&self, addr: &str, since: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT at FROM sign_in_failures WHERE client_addr = ?1 AND at >= ?2 ORDER BY at",
+        )
+        .bind(addr)
+        .bind(since)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Forgets a login's failures after it signed in; the address keeps its count.
+    pub async fn clear_login_failures(&self, login: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE login = ?1")
+            .bind(login)
+            .execute(self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Drops failures older than any window that counts them.
+    pub async fn delete_failures_before(&self, before: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sign_in_failures WHERE at < ?1")
+            .bind(before)
+            .execute(self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::NewAuditEntry;
+    use crate::test_support::store;
+
+    #[tokio::test]
+    async fn audit_entries_come_back_newest_first() {
+        let (_dir, store) = store().await;
+        for (at, action) in [(1, "sign_in"), (2, "company_created")] {
+            store
+                .audit()
+                .insert(NewAuditEntry {
+                    at,
+                    admin_id: None,
+                    actor: "alice",
+                    client_addr: Some("127.0.0.1"),
+                    action,
+                    object: Some("company:1"),
+                    detail: None,
+                })
+                .await
+                .unwrap();
+        }
+        let rows = store.audit().latest(10).await.unwrap();
+        let actions: Vec<_> = rows.iter().map(|r| r.action.as_str()).collect();
+        assert_eq!(actions, ["company_created", "sign_in"]);
+        assert_eq!(store.audit().latest(1).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn failures_count_per_login_and_per_address_within_the_window() {
+        let (_dir, store) = store().await;
+        let audit = store.audit();
+        audit
+            .insert_sign_in_failure("Alice", "10.0.0.1", 100)
+            .await
+            .unwrap();
+        audit
+            .insert_sign_in_failure("alice", "10.0.0.2", 200)
+            .await
+            .unwrap();
+        audit
+            .insert_sign_in_failure("bob", "10.0.0.1", 300)
+            .await
+            .unwrap();
+        assert_eq!(
+            audit.failures_of_login("ALICE", 0).await.unwrap(),
+            [100, 200]
+        );
+        assert_eq!(audit.failures_of_login("alice", 150).await.unwrap(), [200]);
+        assert_eq!(
+            audit.failures_of_addr("10.0.0.1", 0).await.unwrap(),
+            [100, 300]
+        );
+
+        audit.clear_login_failures("alice").await.unwrap();
+        assert!(
+            audit
+                .failures_of_login("alice", 0)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(audit.failures_of_addr("10.0.0.1", 0).await.unwrap(), [300]);
+        assert_eq!(audit.delete_failures_before(301).await.unwrap(), 1);
+        assert!(
+            audit
+                .failures_of_addr("10.0.0.1", 0)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
