@@ -17,9 +17,9 @@ pub enum UiError {
     /// The thing asked for does not exist.
     #[error("找不到请求的内容。")]
     NotFound,
-    /// Admin pages need sign-in; until it exists, only this machine (or sandbox mode) may use them.
-    #[error("管理页面目前只允许在服务器本机访问（或在沙箱模式下使用）。")]
-    Forbidden,
+    /// Admin pages and functions need a signed-in admin.
+    #[error("请先登录管理后台。")]
+    Unauthorized,
     /// Something failed on our side; `reference` finds the logged cause.
     #[error("服务器出错了，请稍后重试。如问题持续，请把参考编号 {reference} 告诉管理员。")]
     Internal { reference: String },

@@ -4,26 +4,27 @@
 //! and with `hydrate` into wasm (the same components take over in the browser).
 //! Server functions call `platform` use cases; this crate holds no SQL.
 
-pub mod api;
-mod components;
+pub mod admin;
 mod error;
 pub mod i18n;
-mod pages;
+mod login;
+mod not_found;
+pub mod onboard;
+pub mod shared;
 
 pub use error::UiError;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
-use crate::components::layout::Layout;
-use crate::pages::{
-    companies::CompaniesPage, company::CompanyPage, not_found::NotFound, onboard::OnboardPage,
-    onboard_error::OnboardErrorPage, onboard_result::OnboardResultPage,
-};
+use crate::admin::{companies::CompaniesPage, company::CompanyPage};
+use crate::login::LoginPage;
+use crate::not_found::NotFound;
+use crate::onboard::{error::OnboardErrorPage, invite::OnboardPage, result::OnboardResultPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,16 +50,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    components::hydration::mark_body_when_hydrated();
+    shared::hydration::mark_body_when_hydrated();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/weiqiao.css" />
-        <Title text="微桥 · 第三方平台控制台" />
+        // Each page brings its audience's frame: admin pages `AdminLayout`,
+        // sign-in and merchant pages `PublicLayout`.
         <Router>
-            <Layout>
                 // Async SSR: pages are sent whole, so they work without JavaScript
                 // (out-of-order streaming would leave fallbacks for a script to fill).
                 <Routes fallback=NotFound>
+                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("") view=CompaniesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("companies") view=CompaniesPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("companies"), ParamSegment("id")) view=CompanyPage ssr=SsrMode::Async />
@@ -70,7 +72,6 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                 </Routes>
-            </Layout>
         </Router>
     }
 }

@@ -1,5 +1,6 @@
 //! The page for unknown paths.
 
+use crate::shared::public_layout::PublicLayout;
 use leptos::prelude::*;
 
 #[component]
@@ -9,10 +10,11 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <section class="card">
-            <h1>"页面不存在"</h1>
-            <p>"这个地址没有内容。"</p>
-            <p><a href="/">"返回首页"</a></p>
-        </section>
+        <PublicLayout>
+            <section class="card">
+                <h1>"页面不存在"</h1>
+                <p>"这个地址没有内容。请检查链接是否完整。"</p>
+            </section>
+        </PublicLayout>
     }
 }

@@ -5,8 +5,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod router;
 pub mod routes;
 pub mod sandbox;
 pub mod sandbox_sim;
 pub mod startup;
 pub mod telemetry;
+pub mod web;

@@ -20,6 +20,9 @@ struct Cli {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
+    /// Manage the admins who sign in to the dashboard.
+    #[command(subcommand)]
+    Admin(server::cli::admin::AdminCommand),
     /// Manage the API keys of the token service (`/api/v1`).
     #[command(subcommand)]
     ApiKey(server::cli::ApiKeyCommand),
@@ -33,6 +36,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     // Subcommands print their own results on stdout; no log lines among them.
     match cli.command {
+        Some(Command::Admin(command)) => return server::cli::admin::admin(command).await,
         Some(Command::ApiKey(command)) => return server::cli::api_key(command).await,
         Some(Command::Reconcile) => return server::cli::reconcile().await,
         None => {}

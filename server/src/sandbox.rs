@@ -25,7 +25,14 @@ pub struct SandboxCredentials {
     pub encoding_aes_key: String,
     /// Base64 of 32 random bytes, used as `WEIQIAO_SECRET_KEY` unless that is set.
     pub secret_key: String,
+    /// The demo admin's password (login [`DEMO_ADMIN_LOGIN`]); files written
+    /// before sign-in existed get one on their next start.
+    #[serde(default)]
+    pub admin_password: String,
 }
+
+/// The sandbox's demo admin.
+pub const DEMO_ADMIN_LOGIN: &str = "demo";
 
 impl std::fmt::Debug for SandboxCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -43,13 +50,25 @@ pub fn load_or_create(dir: &Path) -> Result<SandboxCredentials, ConfigError> {
         source,
     };
     match fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| ConfigError::Invalid {
-            var: "WEIQIAO_SANDBOX",
-            reason: format!(
-                "{} is unreadable ({e}); delete it to generate new credentials",
-                path.display()
-            ),
-        }),
+        Ok(bytes) => {
+            let mut credentials: SandboxCredentials =
+                serde_json::from_slice(&bytes).map_err(|e| ConfigError::Invalid {
+                    var: "WEIQIAO_SANDBOX",
+                    reason: format!(
+                        "{} is unreadable ({e}); delete it to generate new credentials",
+                        path.display()
+                    ),
+                })?;
+            if credentials.admin_password.is_empty() {
+                credentials.admin_password = password();
+                let json = serde_json::to_vec_pretty(&credentials).map_err(|e| io(e.into()))?;
+                let temp = path.with_extension("json.new");
+                let _ = fs::remove_file(&temp);
+                write_private(&temp, &json).map_err(io)?;
+                fs::rename(&temp, &path).map_err(io)?;
+            }
+            Ok(credentials)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let credentials = generate();
             fs::create_dir_all(dir).map_err(io)?;
@@ -84,7 +103,17 @@ fn generate() -> SandboxCredentials {
         token,
         encoding_aes_key,
         secret_key,
+        admin_password: password(),
     }
+}
+
+/// A demo password: 16 letters and digits, easy to type from the terminal.
+fn password() -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -122,6 +151,23 @@ mod tests {
         assert_eq!(check_encoding_aes_key(&c.encoding_aes_key), Ok(()));
         assert_eq!(STANDARD.decode(&c.secret_key).unwrap().len(), 32);
         assert_ne!(generate().component_appsecret, c.component_appsecret);
+        assert_eq!(c.admin_password.len(), 16);
+    }
+
+    #[test]
+    fn a_file_from_before_sign_in_gets_a_demo_password_once_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut old = serde_json::to_value(generate()).unwrap();
+        old.as_object_mut().unwrap().remove("admin_password");
+        fs::write(dir.path().join(FILE_NAME), old.to_string()).unwrap();
+        let first = load_or_create(dir.path()).unwrap();
+        assert_eq!(first.admin_password.len(), 16);
+        assert_eq!(
+            first.component_appid,
+            old["component_appid"].as_str().unwrap()
+        );
+        let second = load_or_create(dir.path()).unwrap();
+        assert_eq!(second.admin_password, first.admin_password);
     }
 
     #[cfg(unix)]

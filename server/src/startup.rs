@@ -5,14 +5,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use app::{App, shell};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
-use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
-use leptos_axum::{AxumRouteListing, LeptosRoutes as _, generate_route_list};
 use platform::clock::Clock;
 use platform::component::ComponentService;
 use platform::vault::Vault;
@@ -25,20 +20,24 @@ use wechat::client::{ClientConfig, ComponentClient};
 use wechat::crypto::MessageCrypto;
 
 use crate::config::Config;
-use crate::routes;
+use crate::sandbox::DEMO_ADMIN_LOGIN;
 use crate::sandbox_sim::{self, EmbeddedSim};
+use crate::web::WebSecurity;
 
 /// What every handler can extract.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub platform: Platform,
+    pub security: WebSecurity,
 }
 
 /// A built application: database open and migrated, listeners bound.
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// `WEIQIAO_API_ADDR`: the token service's own listener and router.
+    api: Option<(TcpListener, Router)>,
     platform: Platform,
     sim: Option<EmbeddedSim>,
 }
@@ -47,6 +46,8 @@ pub struct Application {
 const REFRESH_TICK: Duration = Duration::from_secs(30);
 /// How often API key issuance counts are written (they are counted in memory).
 const ISSUANCE_FLUSH_TICK: Duration = Duration::from_secs(1);
+/// How often expired sessions and old sign-in failures are deleted.
+const SESSION_PURGE_TICK: Duration = Duration::from_secs(600);
 
 impl Application {
     /// Opens the database (running migrations), binds the listeners and
@@ -95,11 +96,39 @@ impl Application {
             component,
             config.secret_key.expose(),
         );
-        let leptos_options = leptos_options(address)?;
-        let router = router(AppState {
-            leptos_options,
+        platform
+            .check_installation(config.adopt_database)
+            .await
+            .map_err(|err| anyhow::anyhow!("{err}"))?;
+        if let Some(sandbox) = &sandbox {
+            platform
+                .admins()
+                .ensure(DEMO_ADMIN_LOGIN, &sandbox.demo_admin_password)
+                .await
+                .context("creating the sandbox's demo admin")?;
+            // On stdout for the person who ran `cargo xtask run`; sandbox only.
+            println!(
+                "Sandbox sign-in: {public_url}/login  login: {DEMO_ADMIN_LOGIN}  password: {} (kept in {})",
+                sandbox.demo_admin_password,
+                sandbox.data_dir.join("sandbox.json").display()
+            );
+        }
+        let public = url::Url::parse(&public_url).context("WEIQIAO_PUBLIC_URL")?;
+        let state = AppState {
+            leptos_options: leptos_options(address)?,
             platform: platform.clone(),
-        });
+            security: WebSecurity::new(&public, address, config.trusted_proxies.clone()),
+        };
+        let api = match config.api_addr {
+            Some(api_addr) => {
+                let api_listener = TcpListener::bind(api_addr)
+                    .await
+                    .with_context(|| format!("listening on {api_addr} (WEIQIAO_API_ADDR)"))?;
+                Some((api_listener, crate::router::api_router(state.clone())))
+            }
+            None => None,
+        };
+        let router = crate::router::main_router(state, api.is_none());
 
         if let Some(sim) = &sim {
             tracing::warn!(emulator = %sim.address, "sandbox mode: generated credentials, the built-in WeChat emulator stands in for WeChat");
@@ -108,6 +137,7 @@ impl Application {
         Ok(Self {
             listener,
             router,
+            api,
             platform,
             sim,
         })
@@ -119,6 +149,14 @@ impl Application {
             .local_addr()
             .map(|a| a.port())
             .unwrap_or_default()
+    }
+
+    /// The token service's own port, when `WEIQIAO_API_ADDR` is set.
+    pub fn api_port(&self) -> Option<u16> {
+        self.api
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
+            .map(|a| a.port())
     }
 
     /// The embedded emulator in sandbox mode.
@@ -149,6 +187,7 @@ impl Application {
         let Self {
             listener,
             router,
+            api,
             platform,
             sim,
         } = self;
@@ -182,13 +221,49 @@ impl Application {
         );
         let pending = platform.clone();
         background.spawn(async move { pending.process_pending_events().await });
+        let admins = platform.admins().clone();
+        background.spawn(async move {
+            loop {
+                if let Err(err) = admins.purge_expired().await {
+                    tracing::warn!(error = %err, "purging expired sessions failed");
+                }
+                tokio::time::sleep(SESSION_PURGE_TICK).await;
+            }
+        });
 
+        // One shutdown signal for both listeners.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        let api_server = api.map(|(api_listener, api_router)| {
+            let stopped = until_stopped(stopped.clone());
+            tokio::spawn(async move {
+                axum::serve(
+                    api_listener,
+                    api_router.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(stopped)
+                .await
+            })
+        });
         let served = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(until_stopped(stopped))
         .await;
+        if let Some(api_server) = api_server {
+            match api_server.await {
+                Ok(Err(err)) => tracing::error!(error = %err, "token service listener failed"),
+                Err(err) => tracing::error!(error = %err, "token service listener panicked"),
+                Ok(Ok(())) => {}
+            }
+        }
         background.shutdown().await;
         if let Err(err) = platform.api_keys().flush_issuance().await {
             tracing::error!(error = %err, "writing the last API key issuance counts failed");
@@ -236,6 +311,7 @@ fn platform_settings(config: &Config, public_url: String) -> PlatformSettings {
         .required_mini_program_permissions
         .clone_from(&config.required_mini_program_permissions);
     settings.event_grace_secs = config.event_grace_secs;
+    settings.session_policy = config.session_policy;
     settings
 }
 
@@ -283,41 +359,6 @@ fn leptos_options(address: SocketAddr) -> anyhow::Result<LeptosOptions> {
         .leptos_options;
     options.site_addr = address;
     Ok(options)
-}
-
-/// The app's route list, generated once per process. Generating it sets a
-/// process-wide flag that stops every `Resource` from loading meanwhile
-/// (leptos_server's `SuppressResourceLoad`, leptos-rs/leptos#4773), so a page
-/// rendering in another `Application` of the same process (integration tests
-/// run several) would hang; once, before any of them serves, it cannot.
-fn route_list() -> Vec<AxumRouteListing> {
-    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
-}
-
-fn router(state: AppState) -> Router {
-    let routes = route_list();
-    let platform = state.platform.clone();
-    let options = state.leptos_options.clone();
-    Router::new()
-        .route("/healthz", get(routes::health::healthz))
-        .route("/onboard/callback", get(routes::onboarding::callback))
-        .nest("/api/v1", routes::token_api::routes())
-        .route(
-            "/wechat/component/events",
-            post(routes::component_events::receive).layer(DefaultBodyLimit::max(
-                routes::component_events::MAX_PUSH_BODY,
-            )),
-        )
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(platform.clone()),
-            move || shell(options.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(crate::telemetry::request_log_layer())
-        .with_state(state)
 }
 
 /// Hides a password in a database URL before it is logged.

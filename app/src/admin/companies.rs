@@ -1,11 +1,12 @@
 //! The companies page: the list of merchants and the form that adds one.
 //! The seed of the admin dashboard.
 
+use crate::admin::layout::AdminLayout;
 use leptos::prelude::*;
 
 use crate::UiError;
-use crate::api::companies::{CompanySummary, CreateCompany, list_companies};
-use crate::components::platform_status::PlatformStatusCard;
+use crate::admin::api::companies::{CompanySummary, CreateCompany, list_companies};
+use crate::admin::platform_status::PlatformStatusCard;
 
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
@@ -14,47 +15,48 @@ pub fn CompaniesPage() -> impl IntoView {
     let companies = Resource::new(move || create.version().get(), |_| list_companies());
 
     view! {
-        <section class="page">
-            <header class="page-header">
-                <h1>"公司"</h1>
-                <p class="lead">"每个商户对应一家公司。先创建公司，再为它生成授权邀请链接。"</p>
-                <p class="muted small">"管理员登录将在后续版本提供；在此之前，管理页面只允许在服务器本机访问（沙箱模式除外）。"</p>
-            </header>
+        <AdminLayout>
+            <section class="page">
+                <header class="page-header">
+                    <h1>"公司"</h1>
+                    <p class="lead">"每个商户对应一家公司。先创建公司，再为它生成授权邀请链接。"</p>
+                </header>
 
-            <PlatformStatusCard />
+                <PlatformStatusCard />
 
-            <section class="card" aria-labelledby="create-company-title">
-                <h2 id="create-company-title">"新建公司"</h2>
-                <ActionForm action=create>
-                    <div class="field-row">
-                        <label for="company-name">"公司名称"</label>
-                        <input
-                            id="company-name"
-                            name="name"
-                            type="text"
-                            required
-                            maxlength="100"
-                            autocomplete="organization"
-                            placeholder="例如：上海某某科技有限公司"
-                        />
-                        <button type="submit" class="button primary">"创建公司"</button>
-                    </div>
-                </ActionForm>
-                <CreateOutcome outcome=create.value() />
+                <section class="card" aria-labelledby="create-company-title">
+                    <h2 id="create-company-title">"新建公司"</h2>
+                    <ActionForm action=create>
+                        <div class="field-row">
+                            <label for="company-name">"公司名称"</label>
+                            <input
+                                id="company-name"
+                                name="name"
+                                type="text"
+                                required
+                                maxlength="100"
+                                autocomplete="organization"
+                                placeholder="例如：上海某某科技有限公司"
+                            />
+                            <button type="submit" class="button primary">"创建公司"</button>
+                        </div>
+                    </ActionForm>
+                    <CreateOutcome outcome=create.value() />
+                </section>
+
+                <section class="card" aria-labelledby="company-list-title">
+                    <h2 id="company-list-title">"公司列表"</h2>
+                    <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+                        {move || Suspend::new(async move {
+                            match companies.await {
+                                Ok(list) => view! { <CompanyList companies=list /> }.into_any(),
+                                Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </section>
             </section>
-
-            <section class="card" aria-labelledby="company-list-title">
-                <h2 id="company-list-title">"公司列表"</h2>
-                <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
-                    {move || Suspend::new(async move {
-                        match companies.await {
-                            Ok(list) => view! { <CompanyList companies=list /> }.into_any(),
-                            Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </section>
-        </section>
+        </AdminLayout>
     }
 }
 

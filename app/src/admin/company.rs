@@ -1,12 +1,13 @@
 //! A company's page: its invites (create, copy, QR, revoke) and the accounts
 //! it has authorized. Admin only until sign-in exists.
 
+use crate::admin::layout::AdminLayout;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::invites::{CreateInvite, InviteView, RevokeInvite, get_company_detail};
-use crate::components::authorizer_card::AuthorizerCard;
-use crate::components::copy_button::CopyButton;
+use crate::admin::api::invites::{CreateInvite, InviteView, RevokeInvite, get_company_detail};
+use crate::shared::authorizer_card::AuthorizerCard;
+use crate::shared::copy_button::CopyButton;
 
 #[component]
 pub fn CompanyPage() -> impl IntoView {
@@ -26,72 +27,74 @@ pub fn CompanyPage() -> impl IntoView {
     );
 
     view! {
-        <p class="breadcrumb"><a href="/companies">"← 全部公司"</a></p>
-        <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(Some(company)) => view! {
-                        <section class="page">
-                            <header class="page-header">
-                                <h1>{company.name.clone()}</h1>
-                                <p class="lead">"把邀请链接发给这家公司的管理员：对方打开链接、用微信确认授权即可。"</p>
-                                <p class="muted small">"管理页面目前只允许在服务器本机访问（沙箱模式除外）。"</p>
-                            </header>
-                            <section class="card" aria-labelledby="new-invite-title">
-                                <h2 id="new-invite-title">"创建邀请链接"</h2>
-                                <ActionForm action=create>
-                                    <input type="hidden" name="company_id" value=company.id />
-                                    <div class="form-grid">
-                                        <label for="auth-type">"授权的帐号类型"</label>
-                                        <select id="auth-type" name="auth_type">
-                                            <option value="3" selected>"公众号或小程序"</option>
-                                            <option value="1">"仅公众号"</option>
-                                            <option value="2">"仅小程序"</option>
-                                            <option value="6">"全部类型"</option>
-                                        </select>
-                                        <label for="biz-appid">"指定帐号 AppID（可选）"</label>
-                                        <input id="biz-appid" name="biz_appid" type="text" placeholder="wx 开头，留空则不限" autocomplete="off" />
-                                        <label for="valid-days">"有效期"</label>
-                                        <select id="valid-days" name="valid_days">
-                                            <option value="1">"1 天"</option>
-                                            <option value="7" selected>"7 天"</option>
-                                            <option value="30">"30 天"</option>
-                                            <option value="90">"90 天"</option>
-                                        </select>
-                                    </div>
-                                    <button type="submit" class="button primary">"创建邀请"</button>
-                                </ActionForm>
-                                {move || create.value().get().and_then(Result::err).map(|err| view! {
-                                    <p class="notice error" role="alert">{err.to_string()}</p>
-                                })}
+        <AdminLayout>
+            <p class="breadcrumb"><a href="/companies">"← 全部公司"</a></p>
+            <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(Some(company)) => view! {
+                            <section class="page">
+                                <header class="page-header">
+                                    <h1>{company.name.clone()}</h1>
+                                    <p class="lead">"把邀请链接发给这家公司的管理员：对方打开链接、用微信确认授权即可。"</p>
+                                    <p class="muted small">"管理页面目前只允许在服务器本机访问（沙箱模式除外）。"</p>
+                                </header>
+                                <section class="card" aria-labelledby="new-invite-title">
+                                    <h2 id="new-invite-title">"创建邀请链接"</h2>
+                                    <ActionForm action=create>
+                                        <input type="hidden" name="company_id" value=company.id />
+                                        <div class="form-grid">
+                                            <label for="auth-type">"授权的帐号类型"</label>
+                                            <select id="auth-type" name="auth_type">
+                                                <option value="3" selected>"公众号或小程序"</option>
+                                                <option value="1">"仅公众号"</option>
+                                                <option value="2">"仅小程序"</option>
+                                                <option value="6">"全部类型"</option>
+                                            </select>
+                                            <label for="biz-appid">"指定帐号 AppID（可选）"</label>
+                                            <input id="biz-appid" name="biz_appid" type="text" placeholder="wx 开头，留空则不限" autocomplete="off" />
+                                            <label for="valid-days">"有效期"</label>
+                                            <select id="valid-days" name="valid_days">
+                                                <option value="1">"1 天"</option>
+                                                <option value="7" selected>"7 天"</option>
+                                                <option value="30">"30 天"</option>
+                                                <option value="90">"90 天"</option>
+                                            </select>
+                                        </div>
+                                        <button type="submit" class="button primary">"创建邀请"</button>
+                                    </ActionForm>
+                                    {move || create.value().get().and_then(Result::err).map(|err| view! {
+                                        <p class="notice error" role="alert">{err.to_string()}</p>
+                                    })}
+                                </section>
+                                <section class="card" aria-labelledby="invites-title">
+                                    <h2 id="invites-title">"邀请链接"</h2>
+                                    {if company.invites.is_empty() {
+                                        view! { <p class="empty-state">"还没有邀请链接。"</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ul class="invites">
+                                                {company.invites.into_iter().map(|invite| view! { <InviteItem invite revoke /> }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }}
+                                </section>
+                                <section class="card" aria-labelledby="authorizers-title">
+                                    <h2 id="authorizers-title">"已授权帐号"</h2>
+                                    {if company.authorizers.is_empty() {
+                                        view! { <p class="empty-state">"这家公司还没有授权任何帐号。"</p> }.into_any()
+                                    } else {
+                                        company.authorizers.into_iter().map(|a| view! { <AuthorizerCard authorizer=a /> }).collect_view().into_any()
+                                    }}
+                                </section>
                             </section>
-                            <section class="card" aria-labelledby="invites-title">
-                                <h2 id="invites-title">"邀请链接"</h2>
-                                {if company.invites.is_empty() {
-                                    view! { <p class="empty-state">"还没有邀请链接。"</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <ul class="invites">
-                                            {company.invites.into_iter().map(|invite| view! { <InviteItem invite revoke /> }).collect_view()}
-                                        </ul>
-                                    }.into_any()
-                                }}
-                            </section>
-                            <section class="card" aria-labelledby="authorizers-title">
-                                <h2 id="authorizers-title">"已授权帐号"</h2>
-                                {if company.authorizers.is_empty() {
-                                    view! { <p class="empty-state">"这家公司还没有授权任何帐号。"</p> }.into_any()
-                                } else {
-                                    company.authorizers.into_iter().map(|a| view! { <AuthorizerCard authorizer=a /> }).collect_view().into_any()
-                                }}
-                            </section>
-                        </section>
-                    }.into_any(),
-                    Ok(None) => view! { <section class="card"><h1>"找不到这家公司"</h1></section> }.into_any(),
-                    Err(err) => view! { <p class="notice error" role="alert">{err.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+                        }.into_any(),
+                        Ok(None) => view! { <section class="card"><h1>"找不到这家公司"</h1></section> }.into_any(),
+                        Err(err) => view! { <p class="notice error" role="alert">{err.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </AdminLayout>
     }
 }
 

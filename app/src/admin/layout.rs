@@ -1,24 +1,25 @@
-//! The frame around every page: brand, navigation and the sandbox banner.
+//! The frame of every admin page: brand, navigation, who is signed in with the
+//! sign-out button, and the sandbox banner. zh-CN (the dashboard's language
+//! switch comes with the dashboard screens).
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 
-use crate::api::site::get_site_info;
+use crate::admin::api::me::get_signed_in;
+use crate::i18n::Lang;
+use crate::shared::site::{SandboxBanner, get_site_info};
 
-/// Header, optional sandbox banner, and the page below.
 #[component]
-pub fn Layout(children: Children) -> impl IntoView {
-    let site = Resource::new(|| (), |_| get_site_info());
+pub fn AdminLayout(children: Children) -> impl IntoView {
+    let site = Resource::new(|| (), |_| get_site_info(Some("zh".to_owned())));
+    let me = Resource::new(|| (), |_| get_signed_in());
 
     view! {
+        <Title text="微桥 · 第三方平台控制台" />
         <Suspense>
             {move || Suspend::new(async move {
                 match site.await {
-                    Ok(info) if info.sandbox => Some(view! {
-                        <div class="sandbox-banner" role="status">
-                            <strong>"沙箱模式"</strong>
-                            " · 当前连接的是内置的微信模拟器，不会访问真实的微信。"
-                        </div>
-                    }),
+                    Ok(info) if info.sandbox => Some(view! { <SandboxBanner lang=Lang::Zh /> }),
                     _ => None,
                 }
             })}
@@ -32,6 +33,16 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label="主导航">
                 <a href="/companies">"公司"</a>
             </nav>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    me.await.ok().map(|me| view! {
+                        <form class="signed-in" method="post" action="/logout">
+                            <span class="muted small">"已登录：" {me.login}</span>
+                            <button type="submit" class="button small">"退出登录"</button>
+                        </form>
+                    })
+                })}
+            </Suspense>
         </header>
         <main class="site-main">{children()}</main>
     }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::status::get_platform_status;
+use crate::admin::api::status::get_platform_status;
 
 #[component]
 pub fn PlatformStatusCard() -> impl IntoView {

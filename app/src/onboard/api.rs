@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::views::AuthorizerView;
 use crate::UiError;
 use crate::i18n::Lang;
+use crate::shared::views::AuthorizerView;
 
 /// The onboarding page's content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,7 +60,7 @@ pub struct AuthLinkView {
 }
 
 /// The onboarding page for an invite token. `lang`: `zh` / `en` or empty (browser's choice).
-#[server(prefix = "/api", endpoint = "ui/onboard/page")]
+#[server(prefix = "/api/onboard", endpoint = "page")]
 pub async fn get_onboarding(
     token: String,
     mobile: bool,
@@ -68,15 +68,15 @@ pub async fn get_onboarding(
 ) -> Result<OnboardingPage, UiError> {
     use platform::onboarding::{Device, InviteError, InviteStatus, OnboardingError};
 
-    let lang = super::ssr::lang(lang).await;
-    let platform = super::ssr::platform()?;
+    let lang = crate::shared::ssr::lang(lang).await;
+    let platform = crate::shared::ssr::platform()?;
     let onboarding = platform.onboarding();
     let invite = match onboarding.open_invite(&token).await {
         Ok(invite) => invite,
         Err(err @ (InviteError::NotFound | InviteError::Expired | InviteError::Revoked)) => {
             return Ok(ssr::invite_problem(&err, lang));
         }
-        Err(other) => return Err(super::ssr::internal(&other)),
+        Err(other) => return Err(crate::shared::ssr::internal(&other)),
     };
     let mobile = mobile || ssr::is_phone().await;
     let device = if mobile { Device::Mobile } else { Device::Pc };
@@ -87,7 +87,7 @@ pub async fn get_onboarding(
         match onboarding.authorization_link(&token, device).await {
             Ok(link) => NextStep::Authorize(AuthLinkView {
                 url: link.url,
-                expires_at: super::ssr::format_time(link.expires_at),
+                expires_at: crate::shared::ssr::format_time(link.expires_at),
                 expires_in_secs: link.expires_at - now,
             }),
             // Authorized a moment ago (in another tab).
@@ -99,7 +99,7 @@ pub async fn get_onboarding(
                 )
                 .to_owned()),
             Err(err) => {
-                let reference = super::ssr::internal(&err);
+                let reference = crate::shared::ssr::internal(&err);
                 NextStep::Unavailable(format!(
                     "{} {reference}",
                     lang.pick("暂时无法生成授权链接，请稍后刷新重试。", "The authorization link cannot be created right now; please reload later.")
@@ -110,19 +110,19 @@ pub async fn get_onboarding(
     let authorized = onboarding
         .authorizers_of(invite.company_id)
         .await
-        .map_err(|e| super::ssr::internal(&e))?
+        .map_err(|e| crate::shared::ssr::internal(&e))?
         .into_iter()
-        .map(|a| super::views::authorizer_view(a, platform.settings(), lang))
+        .map(|a| crate::shared::views::authorizer_view(a, platform.settings(), lang))
         .collect();
     let phone_url = format!("{}?device=mobile&lang={}", invite.url, lang.code());
     Ok(OnboardingPage::Ready(OnboardingView {
         lang,
         company_name: invite.company_name,
-        asks_for: super::views::auth_type_label(invite.auth_type, lang).to_owned(),
+        asks_for: crate::shared::views::auth_type_label(invite.auth_type, lang).to_owned(),
         biz_appid: invite.biz_appid,
         mobile,
         next,
-        phone_qr_svg: super::ssr::qr_svg(&phone_url).unwrap_or_default(),
+        phone_qr_svg: crate::shared::ssr::qr_svg(&phone_url).unwrap_or_default(),
         phone_url,
         returned_from_wechat: ssr::came_from_wechat().await,
         authorized,
@@ -140,24 +140,24 @@ pub struct AuthorizationResult {
 }
 
 /// The account just authorized, if it belongs to the invite's company.
-#[server(prefix = "/api", endpoint = "ui/onboard/result")]
+#[server(prefix = "/api/onboard", endpoint = "result")]
 pub async fn get_authorization_result(
     token: String,
     appid: String,
     lang: Option<String>,
 ) -> Result<AuthorizationResult, UiError> {
-    let lang = super::ssr::lang(lang).await;
-    let platform = super::ssr::platform()?;
+    let lang = crate::shared::ssr::lang(lang).await;
+    let platform = crate::shared::ssr::platform()?;
     let (invite, found) = platform
         .onboarding()
         .authorizer_of_invite(&token, &appid)
         .await
         .map_err(|err| match err {
             platform::onboarding::OnboardingError::Invite(_) => UiError::NotFound,
-            other => super::ssr::internal(&other),
+            other => crate::shared::ssr::internal(&other),
         })?;
     let invite_open = invite.status == platform::onboarding::InviteStatus::Active;
-    let view = found.map(|a| super::views::authorizer_view(a, platform.settings(), lang));
+    let view = found.map(|a| crate::shared::views::authorizer_view(a, platform.settings(), lang));
     Ok(AuthorizationResult {
         lang,
         authorizer: view,

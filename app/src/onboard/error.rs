@@ -1,11 +1,12 @@
 //! The page the authorization callback sends a merchant to when it cannot
 //! finish: what went wrong and what to do next, in words a merchant follows.
 
+use crate::shared::public_layout::PublicLayout;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::lang_switch::LangSwitch;
 use crate::i18n::Lang;
+use crate::shared::lang_switch::LangSwitch;
 
 /// Title and advice for a callback failure code (see the server's callback route).
 pub fn explain(reason: &str, lang: Lang) -> (&'static str, &'static str) {
@@ -113,11 +114,13 @@ pub fn OnboardErrorPage() -> impl IntoView {
     let lang = move || Lang::from_query(query.read().get("lang").as_deref()).unwrap_or_default();
     let texts = move || explain(&query.read().get("reason").unwrap_or_default(), lang());
     view! {
-        {move || view! { <LangSwitch lang=lang() /> }}
-        <section class="card problem" role="alert">
-            <h1>{move || texts().0}</h1>
-            <p>{move || texts().1}</p>
-        </section>
+        <PublicLayout>
+            {move || view! { <LangSwitch lang=lang() /> }}
+            <section class="card problem" role="alert">
+                <h1>{move || texts().0}</h1>
+                <p>{move || texts().1}</p>
+            </section>
+        </PublicLayout>
     }
 }
 

@@ -4,15 +4,14 @@
 //! browser and renewed when it runs out, and followed from this page, as
 //! WeChat requires.
 
+use crate::shared::public_layout::PublicLayout;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::onboarding::{
-    AuthLinkView, NextStep, OnboardingPage, OnboardingView, get_onboarding,
-};
-use crate::components::authorizer_card::AuthorizerCard;
-use crate::components::lang_switch::LangSwitch;
 use crate::i18n::Lang;
+use crate::onboard::api::{AuthLinkView, NextStep, OnboardingPage, OnboardingView, get_onboarding};
+use crate::shared::authorizer_card::AuthorizerCard;
+use crate::shared::lang_switch::LangSwitch;
 
 #[component]
 pub fn OnboardPage() -> impl IntoView {
@@ -29,21 +28,23 @@ pub fn OnboardPage() -> impl IntoView {
     );
     let renew = Callback::new(move |()| page.refetch());
     view! {
-        <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(OnboardingPage::Ready(view)) => view! { <Onboarding view renew /> }.into_any(),
-                    Ok(OnboardingPage::Problem { lang, title, detail }) => view! {
-                        <LangSwitch lang />
-                        <section class="card problem">
-                            <h1>{title}</h1>
-                            <p>{detail}</p>
-                        </section>
-                    }.into_any(),
-                    Err(err) => view! { <p class="notice error" role="alert">{err.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        <PublicLayout>
+            <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(OnboardingPage::Ready(view)) => view! { <Onboarding view renew /> }.into_any(),
+                        Ok(OnboardingPage::Problem { lang, title, detail }) => view! {
+                            <LangSwitch lang />
+                            <section class="card problem">
+                                <h1>{title}</h1>
+                                <p>{detail}</p>
+                            </section>
+                        }.into_any(),
+                        Err(err) => view! { <p class="notice error" role="alert">{err.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </PublicLayout>
     }
 }
 

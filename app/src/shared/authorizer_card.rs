@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::views::AuthorizerView;
+use crate::shared::views::AuthorizerView;
 
 #[component]
 pub fn AuthorizerCard(authorizer: AuthorizerView) -> impl IntoView {

@@ -1,6 +1,8 @@
 //! Server-side helpers shared by the server functions.
 
 use platform::Platform;
+use platform::admins::AdminSession;
+use platform::audit::{Actor, AuditAction, ClientAddr};
 
 use crate::UiError;
 
@@ -10,24 +12,49 @@ pub(crate) fn platform() -> Result<Platform, UiError> {
         .ok_or_else(|| internal(&"Platform missing from the Leptos context (server wiring bug)"))
 }
 
-/// The platform, for admin server functions: until admin sign-in exists, the
-/// admin pages answer only loopback clients, or anyone in sandbox mode.
-pub(crate) async fn admin_platform() -> Result<Platform, UiError> {
+/// The platform and who acts, for admin server functions. The router's guard
+/// already refused requests without a session (401); this reads the session
+/// it attached, and refuses too should one ever be missing.
+pub(crate) async fn admin() -> Result<Admin, UiError> {
     let platform = platform()?;
-    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .ok()
-        .map(|info| info.0.ip());
-    if admin_allowed(platform.settings().sandbox, peer) {
-        Ok(platform)
-    } else {
-        Err(UiError::Forbidden)
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let session = parts
+        .as_ref()
+        .and_then(|parts| parts.extensions.get::<AdminSession>().cloned())
+        .ok_or(UiError::Unauthorized)?;
+    let client = parts
+        .as_ref()
+        .and_then(|parts| parts.extensions.get::<ClientAddr>().copied())
+        .unwrap_or_default();
+    let actor = session.actor(&client.to_string());
+    Ok(Admin {
+        platform,
+        session,
+        actor,
+    })
+}
+
+/// A signed-in admin's request.
+pub(crate) struct Admin {
+    pub platform: Platform,
+    pub session: AdminSession,
+    pub actor: Actor,
+}
+
+impl Admin {
+    /// Writes an audit entry for what this admin did; a failed write is logged,
+    /// not shown (the action itself succeeded).
+    pub async fn audit(&self, action: AuditAction, object: String) {
+        let audit = self.platform.admins().audit();
+        if let Err(err) = audit.record(&self.actor, action, Some(&object), None).await {
+            tracing::error!(error = %err, ?action, "writing the audit log failed");
+        }
     }
 }
 
-/// The rule: sandbox mode, or a client on this machine. Unknown peers are refused.
-fn admin_allowed(sandbox: bool, peer: Option<std::net::IpAddr>) -> bool {
-    sandbox || peer.is_some_and(|ip| ip.is_loopback())
+/// The platform, for admin server functions (see [`admin`]).
+pub(crate) async fn admin_platform() -> Result<Platform, UiError> {
+    Ok(admin().await?.platform)
 }
 
 /// Logs `err` once with a fresh reference id and returns the [`UiError`] that shows it.
@@ -82,20 +109,4 @@ pub(crate) async fn lang(requested: Option<String>) -> crate::i18n::Lang {
         .and_then(|v| v.to_str().ok())
         .map(Lang::from_accept_language)
         .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::admin_allowed;
-
-    #[test]
-    fn admin_pages_answer_loopback_clients_or_anyone_in_sandbox_mode() {
-        let local = "127.0.0.1".parse().ok();
-        let remote = "203.0.113.7".parse().ok();
-        assert!(admin_allowed(false, local));
-        assert!(admin_allowed(false, "::1".parse().ok()));
-        assert!(!admin_allowed(false, remote));
-        assert!(!admin_allowed(false, None));
-        assert!(admin_allowed(true, remote));
-    }
 }

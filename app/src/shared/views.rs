@@ -100,7 +100,7 @@ pub(crate) fn authorizer_view(
         status: status.to_owned(),
         permissions,
         missing_required,
-        authorized_at: super::ssr::format_time(a.authorized_at),
+        authorized_at: crate::shared::ssr::format_time(a.authorized_at),
         lang,
     }
 }

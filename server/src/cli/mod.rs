@@ -1,8 +1,10 @@
-//! Admin subcommands of the `server` binary: `server api-key create | list | revoke`
-//! and `server reconcile`.
+//! Admin subcommands of the `server` binary: `server admin …` (in [`admin`]),
+//! `server api-key create | list | revoke` and `server reconcile`.
 //! They open the configured database (`WEIQIAO_DATABASE_URL`, from the
 //! environment or `.env`, as the server reads it), act, print and exit; a
 //! running server sees a revoked key within `KEY_CACHE_TTL`.
+
+pub mod admin;
 
 use std::process::ExitCode;
 
@@ -115,7 +117,7 @@ fn scope(key: &ApiKeyInfo) -> String {
 }
 
 /// `WEIQIAO_DATABASE_URL` from the environment, else `.env`, else the default.
-fn database_url() -> String {
+pub(crate) fn database_url() -> String {
     if let Ok(url) = std::env::var("WEIQIAO_DATABASE_URL") {
         return url;
     }

@@ -6,14 +6,18 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use ipnet::IpNet;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use url::Url;
 
 use platform::PlatformSettings;
+use platform::admins::SessionPolicy;
 
 use crate::sandbox;
+use parse::{
+    parse_addr, parse_bool, parse_bounded, parse_permission_ids, parse_proxies, parse_secret_key,
+    parse_url,
+};
 
 pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/weiqiao.db";
@@ -52,15 +56,36 @@ pub struct Config {
     /// push waits for the merchant's callback (which knows the invite) before
     /// exchanging the code itself.
     pub event_grace_secs: u64,
+    /// `WEIQIAO_API_ADDR`: a separate listener for the token service (`/api/v1`);
+    /// `None` serves it on the main listener.
+    pub api_addr: Option<SocketAddr>,
+    /// `WEIQIAO_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<IpNet>,
+    /// `WEIQIAO_ADOPT_DATABASE`: take over a database recorded for another
+    /// component or mode, on purpose.
+    pub adopt_database: bool,
+    /// `WEIQIAO_SESSION_IDLE_MINUTES` and `WEIQIAO_SESSION_MAX_HOURS`.
+    pub session_policy: SessionPolicy,
 }
 
 /// How the embedded emulator runs in sandbox mode.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SandboxConfig {
     /// `WECHAT_SIM_LISTEN`: the emulator's own listener.
     pub sim_listen: SocketAddr,
     /// Where the emulator keeps its state, beside the generated credentials.
     pub data_dir: PathBuf,
+    /// The demo admin's generated password (`data/sandbox.json`).
+    pub demo_admin_password: String,
+}
+
+impl std::fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("sim_listen", &self.sim_listen)
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The third-party platform's credentials (开发资料) and WeChat's base URLs.
@@ -169,6 +194,7 @@ impl Config {
                 Some(SandboxConfig {
                     sim_listen,
                     data_dir: data_dir.to_path_buf(),
+                    demo_admin_password: credentials.admin_password.clone(),
                 }),
                 Some(credentials),
             )
@@ -213,16 +239,41 @@ impl Config {
             PlatformSettings::DEFAULT_REQUIRED_MINI_PROGRAM_PERMISSIONS,
         )?;
 
-        let event_grace_secs = match get("WEIQIAO_EVENT_GRACE_SECS") {
-            None => PlatformSettings::DEFAULT_EVENT_GRACE_SECS,
-            Some(value) => value
-                .parse::<u64>()
-                .ok()
-                .filter(|secs| *secs <= 60)
-                .ok_or_else(|| ConfigError::Invalid {
-                    var: "WEIQIAO_EVENT_GRACE_SECS",
-                    reason: format!("expected whole seconds from 0 to 60, got {value:?}"),
-                })?,
+        let event_grace_secs = parse_bounded(
+            "WEIQIAO_EVENT_GRACE_SECS",
+            get("WEIQIAO_EVENT_GRACE_SECS"),
+            PlatformSettings::DEFAULT_EVENT_GRACE_SECS as i64,
+            0..=60,
+        )? as u64;
+
+        let api_addr = match get("WEIQIAO_API_ADDR") {
+            Some(value) => Some(parse_addr(
+                "WEIQIAO_API_ADDR",
+                Some(value),
+                "127.0.0.1:3001",
+            )?),
+            None => None,
+        };
+        let trusted_proxies =
+            parse_proxies("WEIQIAO_TRUSTED_PROXIES", get("WEIQIAO_TRUSTED_PROXIES"))?;
+        let adopt_database = parse_bool("WEIQIAO_ADOPT_DATABASE", get("WEIQIAO_ADOPT_DATABASE"))?;
+        let defaults = SessionPolicy::default();
+        let session_policy = SessionPolicy {
+            idle_secs: 60
+                * parse_bounded(
+                    "WEIQIAO_SESSION_IDLE_MINUTES",
+                    get("WEIQIAO_SESSION_IDLE_MINUTES"),
+                    defaults.idle_secs / 60,
+                    1..=24 * 60,
+                )?,
+            absolute_secs: 3600
+                * parse_bounded(
+                    "WEIQIAO_SESSION_MAX_HOURS",
+                    get("WEIQIAO_SESSION_MAX_HOURS"),
+                    defaults.absolute_secs / 3600,
+                    1..=30 * 24,
+                )?,
+            ..defaults
         };
 
         Ok(Self {
@@ -235,6 +286,10 @@ impl Config {
             required_official_account_permissions,
             required_mini_program_permissions,
             event_grace_secs,
+            api_addr,
+            trusted_proxies,
+            adopt_database,
+            session_policy,
         })
     }
 }
@@ -274,246 +329,6 @@ fn wechat_from_vars<'a>(
     })
 }
 
-fn parse_addr(
-    var: &'static str,
-    value: Option<&str>,
-    default: &str,
-) -> Result<SocketAddr, ConfigError> {
-    let value = value.unwrap_or(default);
-    value.parse().map_err(|_| ConfigError::Invalid {
-        var,
-        reason: format!("expected host:port such as {default}, got {value:?}"),
-    })
-}
-
-fn parse_url(var: &'static str, value: Option<&str>, default: &str) -> Result<Url, ConfigError> {
-    let value = value.unwrap_or(default);
-    let url = Url::parse(value).map_err(|e| ConfigError::Invalid {
-        var,
-        reason: format!("not a URL ({e}): {value:?}"),
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(ConfigError::Invalid {
-            var,
-            reason: format!("expected an http(s) URL, got {value:?}"),
-        });
-    }
-    Ok(url)
-}
-
-fn parse_bool(var: &'static str, value: Option<&str>) -> Result<bool, ConfigError> {
-    match value.map(str::to_ascii_lowercase).as_deref() {
-        None | Some("0" | "false" | "no" | "off") => Ok(false),
-        Some("1" | "true" | "yes" | "on") => Ok(true),
-        Some(other) => Err(ConfigError::Invalid {
-            var,
-            reason: format!("expected 1 or 0, got {other:?}"),
-        }),
-    }
-}
-
-/// A comma-separated list of permission-set ids (`funcscope_category.id`);
-/// `none` means nothing is required. Ids beyond the protocol crate's name
-/// table are accepted: WeChat keeps adding sets.
-fn parse_permission_ids(
-    var: &'static str,
-    value: Option<&str>,
-    default: &[i64],
-) -> Result<Vec<i64>, ConfigError> {
-    let Some(value) = value else {
-        return Ok(default.to_vec());
-    };
-    if value.eq_ignore_ascii_case("none") {
-        return Ok(Vec::new());
-    }
-    let mut ids = Vec::new();
-    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let id = part
-            .parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .ok_or_else(|| {
-                let example: Vec<String> = default.iter().map(i64::to_string).collect();
-                ConfigError::Invalid {
-                    var,
-                    reason: format!(
-                        "{part:?} is not a permission-set id (expected ids such as {}, or none)",
-                        example.join(",")
-                    ),
-                }
-            })?;
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    Ok(ids)
-}
-
-fn parse_secret_key(value: &str) -> Result<SecretKey, ConfigError> {
-    // The value itself is never echoed: it is a secret even when malformed.
-    let invalid = |reason: &str| ConfigError::Invalid {
-        var: "WEIQIAO_SECRET_KEY",
-        reason: reason.into(),
-    };
-    let bytes = STANDARD
-        .decode(value.trim())
-        .map_err(|_| invalid("not valid base64"))?;
-    let key: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| invalid("must decode to exactly 32 bytes (`openssl rand -base64 32`)"))?;
-    Ok(SecretKey(SecretBox::new(Box::new(key))))
-}
-
+mod parse;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="; // 32 bytes
-
-    fn vars(pairs: &[(&str, &str)]) -> Vars {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    fn production() -> Vars {
-        vars(&[
-            ("WEIQIAO_SECRET_KEY", KEY),
-            ("WECHAT_COMPONENT_APPID", "wx1234567890abcdef"),
-            ("WECHAT_COMPONENT_APPSECRET", "s3cret"),
-            ("WECHAT_COMPONENT_TOKEN", "tok"),
-            (
-                "WECHAT_COMPONENT_ENCODING_AES_KEY",
-                "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-            ),
-        ])
-    }
-
-    fn error_of(vars: &Vars) -> String {
-        let dir = tempfile::tempdir().unwrap();
-        Config::from_vars(vars, dir.path()).unwrap_err().to_string()
-    }
-
-    #[test]
-    fn defaults_apply_when_only_credentials_are_given() {
-        let dir = tempfile::tempdir().unwrap();
-        let config = Config::from_vars(&production(), dir.path()).unwrap();
-        assert_eq!(config.site_addr.to_string(), DEFAULT_SITE_ADDR);
-        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
-        assert_eq!(
-            config.public_url, None,
-            "derived from the bound address at start"
-        );
-        assert_eq!(
-            config.wechat.api_base.as_str(),
-            "https://api.weixin.qq.com/"
-        );
-        assert!(config.sandbox.is_none());
-        assert_eq!(
-            config.secret_key.expose(),
-            b"0123456789abcdef0123456789abcdef"
-        );
-    }
-
-    #[test]
-    fn a_missing_secret_key_outside_sandbox_names_the_variable() {
-        let mut vars = production();
-        vars.remove("WEIQIAO_SECRET_KEY");
-        assert!(error_of(&vars).starts_with("WEIQIAO_SECRET_KEY is not set"));
-    }
-
-    #[test]
-    fn a_short_secret_key_is_refused_without_echoing_it() {
-        let mut vars = production();
-        vars.insert("WEIQIAO_SECRET_KEY".into(), "c2hvcnQ=".into());
-        let err = error_of(&vars);
-        assert!(err.starts_with("WEIQIAO_SECRET_KEY is invalid"), "{err}");
-        assert!(!err.contains("c2hvcnQ="), "{err}");
-    }
-
-    #[test]
-    fn missing_credentials_outside_sandbox_point_to_sandbox_mode() {
-        let mut vars = production();
-        vars.remove("WECHAT_COMPONENT_APPSECRET");
-        let err = error_of(&vars);
-        assert!(
-            err.starts_with("WECHAT_COMPONENT_APPSECRET is not set"),
-            "{err}"
-        );
-        assert!(err.contains("WEIQIAO_SANDBOX=1"), "{err}");
-    }
-
-    #[test]
-    fn each_malformed_variable_is_named() {
-        for (var, value) in [
-            ("LEPTOS_SITE_ADDR", "localhost"),
-            ("WEIQIAO_PUBLIC_URL", "ftp://example.com"),
-            ("WEIQIAO_SANDBOX", "maybe"),
-            ("WEIQIAO_DATABASE_URL", "mysql://x"),
-            ("WECHAT_API_BASE", "not a url"),
-            ("WECHAT_COMPONENT_ENCODING_AES_KEY", "too-short"),
-            ("WECHAT_COMPONENT_APPID", "wx-123"),
-            ("WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS", "1,menu"),
-            ("WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS", "-3"),
-            ("WEIQIAO_EVENT_GRACE_SECS", "120"),
-        ] {
-            let mut vars = production();
-            vars.insert(var.into(), value.into());
-            let err = error_of(&vars);
-            assert!(
-                err.starts_with(&format!("{var} is invalid")),
-                "{var}: {err}"
-            );
-            assert!(!err.contains('\n'), "one line: {err}");
-        }
-    }
-
-    #[test]
-    fn required_permission_sets_default_and_can_be_configured() {
-        let dir = tempfile::tempdir().unwrap();
-        let config = Config::from_vars(&production(), dir.path()).unwrap();
-        assert_eq!(config.required_official_account_permissions, vec![1, 15]);
-        assert_eq!(config.required_mini_program_permissions, vec![18]);
-
-        let mut vars = production();
-        vars.insert(
-            "WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS".into(),
-            " 2, 7 ,2".into(),
-        );
-        vars.insert(
-            "WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS".into(),
-            "none".into(),
-        );
-        let config = Config::from_vars(&vars, dir.path()).unwrap();
-        assert_eq!(config.required_official_account_permissions, vec![2, 7]);
-        assert!(config.required_mini_program_permissions.is_empty());
-    }
-
-    #[test]
-    fn sandbox_mode_generates_credentials_once_and_keeps_them() {
-        let dir = tempfile::tempdir().unwrap();
-        let sandbox = vars(&[
-            ("WEIQIAO_SANDBOX", "1"),
-            ("WECHAT_SIM_LISTEN", "127.0.0.1:0"),
-        ]);
-        let first = Config::from_vars(&sandbox, dir.path()).unwrap();
-        let second = Config::from_vars(&sandbox, dir.path()).unwrap();
-        assert!(first.sandbox.is_some());
-        assert_eq!(first.wechat.component_appid, second.wechat.component_appid);
-        assert_eq!(first.secret_key.expose(), second.secret_key.expose());
-        assert_eq!(first.wechat.encoding_aes_key.expose_secret().len(), 43);
-    }
-
-    #[test]
-    fn debug_output_shows_no_secret() {
-        let dir = tempfile::tempdir().unwrap();
-        let config = Config::from_vars(&production(), dir.path()).unwrap();
-        let debug = format!("{config:?}");
-        assert!(!debug.contains("s3cret"), "{debug}");
-        assert!(
-            !debug.contains("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
-            "{debug}"
-        );
-    }
-}
+mod tests;

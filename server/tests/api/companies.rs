@@ -2,7 +2,7 @@
 
 use crate::helpers::spawn_app;
 
-const CREATE: &str = "/api/ui/companies/create";
+const CREATE: &str = "/api/admin/companies/create";
 
 #[tokio::test]
 async fn the_companies_page_shows_an_empty_state_on_a_fresh_database() {

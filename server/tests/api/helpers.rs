@@ -7,8 +7,14 @@ use server::config::Config;
 use server::startup::Application;
 use tempfile::TempDir;
 
+/// The admin every test app has, signed in on [`TestApp::client`].
+pub const ADMIN_LOGIN: &str = "operator";
+pub const ADMIN_PASSWORD: &str = "operator's long password";
+
 pub struct TestApp {
     pub address: String,
+    /// The token service's own listener, when `WEIQIAO_API_ADDR` is set.
+    pub api_address: Option<String>,
     /// The embedded emulator's base URL.
     pub sim_url: String,
     pub platform: platform::Platform,
@@ -17,15 +23,36 @@ pub struct TestApp {
     pub component_appid: String,
     pub token: String,
     pub encoding_aes_key: String,
+    /// Signed in as [`ADMIN_LOGIN`]; sends our own `Origin`, as a browser on our pages does.
     pub client: reqwest::Client,
     /// Holds the database file and sandbox data until the test ends.
     pub dir: TempDir,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    pub(crate) shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// A browser on our own pages that has not signed in (it sends our `Origin`).
+    pub fn anonymous_client(&self) -> reqwest::Client {
+        browser(&self.address)
+    }
+
+    /// Signs `client` in with the form post, as a browser does; returns the response.
+    pub async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        login: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        client
+            .post(self.url("/login"))
+            .form(&[("login", login), ("password", password), ("next", "/")])
+            .send()
+            .await
+            .expect("sign-in posted")
     }
 
     pub fn database_path(&self) -> std::path::PathBuf {
@@ -188,15 +215,10 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        // A stuck request fails the test (with its URL) instead of hanging it.
-        .timeout(std::time::Duration::from_secs(20))
-        .build()
-        .expect("client");
+    let client = browser(&address);
     let app = TestApp {
         address,
+        api_address: None,
         sim_url,
         platform,
         sim,
@@ -219,7 +241,45 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         status.state == platform::component::ComponentTokenState::Fresh
     })
     .await;
+    app.sign_in_operator().await;
     app
+}
+
+impl TestApp {
+    /// Creates [`ADMIN_LOGIN`] and signs [`TestApp::client`] in.
+    pub(crate) async fn sign_in_operator(&self) {
+        self.platform
+            .admins()
+            .create(
+                ADMIN_LOGIN,
+                ADMIN_PASSWORD,
+                &platform::audit::Actor::command_line(),
+            )
+            .await
+            .expect("test admin");
+        let response = self
+            .sign_in(&self.client, ADMIN_LOGIN, ADMIN_PASSWORD)
+            .await;
+        assert_eq!(response.status(), 303, "signed in");
+    }
+}
+
+/// A client like a browser on our pages: keeps cookies, follows no redirect,
+/// sends our `Origin` on every request.
+pub fn browser(address: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ORIGIN,
+        reqwest::header::HeaderValue::from_str(address).expect("origin"),
+    );
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .default_headers(headers)
+        // A stuck request fails the test (with its URL) instead of hanging it.
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .expect("client")
 }
 
 /// A second Weiqiao instance on the same database, talking to the first

@@ -4,6 +4,7 @@
 // `allow-unwrap-in-tests` does not reach; here a panic is the test failing.
 #![allow(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
 
+mod access;
 mod authorization_events;
 mod authorizer_tokens;
 mod companies;
@@ -13,4 +14,7 @@ mod config;
 mod health;
 mod helpers;
 mod onboarding;
+mod production;
+mod sign_in;
 mod token_service;
+mod web_security;

@@ -15,9 +15,9 @@ pub struct CompanySummary {
 }
 
 /// Every company, newest first.
-#[server(prefix = "/api", endpoint = "ui/companies/list")]
+#[server(prefix = "/api/admin", endpoint = "companies/list")]
 pub async fn list_companies() -> Result<Vec<CompanySummary>, UiError> {
-    let platform = super::ssr::admin_platform().await?;
+    let platform = crate::shared::ssr::admin_platform().await?;
     let companies = platform
         .companies()
         .list()
@@ -27,14 +27,21 @@ pub async fn list_companies() -> Result<Vec<CompanySummary>, UiError> {
 }
 
 /// Creates a company from the name typed in the form (field `name`).
-#[server(prefix = "/api", endpoint = "ui/companies/create")]
+#[server(prefix = "/api/admin", endpoint = "companies/create")]
 pub async fn create_company(name: String) -> Result<CompanySummary, UiError> {
-    let platform = super::ssr::admin_platform().await?;
-    let company = platform
+    let admin = crate::shared::ssr::admin().await?;
+    let company = admin
+        .platform
         .companies()
         .create(&name)
         .await
         .map_err(ssr::to_ui_error)?;
+    admin
+        .audit(
+            platform::audit::AuditAction::CompanyCreated,
+            format!("company:{}", company.id),
+        )
+        .await;
     Ok(ssr::summary(company))
 }
 
@@ -49,7 +56,7 @@ mod ssr {
         CompanySummary {
             id: company.id,
             name: company.name,
-            created_at: crate::api::ssr::format_time(company.created_at.unix_timestamp()),
+            created_at: crate::shared::ssr::format_time(company.created_at.unix_timestamp()),
         }
     }
 
@@ -70,7 +77,7 @@ mod ssr {
                 invalid("公司名称含有无法显示的字符。".into())
             }
             CompanyError::DuplicateName => UiError::Conflict("已有同名公司，请换一个名称。".into()),
-            CompanyError::Storage(err) => crate::api::ssr::internal(&err),
+            CompanyError::Storage(err) => crate::shared::ssr::internal(&err),
         }
     }
 }

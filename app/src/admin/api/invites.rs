@@ -1,11 +1,11 @@
 //! Server functions for the company page: its invites and authorized accounts.
-//! Admin only (see `ssr::admin_platform`).
+//! Behind sign-in, like every `/api/admin` function.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::views::AuthorizerView;
 use crate::UiError;
+use crate::shared::views::AuthorizerView;
 
 /// An invite as the company page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,14 +32,14 @@ pub struct CompanyDetail {
     pub authorizers: Vec<AuthorizerView>,
 }
 
-#[server(prefix = "/api", endpoint = "ui/companies/detail")]
+#[server(prefix = "/api/admin", endpoint = "companies/detail")]
 pub async fn get_company_detail(company_id: i64) -> Result<Option<CompanyDetail>, UiError> {
-    let platform = super::ssr::admin_platform().await?;
+    let platform = crate::shared::ssr::admin_platform().await?;
     let Some(company) = platform
         .companies()
         .get(company_id)
         .await
-        .map_err(|e| super::ssr::internal(&e))?
+        .map_err(|e| crate::shared::ssr::internal(&e))?
     else {
         return Ok(None);
     };
@@ -47,24 +47,26 @@ pub async fn get_company_detail(company_id: i64) -> Result<Option<CompanyDetail>
     let invites = onboarding
         .invites_of(company_id)
         .await
-        .map_err(|e| super::ssr::internal(&e))?;
+        .map_err(|e| crate::shared::ssr::internal(&e))?;
     let authorizers = onboarding
         .authorizers_of(company_id)
         .await
-        .map_err(|e| super::ssr::internal(&e))?;
+        .map_err(|e| crate::shared::ssr::internal(&e))?;
     Ok(Some(CompanyDetail {
         id: company.id,
         name: company.name,
         invites: invites.into_iter().map(ssr::invite_view).collect(),
         authorizers: authorizers
             .into_iter()
-            .map(|a| super::views::authorizer_view(a, platform.settings(), crate::i18n::Lang::Zh))
+            .map(|a| {
+                crate::shared::views::authorizer_view(a, platform.settings(), crate::i18n::Lang::Zh)
+            })
             .collect(),
     }))
 }
 
 /// Creates an invite. `auth_type`: 1 公众号, 2 小程序, 3 both, 6 all; `valid_days` 1–90.
-#[server(prefix = "/api", endpoint = "ui/invites/create")]
+#[server(prefix = "/api/admin", endpoint = "invites/create")]
 pub async fn create_invite(
     company_id: i64,
     auth_type: u8,
@@ -73,7 +75,8 @@ pub async fn create_invite(
 ) -> Result<InviteView, UiError> {
     use platform::onboarding::{AuthType, InviteError, NewInviteRequest};
 
-    let platform = super::ssr::admin_platform().await?;
+    let admin = crate::shared::ssr::admin().await?;
+    let platform = &admin.platform;
     let auth_type = AuthType::from_code(auth_type).ok_or_else(|| UiError::Validation {
         field: "auth_type".into(),
         message: "请选择要授权的帐号类型。".into(),
@@ -101,22 +104,36 @@ pub async fn create_invite(
                 ),
             },
             InviteError::UnknownCompany => UiError::NotFound,
-            other => super::ssr::internal(&other),
+            other => crate::shared::ssr::internal(&other),
         })?;
+    admin
+        .audit(
+            platform::audit::AuditAction::InviteCreated,
+            format!("invite:{}", invite.id),
+        )
+        .await;
     Ok(ssr::invite_view(invite))
 }
 
-#[server(prefix = "/api", endpoint = "ui/invites/revoke")]
+#[server(prefix = "/api/admin", endpoint = "invites/revoke")]
 pub async fn revoke_invite(invite_id: i64) -> Result<(), UiError> {
-    let platform = super::ssr::admin_platform().await?;
-    platform
+    let admin = crate::shared::ssr::admin().await?;
+    admin
+        .platform
         .onboarding()
         .revoke_invite(invite_id)
         .await
         .map_err(|err| match err {
             platform::onboarding::InviteError::NotFound => UiError::NotFound,
-            other => super::ssr::internal(&other),
-        })
+            other => crate::shared::ssr::internal(&other),
+        })?;
+    admin
+        .audit(
+            platform::audit::AuditAction::InviteRevoked,
+            format!("invite:{invite_id}"),
+        )
+        .await;
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]
@@ -134,12 +151,15 @@ mod ssr {
         };
         InviteView {
             id: invite.id,
-            qr_svg: crate::api::ssr::qr_svg(&invite.url).unwrap_or_default(),
+            qr_svg: crate::shared::ssr::qr_svg(&invite.url).unwrap_or_default(),
             url: invite.url,
-            asks_for: crate::api::views::auth_type_label(invite.auth_type, crate::i18n::Lang::Zh)
-                .to_owned(),
+            asks_for: crate::shared::views::auth_type_label(
+                invite.auth_type,
+                crate::i18n::Lang::Zh,
+            )
+            .to_owned(),
             biz_appid: invite.biz_appid,
-            expires_at: crate::api::ssr::format_time(invite.expires_at),
+            expires_at: crate::shared::ssr::format_time(invite.expires_at),
             status: status.to_owned(),
             active: invite.status == InviteStatus::Active,
             fulfilled: invite.status == InviteStatus::Fulfilled,

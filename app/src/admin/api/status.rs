@@ -17,16 +17,16 @@ pub struct PlatformStatus {
     pub last_error: Option<String>,
 }
 
-#[server(prefix = "/api", endpoint = "ui/platform/status")]
+#[server(prefix = "/api/admin", endpoint = "platform/status")]
 pub async fn get_platform_status() -> Result<PlatformStatus, UiError> {
     use platform::component::ComponentTokenState;
 
-    let platform = super::ssr::admin_platform().await?;
+    let platform = crate::shared::ssr::admin_platform().await?;
     let status = platform
         .component()
         .component_token_status()
         .await
-        .map_err(|e| super::ssr::internal(&e))?;
+        .map_err(|e| crate::shared::ssr::internal(&e))?;
     let (state, healthy) = match status.state {
         ComponentTokenState::Fresh => ("正常", true),
         ComponentTokenState::WaitingForTicket => ("等待微信推送票据", false),
@@ -36,8 +36,10 @@ pub async fn get_platform_status() -> Result<PlatformStatus, UiError> {
     Ok(PlatformStatus {
         state: state.to_owned(),
         healthy,
-        token_expires_at: status.expires_at.map(super::ssr::format_time),
-        ticket_received_at: status.ticket_received_at.map(super::ssr::format_time),
+        token_expires_at: status.expires_at.map(crate::shared::ssr::format_time),
+        ticket_received_at: status
+            .ticket_received_at
+            .map(crate::shared::ssr::format_time),
         last_error: status.last_error,
     })
 }

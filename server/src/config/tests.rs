@@ -1,0 +1,152 @@
+//! The configuration's validation, variable by variable.
+
+use super::*;
+
+const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="; // 32 bytes
+
+fn vars(pairs: &[(&str, &str)]) -> Vars {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn production() -> Vars {
+    vars(&[
+        ("WEIQIAO_SECRET_KEY", KEY),
+        ("WECHAT_COMPONENT_APPID", "wx1234567890abcdef"),
+        ("WECHAT_COMPONENT_APPSECRET", "s3cret"),
+        ("WECHAT_COMPONENT_TOKEN", "tok"),
+        (
+            "WECHAT_COMPONENT_ENCODING_AES_KEY",
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+        ),
+    ])
+}
+
+fn error_of(vars: &Vars) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    Config::from_vars(vars, dir.path()).unwrap_err().to_string()
+}
+
+#[test]
+fn defaults_apply_when_only_credentials_are_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::from_vars(&production(), dir.path()).unwrap();
+    assert_eq!(config.site_addr.to_string(), DEFAULT_SITE_ADDR);
+    assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+    assert_eq!(
+        config.public_url, None,
+        "derived from the bound address at start"
+    );
+    assert_eq!(
+        config.wechat.api_base.as_str(),
+        "https://api.weixin.qq.com/"
+    );
+    assert!(config.sandbox.is_none());
+    assert_eq!(
+        config.secret_key.expose(),
+        b"0123456789abcdef0123456789abcdef"
+    );
+}
+
+#[test]
+fn a_missing_secret_key_outside_sandbox_names_the_variable() {
+    let mut vars = production();
+    vars.remove("WEIQIAO_SECRET_KEY");
+    assert!(error_of(&vars).starts_with("WEIQIAO_SECRET_KEY is not set"));
+}
+
+#[test]
+fn a_short_secret_key_is_refused_without_echoing_it() {
+    let mut vars = production();
+    vars.insert("WEIQIAO_SECRET_KEY".into(), "c2hvcnQ=".into());
+    let err = error_of(&vars);
+    assert!(err.starts_with("WEIQIAO_SECRET_KEY is invalid"), "{err}");
+    assert!(!err.contains("c2hvcnQ="), "{err}");
+}
+
+#[test]
+fn missing_credentials_outside_sandbox_point_to_sandbox_mode() {
+    let mut vars = production();
+    vars.remove("WECHAT_COMPONENT_APPSECRET");
+    let err = error_of(&vars);
+    assert!(
+        err.starts_with("WECHAT_COMPONENT_APPSECRET is not set"),
+        "{err}"
+    );
+    assert!(err.contains("WEIQIAO_SANDBOX=1"), "{err}");
+}
+
+#[test]
+fn each_malformed_variable_is_named() {
+    for (var, value) in [
+        ("LEPTOS_SITE_ADDR", "localhost"),
+        ("WEIQIAO_PUBLIC_URL", "ftp://example.com"),
+        ("WEIQIAO_SANDBOX", "maybe"),
+        ("WEIQIAO_DATABASE_URL", "mysql://x"),
+        ("WECHAT_API_BASE", "not a url"),
+        ("WECHAT_COMPONENT_ENCODING_AES_KEY", "too-short"),
+        ("WECHAT_COMPONENT_APPID", "wx-123"),
+        ("WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS", "1,menu"),
+        ("WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS", "-3"),
+        ("WEIQIAO_EVENT_GRACE_SECS", "120"),
+    ] {
+        let mut vars = production();
+        vars.insert(var.into(), value.into());
+        let err = error_of(&vars);
+        assert!(
+            err.starts_with(&format!("{var} is invalid")),
+            "{var}: {err}"
+        );
+        assert!(!err.contains('\n'), "one line: {err}");
+    }
+}
+
+#[test]
+fn required_permission_sets_default_and_can_be_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::from_vars(&production(), dir.path()).unwrap();
+    assert_eq!(config.required_official_account_permissions, vec![1, 15]);
+    assert_eq!(config.required_mini_program_permissions, vec![18]);
+
+    let mut vars = production();
+    vars.insert(
+        "WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS".into(),
+        " 2, 7 ,2".into(),
+    );
+    vars.insert(
+        "WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS".into(),
+        "none".into(),
+    );
+    let config = Config::from_vars(&vars, dir.path()).unwrap();
+    assert_eq!(config.required_official_account_permissions, vec![2, 7]);
+    assert!(config.required_mini_program_permissions.is_empty());
+}
+
+#[test]
+fn sandbox_mode_generates_credentials_once_and_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = vars(&[
+        ("WEIQIAO_SANDBOX", "1"),
+        ("WECHAT_SIM_LISTEN", "127.0.0.1:0"),
+    ]);
+    let first = Config::from_vars(&sandbox, dir.path()).unwrap();
+    let second = Config::from_vars(&sandbox, dir.path()).unwrap();
+    assert!(first.sandbox.is_some());
+    assert_eq!(first.wechat.component_appid, second.wechat.component_appid);
+    assert_eq!(first.secret_key.expose(), second.secret_key.expose());
+    assert_eq!(first.wechat.encoding_aes_key.expose_secret().len(), 43);
+}
+
+#[test]
+fn debug_output_shows_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::from_vars(&production(), dir.path()).unwrap();
+    let debug = format!("{config:?}");
+    assert!(!debug.contains("s3cret"), "{debug}");
+    assert!(
+        !debug.contains("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
+        "{debug}"
+    );
+}

@@ -1,0 +1,104 @@
+//! `spawn_production_app()`: the real application in production mode (no
+//! sandbox: real-looking credentials from the configuration, no embedded
+//! emulator, sign-in rules as deployed), talking to a standalone emulator.
+//! Security properties are proven here, not only in sandbox mode.
+
+use std::collections::HashMap;
+
+use server::config::Config;
+use server::startup::Application;
+use wechat_sim::{SimConfig, Simulator};
+
+use crate::helpers::{TestApp, browser};
+
+/// Production mode with `extra` variables on top of the defaults.
+pub async fn spawn_production_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Random credentials of WeChat's shapes, as sandbox mode generates them.
+    let credentials =
+        server::sandbox::load_or_create(&dir.path().join("credentials")).expect("credentials");
+    let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("emulator port");
+    let sim_url = format!(
+        "http://{}",
+        sim_listener.local_addr().expect("emulator address")
+    );
+    let mut vars: HashMap<String, String> = [
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
+        (
+            "WEIQIAO_DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("weiqiao.db").display()),
+        ),
+        ("WEIQIAO_SECRET_KEY", credentials.secret_key.clone()),
+        (
+            "WECHAT_COMPONENT_APPID",
+            credentials.component_appid.clone(),
+        ),
+        (
+            "WECHAT_COMPONENT_APPSECRET",
+            credentials.component_appsecret.clone(),
+        ),
+        ("WECHAT_COMPONENT_TOKEN", credentials.token.clone()),
+        (
+            "WECHAT_COMPONENT_ENCODING_AES_KEY",
+            credentials.encoding_aes_key.clone(),
+        ),
+        ("WECHAT_API_BASE", sim_url.clone()),
+        ("WECHAT_MP_BASE", sim_url.clone()),
+        ("WECHAT_OPEN_BASE", sim_url.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for (k, v) in extra {
+        vars.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let config =
+        Config::from_vars(&vars, &dir.path().join("data")).expect("production configuration");
+    assert!(config.sandbox.is_none(), "production mode");
+    let app = Application::build(config)
+        .await
+        .expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let api_address = app
+        .api_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
+    let platform = app.platform().clone();
+    let push_url =
+        url::Url::parse(&format!("{address}/wechat/component/events")).expect("push URL");
+    let sim = Simulator::new(
+        SimConfig::new(
+            credentials.component_appid.clone(),
+            &credentials.component_appsecret,
+            &credentials.token,
+            &credentials.encoding_aes_key,
+        )
+        .with_push_url(push_url),
+    )
+    .expect("emulator");
+    tokio::spawn(sim.clone().serve(sim_listener));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    let app = TestApp {
+        client: browser(&address),
+        address,
+        api_address,
+        sim_url,
+        platform,
+        sim,
+        component_appid: credentials.component_appid.clone(),
+        token: credentials.token.clone(),
+        encoding_aes_key: credentials.encoding_aes_key.clone(),
+        dir,
+        shutdown: Some(tx),
+    };
+    app.sign_in_operator().await;
+    app
+}
+
+pub async fn spawn_production_app() -> TestApp {
+    spawn_production_app_with(&[]).await
+}
