@@ -1,11 +1,12 @@
 // The seed of the admin dashboard: list companies and create one.
 import { expect, test } from '@playwright/test';
-import { failOnConsoleErrors, uniqueName, waitForHydration } from './helpers';
+import { failOnConsoleErrors, signIn, uniqueName, waitForHydration } from './helpers';
 
 test('an admin creates a company and still sees it after a reload @no-js', async ({ page }) => {
   const errors = failOnConsoleErrors(page);
   const name = uniqueName('上海测试科技有限公司-');
 
+  await signIn(page);
   await page.goto('/');
   await waitForHydration(page);
   await expect(page.getByRole('heading', { name: '公司', exact: true })).toBeVisible();
@@ -25,6 +26,7 @@ test('an admin creates a company and still sees it after a reload @no-js', async
 
 test('a duplicate company name is refused with a message', async ({ page }) => {
   const name = uniqueName('重复公司-');
+  await signIn(page);
   await page.goto('/companies');
   await waitForHydration(page);
 

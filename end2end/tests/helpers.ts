@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 
 /** Waits until the wasm app has hydrated the page (the app marks <body>), unless this project runs without JavaScript. */
@@ -21,4 +23,24 @@ export function failOnConsoleErrors(page: Page): string[] {
   });
   page.on('pageerror', (err) => errors.push(err.message));
   return errors;
+}
+
+/** The sandbox's demo admin, as the server generated it for this run (its data directory is target/e2e/data). */
+export function demoAdmin(): { login: string; password: string } {
+  const file = path.resolve(__dirname, '../../target/e2e/data/sandbox.json');
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { admin_password: string };
+  return { login: 'demo', password: data.admin_password };
+}
+
+/** Signs the page's browser context in as the demo admin, with the form post a browser sends. */
+export async function signIn(page: Page): Promise<void> {
+  const baseURL = test.info().project.use.baseURL ?? '';
+  const { login, password } = demoAdmin();
+  const response = await page.request.post('/login', {
+    form: { login, password, next: '/' },
+    headers: { Origin: baseURL },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(303);
+  expect(response.headers()['location']).toBe('/');
 }

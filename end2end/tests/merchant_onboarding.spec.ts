@@ -2,12 +2,13 @@
 // emulator's authorization page: admin creates a company and an invite, the
 // merchant opens it, authorizes on "WeChat", and lands on the result page.
 import { expect, test, type Page } from '@playwright/test';
-import { failOnConsoleErrors, uniqueName, waitForHydration } from './helpers';
+import { failOnConsoleErrors, signIn, uniqueName, waitForHydration } from './helpers';
 
 const SIM = 'http://127.0.0.1:4100'; // WECHAT_SIM_LISTEN in playwright.config.ts
 
 /** Creates a company and an invite through the admin UI; returns the invite link. */
 async function createInvite(page: Page, company: string): Promise<string> {
+  await signIn(page);
   await page.goto('/companies');
   await waitForHydration(page);
   await page.getByLabel('公司名称').fill(company);
@@ -181,6 +182,7 @@ test('an invite naming one mini program is complete once the merchant authorizes
   const nickname = miniProgram!.nick_name as string;
 
   const company = uniqueName('指定帐号公司-');
+  await signIn(page);
   await page.goto('/companies');
   await waitForHydration(page);
   await page.getByLabel('公司名称').fill(company);

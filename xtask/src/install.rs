@@ -25,6 +25,50 @@ pub fn all(root: &Path, scope: Scope) -> Result<(), Failure> {
     Ok(())
 }
 
+/// binaryen's `wasm-opt`, which cargo-leptos runs on release builds. The npm
+/// package ships it (a registry package, not a binary download); it lives in
+/// `target/tools` so nothing outside the repository is touched.
+pub const BINARYEN_VERSION: &str = "132.0.0";
+
+/// Installs `wasm-opt` when missing and returns the directory to put first on `PATH`.
+pub fn wasm_opt(root: &Path) -> Result<std::path::PathBuf, Failure> {
+    let tools = root.join("target/tools");
+    let bin = tools.join("node_modules/.bin");
+    let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
+    let installed = Cmd::new(&bin.join("wasm-opt").display().to_string())
+        .arg("--version")
+        .output()
+        .is_some_and(|v| v.contains(&format!("version {major}")));
+    if !installed {
+        println!(
+            "Installing wasm-opt (npm package binaryen@{BINARYEN_VERSION}) into target/tools…"
+        );
+        std::fs::create_dir_all(&tools)
+            .map_err(|e| Failure::new(format!("creating target/tools: {e}")))?;
+        Cmd::new("npm")
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                "--prefix",
+            ])
+            .arg(&tools)
+            .arg(format!("binaryen@{BINARYEN_VERSION}"))
+            .run()?;
+    }
+    Ok(bin)
+}
+
+/// `PATH` with `dir` first.
+pub fn path_with(dir: &Path) -> std::ffi::OsString {
+    let mut paths = vec![dir.to_path_buf()];
+    if let Some(path) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(paths).unwrap_or_default()
+}
+
 fn wasm_target() -> Result<(), Failure> {
     let installed = Cmd::new("rustup")
         .args(["target", "list", "--installed"])

@@ -10,6 +10,7 @@
 //! Dependency-free on purpose: it must compile in seconds on a fresh machine.
 
 mod bench;
+mod dist;
 mod install;
 mod process;
 mod summary;
@@ -27,13 +28,15 @@ fn main() -> ExitCode {
         Some("test") => test(&root),
         Some("setup") => install::all(&root, install::Scope::Test),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("dist") => dist::run(&root),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
                  run [--release]  install what is missing, build and serve at http://127.0.0.1:3000\n  \
                  test             install what is missing, then fmt, clippy, Rust tests and Playwright\n  \
                  setup            only install what is missing\n  \
-                 bench [args]     release build, then the push and token benchmarks (bench/results.md)"
+                 bench [args]     release build, then the push and token benchmarks (bench/results.md)\n  \
+                 dist             release build into target/dist/weiqiao-<version>/, then a start-up check"
             );
             return ExitCode::from(2);
         }
@@ -66,7 +69,10 @@ fn run(root: &Path, release: bool) -> Result<(), Failure> {
         .args(["leptos", "serve"])
         .current_dir(root);
     if release {
-        serve = serve.arg("--release");
+        let wasm_opt = install::wasm_opt(root)?;
+        serve = serve
+            .args(["--release", "--precompress"])
+            .env("PATH", install::path_with(&wasm_opt));
     }
     if !configured && !explicit {
         serve = serve.env("WEIQIAO_SANDBOX", "1");
@@ -80,7 +86,10 @@ fn run(root: &Path, release: bool) -> Result<(), Failure> {
             "Sandbox mode: the built-in WeChat emulator stands in for WeChat; nothing leaves this machine."
         );
     }
-    println!("Open http://{addr} once you see \"Weiqiao is listening\". Stop with Ctrl-C.\n");
+    println!(
+        "Open http://{addr}/login once you see \"Weiqiao is listening\". Sandbox mode prints the demo admin's\n\
+         login and password just above that line (they are kept in data/sandbox.json). Stop with Ctrl-C.\n"
+    );
     serve.run()
 }
 

@@ -91,6 +91,11 @@ fn each_malformed_variable_is_named() {
         ("WEIQIAO_REQUIRED_OFFICIAL_ACCOUNT_PERMISSIONS", "1,menu"),
         ("WEIQIAO_REQUIRED_MINI_PROGRAM_PERMISSIONS", "-3"),
         ("WEIQIAO_EVENT_GRACE_SECS", "120"),
+        ("WEIQIAO_API_ADDR", "internal"),
+        ("WEIQIAO_TRUSTED_PROXIES", "127.0.0.1,nginx"),
+        ("WEIQIAO_ADOPT_DATABASE", "please"),
+        ("WEIQIAO_SESSION_IDLE_MINUTES", "0"),
+        ("WEIQIAO_SESSION_MAX_HOURS", "9999"),
     ] {
         let mut vars = production();
         vars.insert(var.into(), value.into());
@@ -148,5 +153,48 @@ fn debug_output_shows_no_secret() {
     assert!(
         !debug.contains("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"),
         "{debug}"
+    );
+}
+
+#[test]
+fn web_security_settings_default_closed_and_can_be_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::from_vars(&production(), dir.path()).unwrap();
+    assert!(
+        config.trusted_proxies.is_empty(),
+        "no proxy is trusted by default"
+    );
+    assert_eq!(config.api_addr, None);
+    assert!(!config.adopt_database);
+    assert_eq!(
+        config.session_policy,
+        platform::admins::SessionPolicy::default()
+    );
+
+    let mut vars = production();
+    for (k, v) in [
+        ("WEIQIAO_TRUSTED_PROXIES", " 127.0.0.1 , 10.0.0.0/8,::1"),
+        ("WEIQIAO_API_ADDR", "127.0.0.1:3001"),
+        ("WEIQIAO_ADOPT_DATABASE", "1"),
+        ("WEIQIAO_SESSION_IDLE_MINUTES", "5"),
+        ("WEIQIAO_SESSION_MAX_HOURS", "2"),
+    ] {
+        vars.insert(k.into(), v.into());
+    }
+    let config = Config::from_vars(&vars, dir.path()).unwrap();
+    let proxies: Vec<String> = config
+        .trusted_proxies
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(proxies, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+    assert_eq!(config.api_addr, Some("127.0.0.1:3001".parse().unwrap()));
+    assert!(config.adopt_database);
+    assert_eq!(
+        (
+            config.session_policy.idle_secs,
+            config.session_policy.absolute_secs
+        ),
+        (300, 7200)
     );
 }
