@@ -1,7 +1,9 @@
 //! Weiqiao's user interface: the HTML shell, the router and its pages, and
 //! the server functions they call. Built twice by cargo-leptos: with `ssr`
-//! into the server (pages render on the server, server functions run there),
-//! and with `hydrate` into wasm (the same components take over in the browser).
+//! into the server (pages render there; forms post to server functions and
+//! work without JavaScript), and with `hydrate` into wasm that holds only the
+//! islands (`#[island]`), the few interactive parts, so a merchant's phone
+//! loads a few dozen kilobytes, not a megabyte.
 //! Server functions call `platform` use cases; this crate holds no SQL.
 
 pub mod admin;
@@ -36,7 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -50,7 +52,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    shared::hydration::mark_body_when_hydrated();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/weiqiao.css" />
@@ -76,10 +77,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The wasm entry point: hydrates the server-rendered page.
+/// The wasm entry point: hydrates the page's islands (`#[island]` components);
+/// everything else stays the server's HTML, so the wasm holds only them.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
+    shared::hydration::mark_body_hydrated();
 }

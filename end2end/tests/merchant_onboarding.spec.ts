@@ -20,6 +20,9 @@ async function createInvite(page: Page, company: string): Promise<string> {
   const link = page.getByRole('textbox', { name: '邀请链接' }).first();
   await expect(link).toHaveValue(/\/onboard\//);
   await expect(page.getByRole('img', { name: '邀请链接二维码' }).first()).toBeVisible();
+  // The copy button is an island: it works once the page's wasm has hydrated it.
+  await page.getByRole('button', { name: '复制链接' }).first().click();
+  await expect(page.getByRole('button', { name: '已复制' }).first()).toBeVisible();
   return link.inputValue();
 }
 
@@ -111,8 +114,9 @@ test('a merchant who cancels on WeChat comes back to a page that says so', async
   await page.getByRole('link', { name: '前往微信授权' }).click();
   await page.getByRole('button', { name: '取消' }).click();
   await expect(page.getByText('已取消授权')).toBeVisible();
-  await page.getByRole('link', { name: '返回授权入口页' }).click();
-  await expect(page).toHaveURL(/\/onboard\//);
+  // WeChat was sent our origin only, so the way back is the browser's history.
+  await page.getByRole('button', { name: '返回上一页' }).click();
+  await expect(page).toHaveURL(/\/onboard\/[^/]+$/);
   await expect(page.getByRole('status').filter({ hasText: '授权没有完成' })).toBeVisible();
   await expect(page.getByRole('link', { name: '前往微信授权' })).toBeVisible();
 });
@@ -157,8 +161,15 @@ test.describe('on a phone', () => {
     await page.goto(invite);
     const button = page.getByRole('link', { name: '在微信中授权' });
     await expect(button).toBeVisible();
-    await expect(button).toHaveAttribute('href', /\/wxaopen\/safe\/bindcomponent\?action=bindcomponent&no_scan=1&.*#wechat_redirect$/);
+    await expect(button).toHaveAttribute('href', /\/go\?device=mobile/);
     await expect(page.getByRole('img', { name: '手机授权二维码' })).toBeVisible();
+    // The button leads to WeChat's phone page, from our site.
+    const wechat = page.waitForRequest(/\/wxaopen\/safe\/bindcomponent\?action=bindcomponent&no_scan=1&/);
+    await button.click();
+    const request = await wechat;
+    expect(request.url()).toContain('pre_auth_code=');
+    // WeChat sees our origin as Referer, never the invite's path.
+    expect(await request.headerValue('referer')).toBe('http://127.0.0.1:3100/');
   });
 });
 

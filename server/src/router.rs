@@ -62,6 +62,7 @@ pub fn main_router(state: AppState, with_token_service: bool) -> Router {
         .route("/login", post(sign_in::sign_in))
         .route("/logout", post(sign_in::sign_out))
         .route("/onboard/callback", get(routes::onboarding::callback))
+        .route("/onboard/{token}/go", get(routes::onboarding::go))
         .route(
             "/wechat/component/events",
             post(routes::component_events::receive).layer(DefaultBodyLimit::max(
@@ -71,7 +72,7 @@ pub fn main_router(state: AppState, with_token_service: bool) -> Router {
     if with_token_service {
         router = router.nest("/api/v1", routes::token_api::routes());
     }
-    router
+    let router = router
         .leptos_routes_with_context(&state, route_list(), context.clone(), move || {
             shell(options.clone())
         })
@@ -85,28 +86,28 @@ pub fn main_router(state: AppState, with_token_service: bool) -> Router {
         .layer(from_fn(headers::layer))
         .layer(from_fn_with_state(security.clone(), client::layer))
         .layer(from_fn_with_state(security, host::check))
-        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(CompressionLayer::new().br(true).gzip(true));
+    outermost(router).with_state(state)
+}
+
+/// What every listener has outermost: body limit, timeout, and the request
+/// log (so refused requests are logged too).
+fn outermost(router: Router<AppState>) -> Router<AppState> {
+    router
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
         .layer(crate::telemetry::request_log_layer())
-        .with_state(state)
 }
 
 /// The internal listener's router: the token service alone. No Host check:
 /// it has no pages and no cookies, and its callers name it by internal addresses.
 pub fn api_router(state: AppState) -> Router {
     let security = state.security.clone();
-    Router::new()
+    let router = Router::new()
         .nest("/api/v1", routes::token_api::routes())
-        .layer(from_fn_with_state(security, client::layer))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .layer(crate::telemetry::request_log_layer())
-        .with_state(state)
+        .layer(from_fn_with_state(security, client::layer));
+    outermost(router).with_state(state)
 }

@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: builds the server and the load generator in release,
+//! `cargo xtask bench`: builds the server, the site and the load generator in release,
 //! then runs `weiqiao-bench` (crates/bench), which starts the server on a temp
 //! SQLite file with its own ports, measures push ingestion and token reads,
 //! prints the table and writes it to `bench/results.md`; then `weiqiao-fleet-bench`
@@ -10,9 +10,17 @@ use std::path::Path;
 use crate::process::{Cmd, Failure};
 
 pub fn run(root: &Path, extra: &[String]) -> Result<(), Failure> {
-    crate::step("release build: server and weiqiao-bench (about 10 minutes the first time)");
+    crate::install::all(root, crate::install::Scope::Run)?;
+    let wasm_opt = crate::install::wasm_opt(root)?;
+    crate::step("release build: server, site and weiqiao-bench (about 10 minutes the first time)");
+    // The site as deployed (wasm-opt, precompressed assets), for the page-weight figures.
     Cmd::new("cargo")
-        .args(["build", "--release", "-p", "server", "-p", "bench"])
+        .args(["leptos", "build", "--release", "--precompress"])
+        .env("PATH", crate::install::path_with(&wasm_opt))
+        .current_dir(root)
+        .run()?;
+    Cmd::new("cargo")
+        .args(["build", "--release", "-p", "bench"])
         .current_dir(root)
         .run()?;
     std::fs::create_dir_all(root.join("bench"))
@@ -27,6 +35,8 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), Failure> {
     .args([
         "--server",
         "target/release/server",
+        "--site",
+        "target/site",
         "--out",
         "bench/results.md",
     ])

@@ -1,8 +1,11 @@
 //! The companies page: the list of merchants and the form that adds one.
-//! The seed of the admin dashboard.
+//! The seed of the admin dashboard. The form posts to its server function,
+//! which sends the browser back here with `?created=<id>` (or, on an error,
+//! with the error for `ServerAction` to show).
 
 use crate::admin::layout::AdminLayout;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::UiError;
 use crate::admin::api::companies::{CompanySummary, CreateCompany, list_companies};
@@ -11,8 +14,14 @@ use crate::admin::platform_status::PlatformStatusCard;
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
     let create = ServerAction::<CreateCompany>::new();
-    // Reload the list whenever a creation finishes.
-    let companies = Resource::new(move || create.version().get(), |_| list_companies());
+    let companies = Resource::new(|| (), |_| list_companies());
+    let query = use_query_map();
+    let created = move || {
+        query
+            .read()
+            .get("created")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
 
     view! {
         <AdminLayout>
@@ -41,7 +50,18 @@ pub fn CompaniesPage() -> impl IntoView {
                             <button type="submit" class="button primary">"创建公司"</button>
                         </div>
                     </ActionForm>
-                    <CreateOutcome outcome=create.value() />
+                    {move || create.value().get().and_then(Result::err).map(|err: UiError| view! {
+                        <p class="notice error" role="alert">{err.to_string()}</p>
+                    })}
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            let list = companies.await.unwrap_or_default();
+                            let name = created().and_then(|id| list.into_iter().find(|c| c.id == id)).map(|c| c.name);
+                            name.map(|name| view! {
+                                <p class="notice success" role="status">{format!("已创建公司「{name}」。")}</p>
+                            })
+                        })}
+                    </Suspense>
                 </section>
 
                 <section class="card" aria-labelledby="company-list-title">
@@ -57,24 +77,6 @@ pub fn CompaniesPage() -> impl IntoView {
                 </section>
             </section>
         </AdminLayout>
-    }
-}
-
-/// The message under the form after a submission.
-#[component]
-fn CreateOutcome(
-    #[prop(into)] outcome: Signal<Option<Result<CompanySummary, UiError>>>,
-) -> impl IntoView {
-    move || {
-        outcome.get().map(|result| match result {
-            Ok(company) => view! {
-                <p class="notice success" role="status">"已创建公司「" {company.name} "」。"</p>
-            }
-            .into_any(),
-            Err(err) => {
-                view! { <p class="notice error" role="alert">{err.to_string()}</p> }.into_any()
-            }
-        })
     }
 }
 

@@ -1,5 +1,6 @@
 //! A company's page: its invites (create, copy, QR, revoke) and the accounts
-//! it has authorized. Admin only until sign-in exists.
+//! it has authorized. Server-rendered: the forms post to their server
+//! functions, which send the browser back to this page.
 
 use crate::admin::layout::AdminLayout;
 use leptos::prelude::*;
@@ -37,7 +38,6 @@ pub fn CompanyPage() -> impl IntoView {
                                 <header class="page-header">
                                     <h1>{company.name.clone()}</h1>
                                     <p class="lead">"把邀请链接发给这家公司的管理员：对方打开链接、用微信确认授权即可。"</p>
-                                    <p class="muted small">"管理页面目前只允许在服务器本机访问（沙箱模式除外）。"</p>
                                 </header>
                                 <section class="card" aria-labelledby="new-invite-title">
                                     <h2 id="new-invite-title">"创建邀请链接"</h2>

@@ -43,20 +43,14 @@ pub struct OnboardingView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NextStep {
-    /// A fresh link to WeChat's authorization page.
-    Authorize(AuthLinkView),
+    /// Our own `/onboard/{token}/go`, which creates a fresh pre_auth_code when
+    /// clicked and redirects to WeChat's page: a view costs no pre_auth_code
+    /// and the link never goes stale.
+    Authorize { go_url: String },
     /// No link right now: why, and what to do.
     Unavailable(String),
     /// The invite named one account and the company has it: nothing left to do.
     Done,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuthLinkView {
-    pub url: String,
-    pub expires_at: String,
-    /// Seconds the link stays usable, counted down in the browser.
-    pub expires_in_secs: i64,
 }
 
 /// The onboarding page for an invite token. `lang`: `zh` / `en` or empty (browser's choice).
@@ -66,7 +60,8 @@ pub async fn get_onboarding(
     mobile: bool,
     lang: Option<String>,
 ) -> Result<OnboardingPage, UiError> {
-    use platform::onboarding::{Device, InviteError, InviteStatus, OnboardingError};
+    use platform::component::ComponentTokenState;
+    use platform::onboarding::{InviteError, InviteStatus};
 
     let lang = crate::shared::ssr::lang(lang).await;
     let platform = crate::shared::ssr::platform()?;
@@ -79,32 +74,26 @@ pub async fn get_onboarding(
         Err(other) => return Err(crate::shared::ssr::internal(&other)),
     };
     let mobile = mobile || ssr::is_phone().await;
-    let device = if mobile { Device::Mobile } else { Device::Pc };
-    let now = platform.component().clock().now();
+    let waiting = platform
+        .component()
+        .component_token_status()
+        .await
+        .map_err(|e| crate::shared::ssr::internal(&e))?
+        .state
+        == ComponentTokenState::WaitingForTicket;
     let next = if invite.status == InviteStatus::Fulfilled {
         NextStep::Done
+    } else if waiting {
+        NextStep::Unavailable(lang
+            .pick(
+                "平台正在与微信建立连接（等待微信推送票据），请一两分钟后刷新本页。",
+                "The platform is still connecting to WeChat (waiting for its ticket). Please reload this page in a minute or two.",
+            )
+            .to_owned())
     } else {
-        match onboarding.authorization_link(&token, device).await {
-            Ok(link) => NextStep::Authorize(AuthLinkView {
-                url: link.url,
-                expires_at: crate::shared::ssr::format_time(link.expires_at),
-                expires_in_secs: link.expires_at - now,
-            }),
-            // Authorized a moment ago (in another tab).
-            Err(OnboardingError::Invite(InviteError::Fulfilled)) => NextStep::Done,
-            Err(OnboardingError::NotReady) => NextStep::Unavailable(lang
-                .pick(
-                    "平台正在与微信建立连接（等待微信推送票据），请一两分钟后刷新本页。",
-                    "The platform is still connecting to WeChat (waiting for its ticket). Please reload this page in a minute or two.",
-                )
-                .to_owned()),
-            Err(err) => {
-                let reference = crate::shared::ssr::internal(&err);
-                NextStep::Unavailable(format!(
-                    "{} {reference}",
-                    lang.pick("暂时无法生成授权链接，请稍后刷新重试。", "The authorization link cannot be created right now; please reload later.")
-                ))
-            }
+        let device = if mobile { "mobile" } else { "pc" };
+        NextStep::Authorize {
+            go_url: format!("/onboard/{token}/go?device={device}&lang={}", lang.code()),
         }
     };
     let authorized = onboarding
@@ -124,7 +113,8 @@ pub async fn get_onboarding(
         next,
         phone_qr_svg: crate::shared::ssr::qr_svg(&phone_url).unwrap_or_default(),
         phone_url,
-        returned_from_wechat: ssr::came_from_wechat().await,
+        returned_from_wechat: invite.status != InviteStatus::Fulfilled
+            && ssr::left_for_wechat(&token).await,
         authorized,
     }))
 }
@@ -217,27 +207,21 @@ mod ssr {
         })
     }
 
-    /// Whether the browser arrived from WeChat's authorization page (its
-    /// "back" link), i.e. the merchant left it without authorizing.
-    pub(super) async fn came_from_wechat() -> bool {
-        let Some(platform) = leptos::prelude::use_context::<platform::Platform>() else {
-            return false;
-        };
-        let referer = headers().await.and_then(|h| {
-            h.get("referer")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        });
-        let Some(referer) = referer.and_then(|r| url::Url::parse(&r).ok()) else {
-            return false;
-        };
-        let client = platform.component().client().config().clone();
-        [client.mp_base, client.open_base]
-            .iter()
-            .filter_map(|base| url::Url::parse(base).ok())
-            .any(|base| {
-                base.host_str() == referer.host_str()
-                    && base.port_or_known_default() == referer.port_or_known_default()
-            })
+    /// Whether this browser followed this invite's authorization button and
+    /// has not come back through the callback since (the `/go` route sets a
+    /// cookie that the callback clears): the merchant left WeChat's page
+    /// without authorizing, e.g. cancelled and pressed "back".
+    pub(super) async fn left_for_wechat(token: &str) -> bool {
+        let marker = platform::onboarding::started_marker(token);
+        headers().await.is_some_and(|h| {
+            h.get_all("cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .filter_map(|pair| pair.trim().split_once('='))
+                .any(|(name, value)| {
+                    name == platform::onboarding::STARTED_COOKIE && value == marker
+                })
+        })
     }
 }

@@ -1,15 +1,15 @@
 //! The merchant's onboarding page (`/onboard/{token}`): who asks, what will
-//! happen, and the button to WeChat's authorization page. The link is built
-//! fresh for every visit (pre_auth_codes expire), counted down in the
-//! browser and renewed when it runs out, and followed from this page, as
-//! WeChat requires.
+//! happen, and the button to WeChat's authorization page. The button is our
+//! own `/onboard/{token}/go`, which creates the pre_auth_code when clicked and
+//! redirects to WeChat from this site, as WeChat requires; so the page needs
+//! no script and its link never expires.
 
 use crate::shared::public_layout::PublicLayout;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::i18n::Lang;
-use crate::onboard::api::{AuthLinkView, NextStep, OnboardingPage, OnboardingView, get_onboarding};
+use crate::onboard::api::{NextStep, OnboardingPage, OnboardingView, get_onboarding};
 use crate::shared::authorizer_card::AuthorizerCard;
 use crate::shared::lang_switch::LangSwitch;
 
@@ -26,13 +26,12 @@ pub fn OnboardPage() -> impl IntoView {
         },
         |(token, mobile, lang)| get_onboarding(token, mobile, lang),
     );
-    let renew = Callback::new(move |()| page.refetch());
     view! {
         <PublicLayout>
             <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(OnboardingPage::Ready(view)) => view! { <Onboarding view renew /> }.into_any(),
+                        Ok(OnboardingPage::Ready(view)) => view! { <Onboarding view /> }.into_any(),
                         Ok(OnboardingPage::Problem { lang, title, detail }) => view! {
                             <LangSwitch lang />
                             <section class="card problem">
@@ -49,7 +48,7 @@ pub fn OnboardPage() -> impl IntoView {
 }
 
 #[component]
-fn Onboarding(view: OnboardingView, renew: Callback<()>) -> impl IntoView {
+fn Onboarding(view: OnboardingView) -> impl IntoView {
     let OnboardingView {
         lang,
         company_name,
@@ -120,7 +119,7 @@ fn Onboarding(view: OnboardingView, renew: Callback<()>) -> impl IntoView {
                             <li>{t("确认后会自动回到本站，显示授权结果", "After confirming you come back here and see the result")}</li>
                         </ol>
                         {match next {
-                            NextStep::Authorize(link) => view! { <AuthorizeButton link mobile lang renew /> }.into_any(),
+                            NextStep::Authorize { go_url } => view! { <AuthorizeButton go_url mobile lang /> }.into_any(),
                             NextStep::Unavailable(message) => view! { <p class="notice error" role="alert">{message}</p> }.into_any(),
                             NextStep::Done => ().into_any(),
                         }}
@@ -160,49 +159,20 @@ fn Onboarding(view: OnboardingView, renew: Callback<()>) -> impl IntoView {
     }
 }
 
-/// The button to WeChat, with a countdown; a new link is fetched when it runs out.
+/// The button to WeChat (through our `/go` redirect).
 #[component]
-fn AuthorizeButton(
-    link: AuthLinkView,
-    mobile: bool,
-    lang: Lang,
-    renew: Callback<()>,
-) -> impl IntoView {
-    let AuthLinkView {
-        url,
-        expires_at,
-        expires_in_secs,
-    } = link;
-    let left = RwSignal::new(expires_in_secs.max(0));
-    // Effects run only in the browser; the server renders the starting value.
-    Effect::new(move |_| {
-        let tick = set_interval_with_handle(
-            move || {
-                left.update(|s| *s -= 1);
-                if left.get_untracked() == 0 {
-                    renew.run(());
-                }
-            },
-            std::time::Duration::from_secs(1),
-        );
-        if let Ok(handle) = tick {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    let minutes = move || (left.get() + 59) / 60;
+fn AuthorizeButton(go_url: String, mobile: bool, lang: Lang) -> impl IntoView {
     view! {
         <p class="cta">
-            // The full page URL as Referer: WeChat checks its domain, and its
-            // "back" link (after a cancel) can return to this very page.
-            <a class="button primary big" href=url referrerpolicy="no-referrer-when-downgrade">
+            <a class="button primary big" href=go_url>
                 {if mobile { lang.pick("在微信中授权", "Authorize in WeChat") } else { lang.pick("前往微信授权", "Continue to WeChat") }}
             </a>
         </p>
-        <p class="muted small" aria-live="polite">
-            {move || match lang {
-                Lang::Zh => format!("授权页还可使用约 {} 分钟（{expires_at} 前有效），到期后本页会自动换新链接。", minutes()),
-                Lang::En => format!("The link works for about {} more minutes (until {expires_at}); this page renews it when it runs out.", minutes()),
-            }}
+        <p class="muted small">
+            {lang.pick(
+                "每次点击都会生成新的授权链接，无需担心过期。",
+                "Every click creates a fresh authorization link, so it never expires.",
+            )}
         </p>
     }
 }

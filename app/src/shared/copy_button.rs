@@ -1,11 +1,13 @@
-//! A button that copies a text to the clipboard (after hydration; before it,
-//! the text beside it can be selected by hand).
+//! A button that copies a text to the clipboard: an island, so it is one of
+//! the few pieces of the app that ship to the browser. Before the wasm loads
+//! (or without JavaScript) the text beside it can be selected by hand.
 
 use leptos::prelude::*;
 
-#[component]
-pub fn CopyButton(text: String, #[prop(optional)] label: Option<&'static str>) -> impl IntoView {
+#[island]
+pub fn CopyButton(text: String, #[prop(optional)] label: Option<String>) -> impl IntoView {
     let copied = RwSignal::new(false);
+    let label = label.unwrap_or_else(|| "复制链接".to_owned());
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
         {
@@ -19,7 +21,7 @@ pub fn CopyButton(text: String, #[prop(optional)] label: Option<&'static str>) -
     };
     view! {
         <button type="button" class="button" on:click=copy>
-            {move || if copied.get() { "已复制" } else { label.unwrap_or("复制链接") }}
+            {move || if copied.get() { "已复制".to_owned() } else { label.clone() }}
         </button>
     }
 }

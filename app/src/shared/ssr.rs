@@ -57,6 +57,24 @@ pub(crate) async fn admin_platform() -> Result<Platform, UiError> {
     Ok(admin().await?.platform)
 }
 
+/// After a plain form post (no JavaScript: the browser accepts HTML), sends
+/// the browser to `path` instead of back to the form's page, so the page can
+/// say what was done. Calls from code (JSON) get their answer as usual.
+pub(crate) async fn redirect_form_post(path: &str) {
+    let accepts_html = leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .ok()
+        .and_then(|h| {
+            h.get("accept")
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false);
+    if accepts_html {
+        leptos_axum::redirect(path);
+    }
+}
+
 /// Logs `err` once with a fresh reference id and returns the [`UiError`] that shows it.
 pub(crate) fn internal(err: &dyn std::fmt::Display) -> UiError {
     let reference = reference_id();

@@ -16,6 +16,7 @@
 //! first. Every loop is bounded by a request count and a deadline.
 
 mod load;
+mod page_weight;
 mod server;
 
 use std::fmt::Write as _;
@@ -28,6 +29,7 @@ use load::{Plan, Stats};
 /// Knobs, from `--name value` arguments.
 struct Args {
     server: String,
+    site: String,
     out: Option<String>,
     pushes: usize,
     reads: usize,
@@ -39,6 +41,7 @@ struct Args {
 fn args() -> anyhow::Result<Args> {
     let mut args = Args {
         server: "target/release/server".into(),
+        site: "target/site".into(),
         out: None,
         pushes: 60_000,
         reads: 300_000,
@@ -51,6 +54,7 @@ fn args() -> anyhow::Result<Args> {
         let value = it.next().with_context(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--server" => args.server = value,
+            "--site" => args.site = value,
             "--out" => args.out = Some(value),
             "--pushes" => args.pushes = value.parse()?,
             "--reads" => args.reads = value.parse()?,
@@ -73,7 +77,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn bench(args: Args) -> anyhow::Result<()> {
-    let running = server::start(&args.server).await?;
+    let running = server::start(&args.server, &args.site).await?;
     let result = measure(&args, &running).await;
     running.stop();
     let report = result?;
@@ -117,6 +121,8 @@ async fn measure(args: &Args, running: &server::Running) -> anyhow::Result<Strin
     )
     .await?;
     let issued = running.issued_count().await?;
+    eprintln!("page weight…");
+    let pages = page_weight::measure(running.address, running.admin_password()).await?;
 
     let mut report = String::new();
     writeln!(report, "# Weiqiao benchmarks\n")?;
@@ -150,6 +156,7 @@ async fn measure(args: &Args, running: &server::Running) -> anyhow::Result<Strin
         report,
         "\nIssuances counted for the bench key after the run: {issued} (warm-up included)."
     )?;
+    report.push_str(&page_weight::report(&pages)?);
     Ok(report)
 }
 

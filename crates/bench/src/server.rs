@@ -23,6 +23,7 @@ struct Sandbox {
     token: String,
     encoding_aes_key: String,
     secret_key: String,
+    admin_password: String,
 }
 
 pub struct Running {
@@ -37,8 +38,12 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Starts `binary` in sandbox mode and waits for `/healthz`.
-pub async fn start(binary: &str) -> anyhow::Result<Running> {
+/// Starts `binary` in sandbox mode, serving the static files of `site`
+/// (cargo-leptos' output), and waits for `/healthz`.
+pub async fn start(binary: &str, site: &str) -> anyhow::Result<Running> {
+    let site = std::fs::canonicalize(site).with_context(|| {
+        format!("{site} not found: build it with `cargo leptos build --release`")
+    })?;
     let binary = std::fs::canonicalize(binary)
         .with_context(|| format!("{binary} not found: build it with `cargo xtask bench`"))?
         .display()
@@ -52,6 +57,7 @@ pub async fn start(binary: &str) -> anyhow::Result<Running> {
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("LEPTOS_SITE_ADDR", address.to_string())
+        .env("LEPTOS_SITE_ROOT", &site)
         .env("WEIQIAO_SANDBOX", "1")
         .env("WECHAT_SIM_LISTEN", format!("127.0.0.1:{}", free_port()?))
         .env("WEIQIAO_DATABASE_URL", database_url(&dir))
@@ -70,6 +76,7 @@ pub async fn start(binary: &str) -> anyhow::Result<Running> {
             token: String::new(),
             encoding_aes_key: String::new(),
             secret_key: String::new(),
+            admin_password: String::new(),
         },
     };
     let health = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".to_vec();
@@ -208,6 +215,11 @@ impl Running {
         let count = keys.list().await?.iter().map(|k| k.issued_count).sum();
         store.close().await;
         Ok(count)
+    }
+
+    /// The sandbox's demo admin password.
+    pub fn admin_password(&self) -> &str {
+        &self.sandbox.admin_password
     }
 
     /// Stops the server and removes its directory.

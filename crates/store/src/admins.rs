@@ -80,15 +80,7 @@ impl<'a> AdminRepo<'a> {
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(id) = id else {
-            return Ok(false);
-        };
-        sqlx::query("DELETE FROM admin_sessions WHERE admin_id = ?1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(true)
+        end_sessions(tx, id).await
     }
 
     /// Replaces an admin's password hash and ends their sessions in one
@@ -109,16 +101,25 @@ impl<'a> AdminRepo<'a> {
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(id) = id else {
-            return Ok(false);
-        };
-        sqlx::query("DELETE FROM admin_sessions WHERE admin_id = ?1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(true)
+        end_sessions(tx, id).await
     }
+}
+
+/// Ends every session of the admin the transaction just changed and commits;
+/// `false` (nothing committed) when no admin was changed.
+async fn end_sessions(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    admin_id: Option<i64>,
+) -> Result<bool, StoreError> {
+    let Some(admin_id) = admin_id else {
+        return Ok(false);
+    };
+    sqlx::query("DELETE FROM admin_sessions WHERE admin_id = ?1")
+        .bind(admin_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -61,6 +61,11 @@ pub async fn layer(mut request: Request, next: Next) -> Response {
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
+    // The merchant's pages change with every visit (a merchant coming back
+    // from WeChat must see the page anew, not a copy from the back-forward cache).
+    if referrer == "strict-origin" && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 

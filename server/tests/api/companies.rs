@@ -37,13 +37,45 @@ async fn a_company_created_without_javascript_redirects_back_and_is_listed() {
         "status {}",
         response.status()
     );
-    // Leptos sends the browser back to the page the form was on.
-    let location = response.headers()["location"].to_str().unwrap();
-    assert!(location.starts_with(&app.url("/companies")), "{location}");
+    // Back to the companies page, which then says what was created.
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let id = app.platform.companies().list().await.unwrap()[0].id;
+    assert_eq!(location, format!("/companies?created={id}"));
 
-    let html = app.html("/companies").await;
-    assert!(html.contains("上海测试科技有限公司"));
+    let html = app.html(&location).await;
+    assert!(
+        html.contains("已创建公司「上海测试科技有限公司」"),
+        "{html}"
+    );
     assert!(!html.contains("还没有公司"));
+    let plain = app.html("/companies").await;
+    assert!(plain.contains("上海测试科技有限公司") && !plain.contains("已创建公司"));
+}
+
+#[tokio::test]
+async fn a_duplicate_name_posted_without_javascript_comes_back_with_the_message_on_the_page() {
+    let app = spawn_app().await;
+    app.platform.companies().create("Acme").await.unwrap();
+    let response = app
+        .client
+        .post(app.url(CREATE))
+        .header("accept", "text/html")
+        .header("referer", app.url("/companies"))
+        .form(&[("name", "Acme")])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&app.url("/companies?")) && location.contains("__err="),
+        "{location}"
+    );
+    let html = app.html(&location).await;
+    assert!(
+        html.contains("已有同名公司，请换一个名称。"),
+        "the page shows the error"
+    );
 }
 
 #[tokio::test]

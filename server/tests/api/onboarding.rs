@@ -48,12 +48,19 @@ fn hidden(html: &str, name: &str) -> String {
     html[at..at + html[at..].find('"').unwrap()].replace("&amp;", "&")
 }
 
-/// Opens the invite page and returns (its URL, the authorization link on it).
+/// Opens the invite page, follows its button (our `/go` redirect) and returns
+/// (the `Referer` a browser then sends WeChat: our origin only, the link to
+/// WeChat's page).
 pub(crate) async fn authorization_link(app: &TestApp, token: &str) -> (String, String) {
     let page_url = app.url(&format!("/onboard/{token}"));
     let html = app.html(&page_url).await;
-    let link = attribute_after(&html, ">前往微信授权<", "href").expect("the authorize button");
-    (page_url, link)
+    let go = attribute_after(&html, ">前往微信授权<", "href").expect("the authorize button");
+    assert!(go.starts_with(&format!("/onboard/{token}/go?")), "{go}");
+    let redirect = app.client.get(app.url(&go)).send().await.unwrap();
+    assert_eq!(redirect.status(), 303, "the button redirects to WeChat");
+    assert_eq!(redirect.headers()["referrer-policy"], "strict-origin");
+    let link = redirect.headers()["location"].to_str().unwrap().to_owned();
+    (format!("{}/", app.address), link)
 }
 
 /// Confirms `appid` on the emulator's page with 消息管理 and 自定义菜单 (official
@@ -267,6 +274,37 @@ async fn an_expired_or_revoked_invite_says_so() {
     app.platform.component().clock().advance(8 * 86_400);
     let html = app.html(&format!("/onboard/{token}")).await;
     assert!(html.contains("邀请链接已过期"));
+}
+
+#[tokio::test]
+async fn a_page_view_creates_no_pre_auth_code_and_each_click_creates_one() {
+    let app = spawn_app().await;
+    let token = invite(&app, "点击公司").await;
+    let created = |app: &TestApp| app.sim.calls().list(Some("api_create_preauthcode")).len();
+    for _ in 0..3 {
+        app.html(format!("/onboard/{token}")).await;
+    }
+    assert_eq!(created(&app), 0, "views cost no pre_auth_code");
+    let (_, first) = authorization_link(&app, &token).await;
+    let (_, second) = authorization_link(&app, &token).await;
+    assert_eq!(created(&app), 2);
+    assert_ne!(first, second, "each click a fresh code");
+}
+
+#[tokio::test]
+async fn a_merchant_who_left_for_wechat_and_came_back_is_told_the_authorization_is_unfinished() {
+    let app = spawn_app().await;
+    let token = invite(&app, "回来公司").await;
+    let page = app.url(&format!("/onboard/{token}"));
+    assert!(!app.html(&page).await.contains("授权没有完成"));
+    let (referer, link) = authorization_link(&app, &token).await;
+    // Back without authorizing (the /go redirect left its marker cookie).
+    assert!(app.html(&page).await.contains("授权没有完成"));
+    // Authorizing through the callback clears it.
+    let (appid, _) = demo_official_account(&app);
+    let callback = confirm_on_wechat(&app, &link, &referer, &appid).await;
+    location(&app, &callback).await;
+    assert!(!app.html(&page).await.contains("授权没有完成"));
 }
 
 #[tokio::test]

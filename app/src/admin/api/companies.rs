@@ -42,6 +42,7 @@ pub async fn create_company(name: String) -> Result<CompanySummary, UiError> {
             format!("company:{}", company.id),
         )
         .await;
+    crate::shared::ssr::redirect_form_post(&format!("/companies?created={}", company.id)).await;
     Ok(ssr::summary(company))
 }
 

@@ -35,3 +35,14 @@ pub(crate) fn sha256_hex(value: &str) -> String {
     use sha2::{Digest as _, Sha256};
     hex::encode(Sha256::digest(value.as_bytes()))
 }
+
+/// The cookie that marks "this browser left for WeChat's page from this
+/// invite" (set by the authorization button's redirect, cleared by the callback).
+pub const STARTED_COOKIE: &str = "weiqiao_onboard_started";
+
+/// The cookie's value for an invite: a digest, so the token itself is not
+/// copied into another header.
+pub fn started_marker(invite_token: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    hex::encode(&Sha256::digest(format!("onboard-started:{invite_token}").as_bytes())[..12])
+}

@@ -8,7 +8,9 @@
 //!
 //! Cancel shows a "已取消授权" page with a link back to the entry page. (A real
 //! WeChat just closes the scan on the phone and sends nothing back; a page with a
-//! link is more useful to a tester and changes nothing the platform sees.)
+//! link is more useful to a tester and changes nothing the platform sees.) The
+//! link goes back in the browser's history: platforms that send only their
+//! origin as Referer (as they should) leave no entry page to link to.
 
 mod render;
 
@@ -308,14 +310,25 @@ fn choose_account(
 async fn cancel(body: Bytes) -> Response {
     let (params, _) = form_params(&body);
     // Only http(s) entry pages become links: the Referer is caller-controlled.
+    // An origin alone (a platform with a `strict-origin` policy) names no page.
     let link = param(&params, "entry")
-        .filter(|e| Url::parse(e).is_ok_and(|u| matches!(u.scheme(), "http" | "https")))
+        .filter(|e| {
+            Url::parse(e).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.path() != "/")
+        })
         .map(|entry| (entry, "返回授权入口页"));
-    html(render::message(
+    let mut page = render::message(
         "已取消授权",
         "你已取消本次授权，第三方平台不会获得帐号的权限。",
         link,
-    ))
+    );
+    if link.is_none() {
+        // Back past this page and WeChat's: to the page that sent the browser here.
+        page = page.replace(
+            "</main>",
+            "<p><button type=\"button\" onclick=\"history.go(-2)\">返回上一页</button></p></main>",
+        );
+    }
+    html(page)
 }
 
 fn html(page: String) -> Response {

@@ -206,4 +206,7 @@ async fn cancel_shows_a_cancelled_page_linking_back_to_http_entries_only() {
     assert!(page.contains("已取消授权") && page.contains("href=\"http://platform.test/start\""));
     let page = send(&sim, cancel("javascript:alert(1)")).await.2;
     assert!(!page.contains("javascript:"));
+    // An origin alone names no page: the way back is the browser's history.
+    let page = send(&sim, cancel("http://platform.test/")).await.2;
+    assert!(page.contains("history.go(-2)") && !page.contains("href=\"http://platform.test/\""));
 }
