@@ -178,6 +178,9 @@ test('the onboarding page speaks English on request', async ({ page }) => {
   await page.goto(`${invite}?lang=en`);
   await waitForHydration(page);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Authorize an official account or mini program for');
+  // The whole frame follows the page's language, the sandbox banner included.
+  await expect(page.getByRole('status').filter({ hasText: 'Sandbox mode' })).toBeVisible();
+  await expect(page.getByText('沙箱模式')).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Continue to WeChat' })).toBeVisible();
   await page.getByRole('link', { name: '中文' }).click();
   await expect(page.getByRole('link', { name: '前往微信授权' })).toBeVisible();

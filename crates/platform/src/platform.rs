@@ -64,9 +64,22 @@ impl PlatformSettings {
     }
 }
 
-/// Every use case of the product, cheap to clone (shared pools inside).
+/// Every use case of the product. Cheap to clone: one reference count (the
+/// web layers clone it for every request).
 #[derive(Debug, Clone)]
-pub struct Platform {
+pub struct Platform(Arc<Services>);
+
+impl std::ops::Deref for Platform {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// What a [`Platform`] holds.
+#[derive(Debug, Clone)]
+pub struct Services {
     pub(crate) store: Store,
     pub(crate) settings: PlatformSettings,
     component: ComponentService,
@@ -94,7 +107,7 @@ impl Platform {
         master_key: &[u8; 32],
     ) -> Self {
         let clock = component.clock().clone();
-        Self {
+        Self(Arc::new(Services {
             // Before `store` moves into its field.
             api_keys: ApiKeyService::new(store.clone(), clock.clone()),
             admins: AdminService::new(store.clone(), clock, settings.session_policy),
@@ -108,12 +121,13 @@ impl Platform {
                 instance_id(),
             )),
             exchanges: Arc::default(),
-        }
+        }))
     }
 
     /// Replaces the scheduler's settings (tests and benchmarks).
     pub fn with_scheduler(mut self, config: SchedulerConfig) -> Self {
-        self.refresh = Arc::new(AuthorizerRefresh::new(config, instance_id()));
+        Arc::make_mut(&mut self.0).refresh =
+            Arc::new(AuthorizerRefresh::new(config, instance_id()));
         self
     }
 

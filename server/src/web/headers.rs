@@ -44,17 +44,30 @@ pub fn referrer_policy(path: &str) -> &'static str {
     }
 }
 
+/// Paths that never answer with a page: no nonce is minted for them, and
+/// their CSP is the strictest (nothing may run at all).
+fn never_a_page(path: &str) -> bool {
+    ["/wechat/", "/api/", "/pkg/"].iter().any(|prefix| path.starts_with(prefix)) || path == "/healthz"
+}
+
 pub async fn layer(mut request: Request, next: Next) -> Response {
-    let mut bytes = [0u8; 18];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let nonce = STANDARD.encode(bytes);
-    let referrer = referrer_policy(request.uri().path());
-    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let path = request.uri().path();
+    let referrer = referrer_policy(path);
+    let is_asset = path.starts_with("/pkg/");
+    let csp = if never_a_page(path) {
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
+    } else {
+        // A fresh nonce per page (from the thread's CSPRNG, no system call).
+        let mut bytes = [0u8; 18];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        let nonce = STANDARD.encode(bytes);
+        let csp = HeaderValue::from_str(&content_security_policy(&nonce));
+        request.extensions_mut().insert(CspNonce(nonce));
+        csp.unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
+    };
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
-    }
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -65,6 +78,11 @@ pub async fn layer(mut request: Request, next: Next) -> Response {
     // from WeChat must see the page anew, not a copy from the back-forward cache).
     if referrer == "strict-origin" && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    // Assets keep their names across releases (no content hashes yet), so a
+    // browser revalidates them (a 304 when unchanged) instead of keeping a stale copy.
+    if is_asset && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     response
 }
@@ -82,5 +100,7 @@ mod tests {
         assert_eq!(referrer_policy("/onboard/tok123"), "strict-origin");
         assert_eq!(referrer_policy("/onboarding-secrets"), "same-origin");
         assert_eq!(referrer_policy("/companies"), "same-origin");
+        assert!(never_a_page("/api/admin/me") && never_a_page("/wechat/component/events"));
+        assert!(!never_a_page("/login") && !never_a_page("/apiary"));
     }
 }
