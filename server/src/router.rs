@@ -8,13 +8,14 @@ use std::time::Duration;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes as _, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::routes;
@@ -57,22 +58,12 @@ pub fn main_router(state: AppState, with_token_service: bool) -> Router {
             provide_context(leptos::nonce::Nonce::from_value(nonce));
         }
     };
-    let mut router = Router::new()
-        .route("/healthz", get(routes::health::healthz))
+    // For people: pages, forms, sign-in. Every browser-facing check applies.
+    let pages = Router::new()
         .route("/login", post(sign_in::sign_in))
         .route("/logout", post(sign_in::sign_out))
         .route("/onboard/callback", get(routes::onboarding::callback))
         .route("/onboard/{token}/go", get(routes::onboarding::go))
-        .route(
-            "/wechat/component/events",
-            post(routes::component_events::receive).layer(DefaultBodyLimit::max(
-                routes::component_events::MAX_PUSH_BODY,
-            )),
-        );
-    if with_token_service {
-        router = router.nest("/api/v1", routes::token_api::routes());
-    }
-    let router = router
         .leptos_routes_with_context(&state, route_list(), context.clone(), move || {
             shell(options.clone())
         })
@@ -81,12 +72,33 @@ pub fn main_router(state: AppState, with_token_service: bool) -> Router {
             _,
         >(context, shell))
         // Innermost first: the guard sees a request that passed every check above it.
-        .layer(from_fn_with_state(guard.clone(), access::guard))
+        .layer(from_fn_with_state(guard, access::guard))
         .layer(from_fn_with_state(security.clone(), csrf::check))
         .layer(from_fn(headers::layer))
-        .layer(from_fn_with_state(security.clone(), client::layer))
-        .layer(from_fn_with_state(security, host::check))
         .layer(CompressionLayer::new().br(true).gzip(true));
+    // For machines: WeChat's signed pushes, the token service (API keys) and
+    // health. No cookie authorizes them, so no CSRF check or session guard;
+    // they answer small bodies, so no compression; and they are the hot
+    // paths, so nothing more runs for them than needed.
+    let mut machines = Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route(
+            "/wechat/component/events",
+            post(routes::component_events::receive).layer(DefaultBodyLimit::max(
+                routes::component_events::MAX_PUSH_BODY,
+            )),
+        );
+    if with_token_service {
+        machines = machines.nest("/api/v1", routes::token_api::routes());
+    }
+    let machines = machines.layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ));
+    let router = pages
+        .merge(machines)
+        .layer(from_fn_with_state(security.clone(), client::layer))
+        .layer(from_fn_with_state(security, host::check));
     outermost(router).with_state(state)
 }
 

@@ -47,7 +47,10 @@ pub fn referrer_policy(path: &str) -> &'static str {
 /// Paths that never answer with a page: no nonce is minted for them, and
 /// their CSP is the strictest (nothing may run at all).
 fn never_a_page(path: &str) -> bool {
-    ["/wechat/", "/api/", "/pkg/"].iter().any(|prefix| path.starts_with(prefix)) || path == "/healthz"
+    ["/wechat/", "/api/", "/pkg/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+        || path == "/healthz"
 }
 
 pub async fn layer(mut request: Request, next: Next) -> Response {
