@@ -20,7 +20,9 @@ async function createInvite(page: Page, company: string): Promise<string> {
   const link = page.getByRole('textbox', { name: '邀请链接' }).first();
   await expect(link).toHaveValue(/\/onboard\//);
   await expect(page.getByRole('img', { name: '邀请链接二维码' }).first()).toBeVisible();
-  // The copy button is an island: it works once the page's wasm has hydrated it.
+  // The copy button is an island: it works once the page's wasm has hydrated it
+  // (the form post above loaded the page anew).
+  await waitForHydration(page);
   await page.getByRole('button', { name: '复制链接' }).first().click();
   await expect(page.getByRole('button', { name: '已复制' }).first()).toBeVisible();
   return link.inputValue();
