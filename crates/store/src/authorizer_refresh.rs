@@ -22,6 +22,21 @@ pub struct LeasedAuthorizer {
     pub failures: i64,
 }
 
+/// A refresh's outcome, for [`AuthorizerRefreshRepo::save_refreshed`].
+#[derive(Debug, Clone)]
+pub struct SaveRefreshed<'a> {
+    pub appid: &'a str,
+    /// The lease holder doing the write.
+    pub holder: &'a str,
+    pub access_token_sealed: &'a [u8],
+    pub expires_at: i64,
+    pub refresh_token_sealed: &'a [u8],
+    /// The sealed refresh token the refresh started from, as it was stored.
+    pub started_from: Option<&'a [u8]>,
+    /// When the result arrived (the lease must still hold then).
+    pub now: i64,
+}
+
 /// What a failed refresh leaves behind.
 #[derive(Debug, Clone)]
 pub struct RefreshFailure<'a> {
@@ -92,33 +107,31 @@ impl<'a> AuthorizerRefreshRepo<'a> {
     }
 
     /// Stores a refresh's tokens (both in one statement), clears the failure
-    /// state and releases `holder`'s lease.
-    pub async fn save_refreshed(
-        &self,
-        appid: &str,
-        holder: &str,
-        access_token_sealed: &[u8],
-        expires_at: i64,
-        refresh_token_sealed: &[u8],
-        now: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
+    /// state and releases `holder`'s lease: compare-and-swap. It writes only
+    /// while `holder` still holds an unexpired lease at `now` and the stored
+    /// refresh token is still `started_from` (the sealed bytes the refresh
+    /// read), so a refresh that outlived its lease, or raced a
+    /// re-authorization that stored a newer refresh token, overwrites nothing.
+    /// `false`: nothing was written.
+    pub async fn save_refreshed(&self, refresh: SaveRefreshed<'_>) -> Result<bool, StoreError> {
+        let done = sqlx::query(
             "UPDATE authorizers SET access_token_sealed = ?3, access_token_expires_at = ?4, \
                  refresh_token_sealed = ?5, refreshed_at = ?6, updated_at = ?6, \
                  failures = 0, next_attempt_at = NULL, last_error = NULL, \
-                 lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
-                 lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
-             WHERE authorizer_appid = ?1",
+                 lease_holder = NULL, lease_until = NULL \
+             WHERE authorizer_appid = ?1 AND lease_holder = ?2 AND lease_until >= ?6 \
+               AND refresh_token_sealed IS ?7",
         )
-        .bind(appid)
-        .bind(holder)
-        .bind(access_token_sealed)
-        .bind(expires_at)
-        .bind(refresh_token_sealed)
-        .bind(now)
+        .bind(refresh.appid)
+        .bind(refresh.holder)
+        .bind(refresh.access_token_sealed)
+        .bind(refresh.expires_at)
+        .bind(refresh.refresh_token_sealed)
+        .bind(refresh.now)
+        .bind(refresh.started_from)
         .execute(self.pool)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// Records a failed attempt and when to try next; releases `holder`'s lease.
@@ -211,7 +224,7 @@ impl<'a> AuthorizerRefreshRepo<'a> {
 mod tests {
     use time::macros::datetime;
 
-    use crate::{AuthorizationWrite, NewCompany, RefreshFailure, Store};
+    use crate::{AuthorizationWrite, NewCompany, RefreshFailure, SaveRefreshed, Store};
 
     async fn store_with(appids: &[(&str, i64)]) -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
@@ -321,9 +334,11 @@ mod tests {
             (1, Some(&b"r"[..])),
             "the lease reads what the refresher needs"
         );
-        repo.save_refreshed("wxa", "h", b"a2", 7240, b"r2", 40)
-            .await
-            .unwrap();
+        assert!(
+            repo.save_refreshed(save("h", b"r", b"r2", 40))
+                .await
+                .unwrap()
+        );
         let row = store.authorizers().by_appid("wxa").await.unwrap().unwrap();
         assert_eq!(row.access_token_sealed.as_deref(), Some(&b"a2"[..]));
         assert_eq!(row.refresh_token_sealed.as_deref(), Some(&b"r2"[..]));
@@ -351,9 +366,9 @@ mod tests {
                 .unwrap()
                 .is_some()
         );
-        repo.save_refreshed("wxa", "a", b"a2", 7210, b"r", 10)
-            .await
-            .unwrap();
+        let mut refreshed = save("a", b"r", b"r", 10);
+        refreshed.expires_at = 7210;
+        assert!(repo.save_refreshed(refreshed).await.unwrap());
         assert!(
             repo.try_lease("wxa", "b", 11, 71, Some(100))
                 .await
@@ -366,6 +381,67 @@ mod tests {
                 .unwrap()
                 .is_some()
         );
+    }
+
+    /// A refresh of `wxa` by `holder`, started from `from`, storing access
+    /// token `a2` (expiring at 7240) and refresh token `to`.
+    fn save<'a>(holder: &'a str, from: &'a [u8], to: &'a [u8], now: i64) -> SaveRefreshed<'a> {
+        SaveRefreshed {
+            appid: "wxa",
+            holder,
+            access_token_sealed: b"a2",
+            expires_at: 7240,
+            refresh_token_sealed: to,
+            started_from: Some(from),
+            now,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refresh_writes_only_while_it_holds_the_lease_and_the_token_it_started_from() {
+        let (_dir, store) = store_with(&[("wxa", 100)]).await;
+        let repo = store.authorizer_refresh();
+        let stored = || async {
+            let row = store.authorizers().by_appid("wxa").await.unwrap().unwrap();
+            (row.refresh_token_sealed, row.access_token_expires_at)
+        };
+        repo.try_lease("wxa", "h", 10, 70, Some(100))
+            .await
+            .unwrap()
+            .unwrap();
+        // Past its lease (70): discarded, whoever leased since keeps its claim.
+        assert!(
+            !repo
+                .save_refreshed(save("h", b"r", b"late", 71))
+                .await
+                .unwrap()
+        );
+        assert_eq!(stored().await, (Some(b"r".to_vec()), Some(100)));
+        // Another holder: discarded.
+        assert!(
+            !repo
+                .save_refreshed(save("other", b"r", b"x", 20))
+                .await
+                .unwrap()
+        );
+        // A re-authorization stored a newer refresh token meanwhile: discarded.
+        repo.replace_refresh_token("wxa", b"newer", 30)
+            .await
+            .unwrap();
+        assert!(
+            !repo
+                .save_refreshed(save("h", b"r", b"old", 40))
+                .await
+                .unwrap()
+        );
+        assert_eq!(stored().await.0, Some(b"newer".to_vec()));
+        // Started from what is stored, within the lease (its last second included): written.
+        assert!(
+            repo.save_refreshed(save("h", b"newer", b"r3", 70))
+                .await
+                .unwrap()
+        );
+        assert_eq!(stored().await, (Some(b"r3".to_vec()), Some(7240)));
     }
 
     #[tokio::test]

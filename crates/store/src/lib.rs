@@ -28,7 +28,7 @@ pub use admins::{AdminRepo, AdminRow};
 pub use api_keys::{ApiKeyRepo, ApiKeyRow, NewApiKey};
 pub use audit::{AuditRepo, AuditRow, NewAuditEntry};
 pub use authorizer_refresh::{
-    AuthorizerRefreshRepo, DueAuthorizer, LeasedAuthorizer, RefreshFailure,
+    AuthorizerRefreshRepo, DueAuthorizer, LeasedAuthorizer, RefreshFailure, SaveRefreshed,
 };
 pub use authorizers::{
     AuthorizationStored, AuthorizationWrite, AuthorizerProfile, AuthorizerRepo, AuthorizerRow,

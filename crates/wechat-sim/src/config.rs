@@ -121,6 +121,10 @@ pub struct Behaviour {
     pub refresh_token_rotation: RefreshTokenRotation,
     /// How long a replaced refresh token keeps working (staff: about 5 minutes).
     pub refresh_token_grace: Duration,
+    /// Whether api_authorizer_token answers with an empty
+    /// `authorizer_refresh_token` (never documented, but a client must not
+    /// store it: it would lose the account; off by default).
+    pub empty_refresh_token_in_answer: bool,
     /// Whether an auth_code can be exchanged twice (unsure §13.1).
     pub auth_code_reuse: AuthCodeReuse,
     /// Whether a successful authorization consumes its pre_auth_code (unsure §13.3).
@@ -138,6 +142,7 @@ impl Default for Behaviour {
             authorizer_token_grace: Duration::from_secs(300),
             refresh_token_rotation: RefreshTokenRotation::Never,
             refresh_token_grace: Duration::from_secs(300),
+            empty_refresh_token_in_answer: false,
             auth_code_reuse: AuthCodeReuse::SingleUse,
             pre_auth_code_single_use: true,
             new_pre_auth_code_invalidates_old: false,

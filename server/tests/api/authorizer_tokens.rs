@@ -11,7 +11,7 @@ use crate::helpers::{TestApp, spawn_app, spawn_second_instance};
 use crate::onboarding::{authorization_link, confirm_on_wechat, invite, location};
 
 /// Authorizes `count` of the emulator's seeded accounts for one company; returns their appids.
-async fn authorize_accounts(app: &TestApp, count: usize) -> Vec<String> {
+pub(crate) async fn authorize_accounts(app: &TestApp, count: usize) -> Vec<String> {
     let token = invite(app, "刷新测试公司").await;
     let appids: Vec<String> = app
         .sim

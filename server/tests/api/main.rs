@@ -15,6 +15,7 @@ mod health;
 mod helpers;
 mod onboarding;
 mod production;
+mod refresh_tokens;
 mod sign_in;
 mod token_service;
 mod web_security;

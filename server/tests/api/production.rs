@@ -13,6 +13,16 @@ use crate::helpers::{TestApp, browser};
 
 /// Production mode with `extra` variables on top of the defaults.
 pub async fn spawn_production_app_with(extra: &[(&str, &str)]) -> TestApp {
+    spawn_production_app_configured(extra, |_| {}).await
+}
+
+/// Production mode against an emulator whose configuration `emulator`
+/// adjusts (its behaviour switches), with seeded accounts and a component
+/// token fetched from a first ticket, so onboarding works at once.
+pub async fn spawn_production_app_configured(
+    extra: &[(&str, &str)],
+    emulator: impl FnOnce(&mut SimConfig),
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     // Random credentials of WeChat's shapes, as sandbox mode generates them.
     let credentials =
@@ -67,16 +77,16 @@ pub async fn spawn_production_app_with(extra: &[(&str, &str)]) -> TestApp {
     let platform = app.platform().clone();
     let push_url =
         url::Url::parse(&format!("{address}/wechat/component/events")).expect("push URL");
-    let sim = Simulator::new(
-        SimConfig::new(
-            credentials.component_appid.clone(),
-            &credentials.component_appsecret,
-            &credentials.token,
-            &credentials.encoding_aes_key,
-        )
-        .with_push_url(push_url),
+    let mut sim_config = SimConfig::new(
+        credentials.component_appid.clone(),
+        &credentials.component_appsecret,
+        &credentials.token,
+        &credentials.encoding_aes_key,
     )
-    .expect("emulator");
+    .with_push_url(push_url);
+    emulator(&mut sim_config);
+    let sim = Simulator::new(sim_config).expect("emulator");
+    sim.seed_demo_accounts();
     tokio::spawn(sim.clone().serve(sim_listener));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
@@ -96,6 +106,12 @@ pub async fn spawn_production_app_with(extra: &[(&str, &str)]) -> TestApp {
         shutdown: Some(tx),
     };
     app.sign_in_operator().await;
+    app.sim.push_ticket_now().await;
+    app.eventually("a component token from the first ticket", || async {
+        let status = app.platform.component().component_token_status().await;
+        status.is_ok_and(|s| s.state == platform::component::ComponentTokenState::Fresh)
+    })
+    .await;
     app
 }
 

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use futures::{StreamExt as _, stream};
-use store::RefreshFailure;
+use store::{RefreshFailure, SaveRefreshed};
 use wechat::Secret;
 use wechat::error::ErrorClass;
 use wechat::wire::AuthorizerTokenResponse;
@@ -78,7 +78,9 @@ enum When<'a> {
 pub enum Refreshed {
     /// A new token is stored.
     Done,
-    /// Not due (someone refreshed it meanwhile), not active, or leased elsewhere.
+    /// Not due (someone refreshed it meanwhile), not active, leased elsewhere,
+    /// or its result was discarded (the lease ran out, or a newer refresh
+    /// token was stored while it ran).
     Skipped,
     /// Failed; the failure is recorded with its next attempt or the new status.
     Failed(String),
@@ -235,7 +237,7 @@ impl AuthorizerTokens<'_> {
             .await
         {
             Ok(answer) => {
-                self.store_refreshed(appid, answer, refresh_token, now)
+                self.store_refreshed(appid, answer, refresh_token, &refresh_sealed)
                     .await
             }
             Err(err) => match err.class() {
@@ -343,20 +345,17 @@ impl AuthorizerTokens<'_> {
         };
         match recovered {
             Some(token) if Some(token.expose()) != stored.as_deref() => {
+                let sealed = self.vault.seal(&refresh_context(appid), token.expose());
                 self.store
                     .authorizer_refresh()
-                    .replace_refresh_token(
-                        appid,
-                        &self.vault.seal(&refresh_context(appid), token.expose()),
-                        now,
-                    )
+                    .replace_refresh_token(appid, &sealed, now)
                     .await?;
                 tracing::info!(authorizer_appid = %appid, "refresh token recovered from api_get_authorizer_list");
                 match client
                     .api_authorizer_token(component_token, appid, &token)
                     .await
                 {
-                    Ok(answer) => return self.store_refreshed(appid, answer, token, now).await,
+                    Ok(answer) => return self.store_refreshed(appid, answer, token, &sealed).await,
                     Err(err) => {
                         tracing::warn!(authorizer_appid = %appid, error = %err, "refresh with the recovered token failed")
                     }
@@ -375,32 +374,48 @@ impl AuthorizerTokens<'_> {
 
     /// Stores a successful `api_authorizer_token` answer: the new access token
     /// and the refresh token WeChat returned (usually the same as `used`;
-    /// whatever it returned is kept) in one statement, releasing the lease.
+    /// whatever non-empty one it returned is kept, an empty one never) in one
+    /// statement, releasing the lease. Compare-and-swap against `started_from`
+    /// (the sealed refresh token as stored when the refresh began) and the
+    /// lease: a result that arrives after the lease ran out, or after a newer
+    /// refresh token was stored, is discarded, never written over it.
     async fn store_refreshed(
         &self,
         appid: &str,
         answer: AuthorizerTokenResponse,
         used: Secret,
-        now: i64,
+        started_from: &[u8],
     ) -> Result<Refreshed, AuthorizerTokenError> {
+        let now = self.component.clock().now();
         let expires_at = now + i64::try_from(answer.expires_in).unwrap_or(7200);
-        let refresh_token = answer.authorizer_refresh_token.unwrap_or(used);
-        self.store
+        let refresh_token = answer
+            .authorizer_refresh_token
+            .filter(|token| !token.expose().is_empty())
+            .unwrap_or(used);
+        let access_sealed = self.vault.seal(
+            &access_context(appid),
+            answer.authorizer_access_token.expose(),
+        );
+        let refresh_sealed = self
+            .vault
+            .seal(&refresh_context(appid), refresh_token.expose());
+        let written = self
+            .store
             .authorizer_refresh()
-            .save_refreshed(
+            .save_refreshed(SaveRefreshed {
                 appid,
-                &self.engine.instance_id,
-                &self.vault.seal(
-                    &access_context(appid),
-                    answer.authorizer_access_token.expose(),
-                ),
+                holder: &self.engine.instance_id,
+                access_token_sealed: &access_sealed,
                 expires_at,
-                &self
-                    .vault
-                    .seal(&refresh_context(appid), refresh_token.expose()),
+                refresh_token_sealed: &refresh_sealed,
+                started_from: Some(started_from),
                 now,
-            )
+            })
             .await?;
+        if !written {
+            tracing::warn!(authorizer_appid = %appid, "refresh result discarded: the lease ran out or a newer refresh token was stored meanwhile");
+            return Ok(Refreshed::Skipped);
+        }
         tracing::info!(authorizer_appid = %appid, expires_at, "authorizer_access_token refreshed");
         Ok(Refreshed::Done)
     }

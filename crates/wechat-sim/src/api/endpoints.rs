@@ -155,10 +155,15 @@ async fn authorizer_token(State(sim): State<Simulator>, call: Incoming) -> Respo
                 now,
                 config,
             )?;
+            let refresh_token = if config.behaviour.empty_refresh_token_in_answer {
+                String::new()
+            } else {
+                out.refresh_token
+            };
             to_json(wire::AuthorizerTokenResponse {
                 authorizer_access_token: Secret::new(out.access_token.value),
                 expires_in: remaining(out.access_token.expires_at, now),
-                authorizer_refresh_token: Some(Secret::new(out.refresh_token)),
+                authorizer_refresh_token: Some(Secret::new(refresh_token)),
             })
         }),
     )
