@@ -133,7 +133,7 @@ async fn a_key_reads_the_stored_token_without_a_refresh_and_the_issuance_is_coun
 }
 
 #[tokio::test]
-async fn a_missing_wrong_or_revoked_key_gets_401_and_an_out_of_scope_key_403() {
+async fn a_missing_wrong_or_revoked_key_gets_401_and_an_out_of_scope_appid_looks_unknown() {
     let app = spawn_app().await;
     let (company, appid) = authorized_account(&app, "甲").await;
     let other = app.platform.companies().create("乙").await.unwrap().id;
@@ -149,7 +149,15 @@ async fn a_missing_wrong_or_revoked_key_gets_401_and_an_out_of_scope_key_403() {
 
     let scoped_elsewhere = new_key(&app, &[other]).await;
     let (status, body) = get(&app, &path, Some(&scoped_elsewhere)).await;
-    assert_eq!((status, body["error"].as_str()), (403, Some("forbidden")));
+    // Exactly what an unknown appid gets: a scoped key cannot enumerate appids.
+    let (unknown_status, unknown_body) = get(
+        &app,
+        &token_path("wx0000000000000000"),
+        Some(&scoped_elsewhere),
+    )
+    .await;
+    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
+    assert_eq!((status, &body), (unknown_status, &unknown_body));
     assert!(body["message"].is_string());
     let (status, _) = get(
         &app,
@@ -165,7 +173,7 @@ async fn a_missing_wrong_or_revoked_key_gets_401_and_an_out_of_scope_key_403() {
         serde_json::json!({"access_token": "x"}),
     )
     .await;
-    assert_eq!(status, 403);
+    assert_eq!(status, 404);
 
     let scoped_here = new_key(&app, &[company]).await;
     let (status, _) = get(&app, &path, Some(&scoped_here)).await;
@@ -270,4 +278,54 @@ async fn a_malformed_invalidation_body_is_a_json_400() {
     )
     .await;
     assert_eq!((status, body["error"].as_str()), (400, Some("bad_request")));
+}
+
+#[tokio::test]
+async fn an_out_of_scope_key_cannot_make_another_companys_token_refresh_or_learn_its_state() {
+    let app = spawn_app().await;
+    let (company, appid) = authorized_account(&app, "丙").await;
+    let other = app.platform.companies().create("丁").await.unwrap().id;
+    let outsider = new_key(&app, &[other]).await;
+    let path = token_path(&appid);
+    let refreshes = || app.sim.calls().list(Some("api_authorizer_token")).len();
+
+    // The token has expired: a read would refresh it, but not for this key.
+    app.sim
+        .clock()
+        .advance(std::time::Duration::from_secs(7300));
+    let before = refreshes();
+    let (status, _) = get(&app, &path, Some(&outsider)).await;
+    assert_eq!(status, 404);
+    let (status, _) = post(
+        &app,
+        &format!("{path}/invalidate"),
+        &outsider,
+        serde_json::json!({"access_token": "x"}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        refreshes(),
+        before,
+        "nothing was refreshed on the outsider's behalf"
+    );
+
+    // Revoked: its own company's key learns it (409), the outsider still sees 404.
+    app.sim_control(
+        &format!("/__sim/authorizations/{appid}/revoke"),
+        serde_json::json!({}),
+    )
+    .await;
+    app.eventually("the authorizer to be revoked", || async {
+        matches!(
+            app.platform.authorizer_tokens().access_token(&appid).await,
+            Err(platform::authorizers::AuthorizerTokenError::Revoked)
+        )
+    })
+    .await;
+    let insider = new_key(&app, &[company]).await;
+    let (status, _) = get(&app, &path, Some(&insider)).await;
+    assert_eq!(status, 409);
+    let (status, _) = get(&app, &path, Some(&outsider)).await;
+    assert_eq!(status, 404);
 }

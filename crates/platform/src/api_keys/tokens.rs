@@ -34,6 +34,8 @@ pub struct ComponentAccessToken {
 /// Why a key holder gets no token.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenServiceError {
+    /// The component token, for a key scoped to companies. (Authorizers
+    /// outside a key's scope are `NotFound`, like unknown ones.)
     #[error("this API key may not read this token")]
     Forbidden,
     #[error(transparent)]
@@ -61,8 +63,38 @@ impl TokenService<'_> {
         key: &ApiKey,
         appid: &str,
     ) -> Result<AccessToken, TokenServiceError> {
+        self.check_scope(key, appid).await?;
         let token = self.current_authorizer_token(appid).await?;
         self.hand_out(key, token)
+    }
+
+    /// The scope check, before any token is read or refreshed on the key's
+    /// behalf. An appid outside the key's companies answers exactly as an
+    /// unknown one does (404), so a scoped key can neither force another
+    /// company's refresh nor tell which appids exist.
+    async fn check_scope(&self, key: &ApiKey, appid: &str) -> Result<(), TokenServiceError> {
+        if key.company_ids.is_empty() {
+            return Ok(());
+        }
+        let cached = read(&self.cache().authorizers)
+            .get(appid)
+            .filter(|(_, at)| at.elapsed() < TOKEN_CACHE_TTL)
+            .map(|(token, _)| token.company_id);
+        let company = match cached {
+            Some(company) => Some(company),
+            None => self
+                .platform
+                .store
+                .authorizers()
+                .by_appid(appid)
+                .await
+                .map_err(AuthorizerTokenError::from)?
+                .map(|row| row.company_id),
+        };
+        match company {
+            Some(company) if key.may_read_company(company) => Ok(()),
+            _ => Err(AuthorizerTokenError::NotFound.into()),
+        }
     }
 
     /// `failed_token` failed for the caller: refreshed now (once, however many
@@ -73,11 +105,8 @@ impl TokenService<'_> {
         appid: &str,
         failed_token: &str,
     ) -> Result<AccessToken, TokenServiceError> {
-        // The scope is checked before anything is refreshed on the key's behalf.
-        let current = self.current_authorizer_token(appid).await?;
-        if !key.may_read_company(current.company_id) {
-            return Err(TokenServiceError::Forbidden);
-        }
+        // The scope is checked before anything is read or refreshed on the key's behalf.
+        self.check_scope(key, appid).await?;
         let cache = self.cache();
         write(&cache.authorizers).remove(appid);
         let fresh = self
@@ -163,8 +192,9 @@ impl TokenService<'_> {
     }
 
     fn hand_out(&self, key: &ApiKey, token: AccessToken) -> Result<AccessToken, TokenServiceError> {
+        // Checked before the read too; again here, for a company move in between.
         if !key.may_read_company(token.company_id) {
-            return Err(TokenServiceError::Forbidden);
+            return Err(AuthorizerTokenError::NotFound.into());
         }
         self.platform.api_keys().record_issuance(key);
         Ok(token)
