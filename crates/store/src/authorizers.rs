@@ -216,6 +216,21 @@ impl<'a> AuthorizerRepo<'a> {
     }
 
     /// Marks an authorizer revoked (it stays, with its history).
+    /// A revoked authorizer that WeChat lists as authorized again (reconcile):
+    /// active again, authorized as of `at`; `false` when it was not revoked.
+    pub async fn revive(&self, appid: &str, at: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE authorizers SET status = 'active', revoked_at = NULL, authorized_at = ?2, \
+                 failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ?2 \
+             WHERE authorizer_appid = ?1 AND status = 'revoked'",
+        )
+        .bind(appid)
+        .bind(at)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn mark_revoked(&self, appid: &str, at: i64) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE authorizers SET status = 'revoked', revoked_at = ?2, updated_at = ?2 \

@@ -162,6 +162,10 @@ pub async fn reconcile_with(config: crate::config::Config) -> ExitCode {
                 list(&report.revoked)
             );
             println!(
+                "revived (revoked here, authorized at WeChat): {}",
+                list(&report.revived)
+            );
+            println!(
                 "authorized at WeChat but unknown here (send their company an invite): {}",
                 list(&report.unknown)
             );

@@ -18,4 +18,5 @@ mod production;
 mod refresh_tokens;
 mod sign_in;
 mod token_service;
+mod transient_failures;
 mod web_security;

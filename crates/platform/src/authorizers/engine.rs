@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures::{StreamExt as _, stream};
 use store::{RefreshFailure, SaveRefreshed};
 use wechat::Secret;
-use wechat::error::ErrorClass;
+use wechat::error::{ErrorClass, WechatError};
 use wechat::wire::AuthorizerTokenResponse;
 
 use crate::single_flight::KeyedLocks;
@@ -71,6 +71,13 @@ enum When<'a> {
     /// A scheduler pass found it due with this expiry: the lease itself
     /// checks that the expiry is unchanged, so no row is read before it.
     Scheduled(Option<i64>),
+}
+
+/// Where an authorizer stands in WeChat's list (`api_get_authorizer_list`).
+enum Listing {
+    /// Authorized, with the refresh token the list carries (if it does).
+    Listed(Option<Secret>),
+    NotListed,
 }
 
 /// What one refresh attempt did.
@@ -227,7 +234,12 @@ impl AuthorizerTokens<'_> {
         };
         let Some(refresh_sealed) = leased.refresh_token_sealed else {
             return self
-                .recover_or_reauthorize(appid, &component_token, now, "no refresh token stored")
+                .recover_or_reauthorize(
+                    appid,
+                    &component_token,
+                    (now, leased.failures),
+                    "no refresh token stored",
+                )
                 .await;
         };
         let refresh_token = Secret::new(self.vault.open(&refresh_context(appid), &refresh_sealed)?);
@@ -245,15 +257,14 @@ impl AuthorizerTokens<'_> {
                     self.recover_or_reauthorize(
                         appid,
                         &component_token,
-                        now,
+                        (now, leased.failures),
                         "errcode 61023: refresh token invalid",
                     )
                     .await
                 }
                 ErrorClass::Authorization if err.errcode() == Some(61003) => {
-                    self.store.authorizers().mark_revoked(appid, now).await?;
-                    tracing::warn!(authorizer_appid = %appid, "authorization revoked (61003); refreshing stops");
-                    Ok(Refreshed::Failed("revoked".into()))
+                    self.confirm_revoked(appid, &component_token, now, leased.failures)
+                        .await
                 }
                 class => {
                     let message = match (class, err.errcode()) {
@@ -305,14 +316,67 @@ impl AuthorizerTokens<'_> {
         Ok(go.then_some(expires_at))
     }
 
-    /// 61023 or a missing refresh token: look the authorizer up in WeChat's
-    /// list (which carries its refresh token) and retry once with it; if that
-    /// fails too, the account needs re-authorization.
-    async fn recover_or_reauthorize(
+    /// 61003 says the authorization is gone; WeChat's list confirms it before
+    /// the account is marked revoked (a revocation is permanent, a one-off
+    /// answer may not be). Still listed, or the list unreachable: a failure,
+    /// retried with backoff.
+    async fn confirm_revoked(
         &self,
         appid: &str,
         component_token: &Secret,
         now: i64,
+        failures: i64,
+    ) -> Result<Refreshed, AuthorizerTokenError> {
+        match self.listing(component_token, appid).await {
+            Ok(Listing::NotListed) => {
+                self.store.authorizers().mark_revoked(appid, now).await?;
+                tracing::warn!(authorizer_appid = %appid, "authorization revoked (61003, confirmed by api_get_authorizer_list); refreshing stops");
+                Ok(Refreshed::Failed("revoked".into()))
+            }
+            Ok(Listing::Listed(_)) => {
+                let message =
+                    "errcode 61003, but WeChat still lists the authorization: retried later";
+                tracing::warn!(authorizer_appid = %appid, "{message}");
+                self.fail(appid, failures, message, now).await
+            }
+            Err(err) => {
+                let message = format!(
+                    "errcode 61003 not yet confirmed (api_get_authorizer_list failed: {err}): retried later"
+                );
+                tracing::warn!(authorizer_appid = %appid, "{message}");
+                self.fail(appid, failures, &message, now).await
+            }
+        }
+    }
+
+    /// Where `appid` stands in WeChat's authorizer list, page by page.
+    async fn listing(&self, component_token: &Secret, appid: &str) -> Result<Listing, WechatError> {
+        let client = self.component.client();
+        let mut offset = 0;
+        loop {
+            let page = client
+                .api_get_authorizer_list(component_token, offset, 500)
+                .await?;
+            if let Some(item) = page.list.iter().find(|i| i.authorizer_appid == appid) {
+                return Ok(Listing::Listed(item.refresh_token.clone()));
+            }
+            offset += u32::try_from(page.list.len()).unwrap_or(u32::MAX);
+            if page.list.is_empty() || u64::from(offset) >= page.total_count {
+                return Ok(Listing::NotListed);
+            }
+        }
+    }
+
+    /// 61023 or a missing refresh token: look the authorizer up in WeChat's
+    /// list (which carries its refresh token) and retry once with it; if it is
+    /// not listed, or its listed token is the one that failed, the account
+    /// needs re-authorization. A list that cannot be read decides nothing: a
+    /// failure, retried with backoff.
+    async fn recover_or_reauthorize(
+        &self,
+        appid: &str,
+        component_token: &Secret,
+        (now, failures): (i64, i64),
         reason: &str,
     ) -> Result<Refreshed, AuthorizerTokenError> {
         let client = self.component.client();
@@ -322,29 +386,21 @@ impl AuthorizerTokens<'_> {
             .by_appid(appid)
             .await?
             .and_then(|r| r.refresh_token_sealed);
-        let stored = stored.and_then(|s| self.vault.open(&refresh_context(appid), &s).ok());
-        let mut offset = 0;
-        let recovered = loop {
-            let page = match client
-                .api_get_authorizer_list(component_token, offset, 500)
-                .await
-            {
-                Ok(page) => page,
-                Err(err) => {
-                    tracing::warn!(authorizer_appid = %appid, error = %err, "api_get_authorizer_list failed during recovery");
-                    break None;
-                }
-            };
-            if let Some(item) = page.list.iter().find(|i| i.authorizer_appid == appid) {
-                break item.refresh_token.clone();
-            }
-            offset += u32::try_from(page.list.len()).unwrap_or(u32::MAX);
-            if page.list.is_empty() || u64::from(offset) >= page.total_count {
-                break None;
+        let stored_plain = stored
+            .as_deref()
+            .and_then(|s| self.vault.open(&refresh_context(appid), s).ok());
+        let recovered = match self.listing(component_token, appid).await {
+            Ok(Listing::Listed(token)) => token,
+            Ok(Listing::NotListed) => None,
+            Err(err) => {
+                tracing::warn!(authorizer_appid = %appid, error = %err, "api_get_authorizer_list failed during recovery");
+                let message =
+                    format!("{reason}; api_get_authorizer_list failed ({err}): retried later");
+                return self.fail(appid, failures, &message, now).await;
             }
         };
         match recovered {
-            Some(token) if Some(token.expose()) != stored.as_deref() => {
+            Some(token) if Some(token.expose()) != stored_plain.as_deref() => {
                 let sealed = self.vault.seal(&refresh_context(appid), token.expose());
                 self.store
                     .authorizer_refresh()
@@ -356,6 +412,12 @@ impl AuthorizerTokens<'_> {
                     .await
                 {
                     Ok(answer) => return self.store_refreshed(appid, answer, token, &sealed).await,
+                    Err(err) if err.class().is_transient() => {
+                        let message = format!(
+                            "refresh with the recovered token failed ({err}): retried later"
+                        );
+                        return self.fail(appid, failures, &message, now).await;
+                    }
                     Err(err) => {
                         tracing::warn!(authorizer_appid = %appid, error = %err, "refresh with the recovered token failed")
                     }

@@ -19,6 +19,9 @@ pub struct ReconcileReport {
     pub unknown: Vec<String>,
     /// Known here as active or needing re-authorization, absent from WeChat's list: now revoked.
     pub revoked: Vec<String>,
+    /// Revoked here, but authorized at WeChat (a revocation we recorded that
+    /// did not last, or an authorization whose push we missed): active again.
+    pub revived: Vec<String>,
 }
 
 impl AuthorizerTokens<'_> {
@@ -57,7 +60,19 @@ impl AuthorizerTokens<'_> {
                     let stored = row
                         .and_then(|r| r.refresh_token_sealed)
                         .and_then(|sealed| self.vault.open(&refresh_context(appid), &sealed).ok());
-                    if stored.as_deref() != Some(refresh_token.expose()) {
+                    if status == "revoked" {
+                        let sealed = self
+                            .vault
+                            .seal(&refresh_context(appid), refresh_token.expose());
+                        self.store
+                            .authorizer_refresh()
+                            .replace_refresh_token(appid, &sealed, now)
+                            .await?;
+                        if self.store.authorizers().revive(appid, now).await? {
+                            tracing::warn!(authorizer_appid = %appid, "revoked here but authorized at WeChat: revived by reconcile");
+                            report.revived.push(appid.clone());
+                        }
+                    } else if stored.as_deref() != Some(refresh_token.expose()) {
                         let sealed = self
                             .vault
                             .seal(&refresh_context(appid), refresh_token.expose());
@@ -92,6 +107,7 @@ impl AuthorizerTokens<'_> {
             recovered = report.recovered.len(),
             unknown = report.unknown.len(),
             revoked = report.revoked.len(),
+            revived = report.revived.len(),
             "reconciled with api_get_authorizer_list"
         );
         Ok(report)

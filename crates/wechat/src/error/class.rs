@@ -88,6 +88,16 @@ impl ErrorClass {
     }
 }
 
+impl ErrorClass {
+    /// Whether the failure says nothing lasting about the account or the
+    /// platform: WeChat or the network was briefly unavailable (-1, 45011,
+    /// timeouts, 5xx), or the daily quota ran out (45009). Such a failure is
+    /// retried later; it never becomes a permanent state.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Retryable | Self::Quota)
+    }
+}
+
 /// Maps an errcode to its class. On api_component_token 40001 means a wrong
 /// AppSecret, not a stale token, so it is a configuration error there.
 pub fn classify(endpoint: &str, errcode: i64, errmsg: &str) -> ErrorClass {
@@ -139,6 +149,22 @@ pub fn parse_request_ip(errmsg: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_unavailability_and_the_quota_are_transient() {
+        for code in [-1, 45011, 45009] {
+            assert!(
+                classify("api_authorizer_token", code, "").is_transient(),
+                "{code}"
+            );
+        }
+        for code in [40001, 61005, 61023, 61004, 61003, 48001, 0, 12345] {
+            assert!(
+                !classify("api_authorizer_token", code, "").is_transient(),
+                "{code}"
+            );
+        }
+    }
 
     #[test]
     fn the_ip_is_parsed_from_the_live_61004_message() {
