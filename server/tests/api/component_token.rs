@@ -115,3 +115,137 @@ async fn a_cold_start_with_a_stored_ticket_needs_no_push() {
     assert_eq!(calls("api_start_push_ticket"), pushes_asked);
     assert_eq!(calls("api_component_token"), 2);
 }
+
+/// Moves the component token (and the emulator) to 10 minutes before its
+/// expiry, inside the refresh margin.
+fn make_due(app: &crate::helpers::TestApp) {
+    app.sim
+        .clock()
+        .advance(std::time::Duration::from_secs(7200 - 600));
+}
+
+#[tokio::test]
+async fn after_failures_the_component_refresher_backs_off_doubling() {
+    let app = spawn_app().await;
+    let component = app.platform.component();
+    let calls = || app.sim.calls().list(Some("api_component_token")).len();
+    make_due(&app);
+    app.sim.faults().set(
+        "api_component_token",
+        wechat_sim::faults::Fault {
+            errcode: Some(-1),
+            times: Some(2),
+            ..Default::default()
+        },
+    );
+    let before = calls();
+    let now = || component.clock().now();
+    // The wait counts from the failure; the clock moves with real time too,
+    // so the failure's second is known only between two readings.
+    let failed_at = || async {
+        let start = now();
+        let outcome = component.refresh_component_token_if_due().await.unwrap();
+        assert!(
+            matches!(outcome, RefreshOutcome::Failed { .. }),
+            "{outcome:?}"
+        );
+        start..=now()
+    };
+    let backing_off_until = || async {
+        match component.refresh_component_token_if_due().await.unwrap() {
+            RefreshOutcome::BackingOff { until } => until,
+            other => panic!("expected a backoff, got {other:?}"),
+        }
+    };
+    let first = failed_at().await;
+    let until = backing_off_until().await;
+    assert!(
+        (first.start() + 30..=first.end() + 30).contains(&until),
+        "{until}"
+    );
+    assert_eq!(calls(), before + 1, "no call while backing off");
+
+    app.sim.clock().advance(std::time::Duration::from_secs(30));
+    let second = failed_at().await;
+    let until = backing_off_until().await;
+    assert!(
+        (second.start() + 60..=second.end() + 60).contains(&until),
+        "the wait doubles: {until}"
+    );
+    app.sim.clock().advance(std::time::Duration::from_secs(60));
+    assert!(matches!(
+        component.refresh_component_token_if_due().await.unwrap(),
+        RefreshOutcome::Refreshed { .. }
+    ));
+    // A success resets the backoff: the next due refresh is not delayed.
+    make_due(&app);
+    assert!(matches!(
+        component.refresh_component_token_if_due().await.unwrap(),
+        RefreshOutcome::Refreshed { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_quota_error_stops_the_component_refresher_until_midnight_in_china() {
+    let app = spawn_app().await;
+    let component = app.platform.component();
+    make_due(&app);
+    app.sim.faults().set(
+        "api_component_token",
+        wechat_sim::faults::Fault {
+            errcode: Some(45009),
+            ..Default::default()
+        },
+    );
+    assert!(matches!(
+        component.refresh_component_token_if_due().await.unwrap(),
+        RefreshOutcome::Failed {
+            class: wechat::error::ErrorClass::Quota
+        }
+    ));
+    let now = component.clock().now();
+    let RefreshOutcome::BackingOff { until } =
+        component.refresh_component_token_if_due().await.unwrap()
+    else {
+        panic!("backing off");
+    };
+    assert!(until > now && until - now <= 24 * 3600);
+    assert_eq!((until + 8 * 3600) % (24 * 3600), 0, "midnight, China time");
+    let status = component.component_token_status().await.unwrap();
+    assert!(
+        status.last_error.unwrap().contains("45009"),
+        "the operator sees why"
+    );
+}
+
+#[tokio::test]
+async fn ticket_errors_ask_wechat_for_a_ticket_at_most_every_ten_minutes() {
+    let app = spawn_app().await;
+    let component = app.platform.component();
+    let asked = || app.sim.calls().list(Some("api_start_push_ticket")).len();
+    make_due(&app);
+    app.sim.faults().set(
+        "api_component_token",
+        wechat_sim::faults::Fault {
+            errcode: Some(61006),
+            ..Default::default()
+        },
+    );
+    let before = asked();
+    for _ in 0..4 {
+        // Past each backoff, within ten minutes in all (30 + 60 + 120 s).
+        let _ = component.refresh_component_token_if_due().await.unwrap();
+        if let RefreshOutcome::BackingOff { until } =
+            component.refresh_component_token_if_due().await.unwrap()
+        {
+            let wait = (until - component.clock().now()).max(0) as u64;
+            app.sim
+                .clock()
+                .advance(std::time::Duration::from_secs(wait));
+        }
+    }
+    assert_eq!(asked(), before + 1, "one request within ten minutes");
+    app.sim.clock().advance(std::time::Duration::from_secs(600));
+    let _ = component.refresh_component_token_if_due().await.unwrap();
+    assert_eq!(asked(), before + 2);
+}

@@ -219,7 +219,7 @@ async fn an_idle_session_expires() {
             .status(),
         StatusCode::OK
     );
-    app.platform.component().clock().advance(59);
+    app.platform.component().clock().advance(50);
     assert_eq!(
         app.client
             .get(app.url("/companies"))

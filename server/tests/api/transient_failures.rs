@@ -85,7 +85,7 @@ async fn reconcile_revives_an_account_revoked_here_that_wechat_lists_as_authoriz
     assert_eq!(status(&app).await, "revoked");
 
     let report = app.platform.authorizer_tokens().reconcile().await.unwrap();
-    assert_eq!(report.revived, [appid.clone()]);
+    assert_eq!(report.revived, std::slice::from_ref(&appid));
     assert!(report.revoked.is_empty());
     assert_eq!(status(&app).await, "active");
     assert_eq!(refresh(&app, &appid).await, Refreshed::Done);

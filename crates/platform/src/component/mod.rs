@@ -2,6 +2,7 @@
 //! WeChat sends to the authorization event URL, and keeping the
 //! `component_access_token` fresh ahead of expiry from the newest ticket.
 
+mod backoff;
 mod push;
 mod token;
 
@@ -39,6 +40,18 @@ struct Inner {
     /// …if it is waiting for one (at start, or after a ticket error); otherwise
     /// tickets, which arrive every 10 minutes and in bursts of retries, need not wake it.
     needs_ticket: std::sync::atomic::AtomicBool,
+    /// Failures in a row and when the refresher may try again (in memory:
+    /// a restart tries at once, which is what an operator restarting wants).
+    backoff: std::sync::Mutex<Backoff>,
+    /// When this process last asked WeChat to push a ticket (unix seconds, 0: never).
+    ticket_requested_at: std::sync::atomic::AtomicI64,
+}
+
+/// The refresher's state after failures.
+#[derive(Debug, Default, Clone, Copy)]
+struct Backoff {
+    failures: u32,
+    next_attempt_at: i64,
 }
 
 impl std::fmt::Debug for ComponentService {
@@ -70,6 +83,8 @@ impl ComponentService {
                 refreshing: Mutex::new(()),
                 ticket_arrived: Notify::new(),
                 needs_ticket: std::sync::atomic::AtomicBool::new(true),
+                backoff: std::sync::Mutex::default(),
+                ticket_requested_at: std::sync::atomic::AtomicI64::new(0),
             }),
         }
     }

@@ -3,11 +3,15 @@
 //! flight: a mutex in this process and a lease in the database across
 //! instances. Without a usable ticket it asks WeChat to push one and reports
 //! "waiting for ticket" instead of calling WeChat with a bad ticket.
+//! After a failure it backs off (doubling, capped; 45009 waits for the day to
+//! turn in China), asks WeChat for a ticket at most every 10 minutes, and never
+//! believes a lifetime longer than WeChat's 7200 s (see `backoff`).
 
 use wechat::Secret;
 use wechat::error::{ErrorClass, WechatError};
 
 use super::ComponentService;
+use super::backoff;
 
 /// Refresh when less than this is left (WeChat's tokens live 7200 s).
 pub const REFRESH_MARGIN_SECS: i64 = 20 * 60;
@@ -29,6 +33,8 @@ pub enum RefreshOutcome {
     Refreshed { expires_at: i64 },
     /// WeChat refused or could not be reached; recorded as the last error.
     Failed { class: ErrorClass },
+    /// Failed recently: the next attempt is not before `until` (unix seconds).
+    BackingOff { until: i64 },
 }
 
 /// The token's health, for the dashboard.
@@ -66,11 +72,37 @@ impl ComponentService {
         Ok(self.component_token_with_expiry().await?.0)
     }
 
-    /// Refreshes the token if it is missing or within [`REFRESH_MARGIN_SECS`] of expiry.
+    /// Refreshes the token if it is missing or within [`REFRESH_MARGIN_SECS`]
+    /// of expiry, unless it is backing off after a failure.
     pub async fn refresh_component_token_if_due(
         &self,
     ) -> Result<RefreshOutcome, store::StoreError> {
+        let until = self.backoff_until();
+        if until > self.inner.clock.now() {
+            return Ok(RefreshOutcome::BackingOff { until });
+        }
         self.refresh_component_token(false, None).await
+    }
+
+    /// When the refresher may try again after failures (0: at once).
+    fn backoff_until(&self) -> i64 {
+        self.inner
+            .backoff
+            .lock()
+            .map_or(0, |backoff| backoff.next_attempt_at)
+    }
+
+    /// Records the outcome of a call to WeChat for the backoff.
+    fn record_attempt(&self, failed: Option<&ErrorClass>, now: i64) {
+        if let Ok(mut backoff) = self.inner.backoff.lock() {
+            match failed {
+                None => *backoff = super::Backoff::default(),
+                Some(class) => {
+                    backoff.failures = backoff.failures.saturating_add(1);
+                    backoff.next_attempt_at = backoff::next_attempt(now, backoff.failures, class);
+                }
+            }
+        }
     }
 
     /// The current token and when it expires, from storage; never calls WeChat.
@@ -180,7 +212,7 @@ impl ComponentService {
 
         match inner.client.api_component_token(&Secret::new(ticket)).await {
             Ok(answer) => {
-                let expires_at = now + i64::try_from(answer.expires_in).unwrap_or(i64::MAX / 2);
+                let expires_at = now + backoff::token_lifetime(answer.expires_in);
                 let sealed = inner.vault.seal(
                     &self.token_context(),
                     answer.component_access_token.expose(),
@@ -191,6 +223,7 @@ impl ComponentService {
                     .save_token(appid, &inner.instance_id, &sealed, expires_at, now)
                     .await?;
                 tracing::info!(expires_at, "component_access_token refreshed");
+                self.record_attempt(None, now);
                 inner
                     .needs_ticket
                     .store(false, std::sync::atomic::Ordering::Relaxed);
@@ -199,6 +232,7 @@ impl ComponentService {
             Err(err) => {
                 let class = err.class();
                 tracing::warn!(error = %err, ?class, "component_access_token refresh failed");
+                self.record_attempt(Some(&class), now);
                 if class == ErrorClass::Ticket {
                     inner
                         .needs_ticket
@@ -244,20 +278,41 @@ impl ComponentService {
         })
     }
 
-    /// Runs forever: refreshes when due, and right away when a ticket arrives.
+    /// Runs forever: refreshes when due (after any backoff), and right away
+    /// when a ticket arrives that it was waiting for (a new ticket may be what
+    /// the last failure lacked).
     pub async fn run_component_token_refresher(self, tick: std::time::Duration) {
+        let mut ticket_arrived = false;
         loop {
-            if let Err(err) = self.refresh_component_token_if_due().await {
+            let outcome = if ticket_arrived {
+                self.refresh_component_token(false, None).await
+            } else {
+                self.refresh_component_token_if_due().await
+            };
+            if let Err(err) = outcome {
                 tracing::error!(error = %err, "component token refresher: storage failed");
             }
-            tokio::select! {
-                () = tokio::time::sleep(tick) => {}
-                () = self.inner.ticket_arrived.notified() => {}
-            }
+            ticket_arrived = tokio::select! {
+                () = tokio::time::sleep(tick) => false,
+                () = self.inner.ticket_arrived.notified() => true,
+            };
         }
     }
 
+    /// Asks WeChat to push a ticket, at most every 10 minutes: tickets come
+    /// every 10 minutes anyway, and the request has a daily quota.
     async fn request_ticket_push(&self) {
+        let now = self.inner.clock.now();
+        let last = self
+            .inner
+            .ticket_requested_at
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if !backoff::may_request_ticket((last != 0).then_some(last), now) {
+            return;
+        }
+        self.inner
+            .ticket_requested_at
+            .store(now, std::sync::atomic::Ordering::Relaxed);
         match self.inner.client.api_start_push_ticket().await {
             Ok(_) => tracing::info!("asked WeChat to push a component_verify_ticket"),
             Err(err) => tracing::warn!(error = %err, "api_start_push_ticket failed"),
