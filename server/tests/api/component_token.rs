@@ -232,20 +232,71 @@ async fn ticket_errors_ask_wechat_for_a_ticket_at_most_every_ten_minutes() {
         },
     );
     let before = asked();
-    for _ in 0..4 {
-        // Past each backoff, within ten minutes in all (30 + 60 + 120 s).
-        let _ = component.refresh_component_token_if_due().await.unwrap();
-        if let RefreshOutcome::BackingOff { until } =
-            component.refresh_component_token_if_due().await.unwrap()
-        {
-            let wait = (until - component.clock().now()).max(0) as u64;
-            app.sim
-                .clock()
-                .advance(std::time::Duration::from_secs(wait));
-        }
+    // Attempts forced past the backoff (as a consumer's invalidation does),
+    // spread over 9 minutes: one request to push a ticket.
+    let current = component.component_token().await.unwrap();
+    for _ in 0..6 {
+        let _ = component.invalidate_component_token(current.expose()).await;
+        app.sim.clock().advance(std::time::Duration::from_secs(90));
     }
     assert_eq!(asked(), before + 1, "one request within ten minutes");
-    app.sim.clock().advance(std::time::Duration::from_secs(600));
-    let _ = component.refresh_component_token_if_due().await.unwrap();
+    app.sim.clock().advance(std::time::Duration::from_secs(60));
+    let _ = component.invalidate_component_token(current.expose()).await;
     assert_eq!(asked(), before + 2);
+}
+
+#[tokio::test]
+async fn a_component_token_wechat_refuses_early_is_refreshed_once_and_the_calls_retried() {
+    let app = spawn_app().await;
+    let calls = |endpoint: &str| app.sim.calls().list(Some(endpoint)).len();
+    let token = crate::onboarding::invite(&app, "令牌公司").await;
+    let refreshes = calls("api_component_token");
+    // Five merchants click at once; WeChat refuses the (still stored) token for each.
+    app.sim.faults().set(
+        "api_create_preauthcode",
+        wechat_sim::faults::Fault {
+            errcode: Some(40001),
+            times: Some(5),
+            ..Default::default()
+        },
+    );
+    let link = || async {
+        app.platform
+            .onboarding()
+            .authorization_link(&token, platform::onboarding::Device::Pc)
+            .await
+    };
+    let links = futures::future::join_all((0..5).map(|_| link())).await;
+    assert!(links.iter().all(Result::is_ok), "{links:?}");
+    assert_eq!(
+        calls("api_component_token"),
+        refreshes + 1,
+        "one refresh for all five"
+    );
+    assert_eq!(
+        calls("api_create_preauthcode"),
+        10,
+        "each call retried once"
+    );
+
+    // The same for a refresh of an authorizer token made with the component token.
+    let appid = crate::authorizer_tokens::authorize_accounts(&app, 1)
+        .await
+        .remove(0);
+    app.sim.faults().set(
+        "api_authorizer_token",
+        wechat_sim::faults::Fault {
+            errcode: Some(42001),
+            times: Some(1),
+            ..Default::default()
+        },
+    );
+    let refreshed = app
+        .platform
+        .authorizer_tokens()
+        .refresh_one(&appid)
+        .await
+        .unwrap();
+    assert_eq!(refreshed, platform::authorizers::Refreshed::Done);
+    assert_eq!(calls("api_component_token"), refreshes + 2);
 }

@@ -9,9 +9,10 @@ use std::time::Duration;
 use futures::{StreamExt as _, stream};
 use store::{RefreshFailure, SaveRefreshed};
 use wechat::Secret;
-use wechat::error::{ErrorClass, WechatError};
+use wechat::error::ErrorClass;
 use wechat::wire::AuthorizerTokenResponse;
 
+use crate::component::ComponentCallError;
 use crate::single_flight::KeyedLocks;
 
 use super::{AccessToken, AuthorizerTokenError, AuthorizerTokens, access_context, refresh_context};
@@ -244,15 +245,23 @@ impl AuthorizerTokens<'_> {
         };
         let refresh_token = Secret::new(self.vault.open(&refresh_context(appid), &refresh_sealed)?);
         let client = self.component.client();
-        match client
-            .api_authorizer_token(&component_token, appid, &refresh_token)
-            .await
-        {
+        let refresh = &refresh_token;
+        let answer = self
+            .component
+            .retry_with_fresh_token(component_token.clone(), |token| async move {
+                client.api_authorizer_token(&token, appid, refresh).await
+            })
+            .await;
+        match answer {
             Ok(answer) => {
                 self.store_refreshed(appid, answer, refresh_token, &refresh_sealed)
                     .await
             }
-            Err(err) => match err.class() {
+            Err(ComponentCallError::Token(err)) => {
+                let message = format!("component token unavailable: {err}");
+                self.fail(appid, leased.failures, &message, now).await
+            }
+            Err(ComponentCallError::Wechat(err)) => match err.class() {
                 ErrorClass::RefreshTokenInvalid => {
                     self.recover_or_reauthorize(
                         appid,
@@ -350,12 +359,19 @@ impl AuthorizerTokens<'_> {
     }
 
     /// Where `appid` stands in WeChat's authorizer list, page by page.
-    async fn listing(&self, component_token: &Secret, appid: &str) -> Result<Listing, WechatError> {
+    async fn listing(
+        &self,
+        component_token: &Secret,
+        appid: &str,
+    ) -> Result<Listing, ComponentCallError> {
         let client = self.component.client();
         let mut offset = 0;
         loop {
-            let page = client
-                .api_get_authorizer_list(component_token, offset, 500)
+            let page = self
+                .component
+                .retry_with_fresh_token(component_token.clone(), |token| async move {
+                    client.api_get_authorizer_list(&token, offset, 500).await
+                })
                 .await?;
             if let Some(item) = page.list.iter().find(|i| i.authorizer_appid == appid) {
                 return Ok(Listing::Listed(item.refresh_token.clone()));

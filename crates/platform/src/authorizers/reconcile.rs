@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use wechat::Secret;
 
+use crate::component::ComponentCallError;
+
 use super::{AuthorizerTokenError, AuthorizerTokens, refresh_context};
 
 /// What a reconcile found and changed.
@@ -36,10 +38,18 @@ impl AuthorizerTokens<'_> {
         let mut listed: HashMap<String, Option<Secret>> = HashMap::new();
         let mut offset = 0u32;
         loop {
-            let page = client
-                .api_get_authorizer_list(&component_token, offset, 500)
+            let page = self
+                .component
+                .retry_with_fresh_token(component_token.clone(), |token| async move {
+                    client.api_get_authorizer_list(&token, offset, 500).await
+                })
                 .await
-                .map_err(AuthorizerTokenError::Wechat)?;
+                .map_err(|err| match err {
+                    ComponentCallError::Token(err) => {
+                        AuthorizerTokenError::Unavailable(err.to_string())
+                    }
+                    ComponentCallError::Wechat(err) => AuthorizerTokenError::Wechat(err),
+                })?;
             let count = u32::try_from(page.list.len()).unwrap_or(u32::MAX);
             for item in page.list {
                 listed.insert(item.authorizer_appid, item.refresh_token);

@@ -7,7 +7,10 @@ mod push;
 mod token;
 
 pub use push::{PushOutcome, PushRejected};
-pub use token::{ComponentTokenError, ComponentTokenState, ComponentTokenStatus, RefreshOutcome};
+pub use token::{
+    ComponentCallError, ComponentTokenError, ComponentTokenState, ComponentTokenStatus,
+    RefreshOutcome,
+};
 
 use std::sync::Arc;
 

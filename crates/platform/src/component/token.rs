@@ -66,7 +66,52 @@ pub enum ComponentTokenError {
     Storage(#[from] store::StoreError),
 }
 
+/// Why a call made with the component token failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ComponentCallError {
+    #[error(transparent)]
+    Token(#[from] ComponentTokenError),
+    #[error(transparent)]
+    Wechat(WechatError),
+}
+
 impl ComponentService {
+    /// Runs `call` with the current component token. When WeChat answers that
+    /// the token is invalid (40001 / 40014 / 42001: another instance or a
+    /// staging copy refreshed it, or it died early), the token is invalidated
+    /// if it is still the current one (single flight: concurrent callers cause
+    /// one refresh), and `call` runs once more with the new token. Otherwise
+    /// onboarding and refreshes would fail until the scheduled refresh.
+    pub async fn with_component_token<T, F, Fut>(&self, call: F) -> Result<T, ComponentCallError>
+    where
+        F: Fn(Secret) -> Fut,
+        Fut: std::future::Future<Output = Result<T, WechatError>>,
+    {
+        let token = self.component_token().await?;
+        self.retry_with_fresh_token(token, call).await
+    }
+
+    /// [`ComponentService::with_component_token`] with a token the caller
+    /// already read (a scheduler pass reads it once for many calls).
+    pub async fn retry_with_fresh_token<T, F, Fut>(
+        &self,
+        token: Secret,
+        call: F,
+    ) -> Result<T, ComponentCallError>
+    where
+        F: Fn(Secret) -> Fut,
+        Fut: std::future::Future<Output = Result<T, WechatError>>,
+    {
+        match call(token.clone()).await {
+            Err(err) if err.class() == ErrorClass::TokenInvalid => {
+                tracing::warn!(error = %err, "WeChat refused the component token; refreshing it once and retrying");
+                let (fresh, _) = self.invalidate_component_token(token.expose()).await?;
+                call(fresh).await.map_err(ComponentCallError::Wechat)
+            }
+            other => other.map_err(ComponentCallError::Wechat),
+        }
+    }
+
     /// The current token from storage; never calls WeChat.
     pub async fn component_token(&self) -> Result<Secret, ComponentTokenError> {
         Ok(self.component_token_with_expiry().await?.0)

@@ -10,7 +10,7 @@ use wechat::links::AuthType;
 use super::invites::{Invite, InviteError};
 use super::state::StateError;
 use super::{Onboarding, sha256_hex};
-use crate::component::ComponentTokenError;
+use crate::component::{ComponentCallError, ComponentTokenError};
 
 /// Where the merchant authorizes: the PC page (scan with WeChat) or the mobile page (inside WeChat).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +75,14 @@ impl OnboardingError {
             _ => None,
         }
     }
+
+    /// A failed call made with the component token.
+    fn from_call(err: ComponentCallError) -> Self {
+        match err {
+            ComponentCallError::Token(err) => err.into(),
+            ComponentCallError::Wechat(err) => Self::Wechat(err),
+        }
+    }
 }
 
 impl From<ComponentTokenError> for OnboardingError {
@@ -108,12 +116,14 @@ impl Onboarding<'_> {
         if invite.status == super::InviteStatus::Fulfilled {
             return Err(InviteError::Fulfilled.into());
         }
-        let component_token = self.component.component_token().await?;
         let client = self.component.client();
-        let pre_auth = client
-            .api_create_preauthcode(&component_token)
+        let pre_auth = self
+            .component
+            .with_component_token(
+                |token| async move { client.api_create_preauthcode(&token).await },
+            )
             .await
-            .map_err(OnboardingError::Wechat)?;
+            .map_err(OnboardingError::from_call)?;
         let now = self.component.clock().now();
         let expires_at = now + i64::try_from(pre_auth.expires_in).unwrap_or(1800);
         // The callback must come back within the pre_auth_code's life plus the
@@ -217,17 +227,21 @@ impl Onboarding<'_> {
     ) -> Result<Authorizer, OnboardingError> {
         let now = self.component.clock().now();
         let code_hash = sha256_hex(auth_code);
-        let component_token = self.component.component_token().await?;
         let client = self.component.client();
-        let answer = client
-            .api_query_auth(&component_token, &Secret::new(auth_code))
+        let answer = self
+            .component
+            .with_component_token(|token| async move {
+                client.api_query_auth(&token, &Secret::new(auth_code)).await
+            })
             .await
-            .map_err(|err| {
-                match err.errcode() {
-                    // 61009 invalid code, 61010 expired code, 61001/61002 code misuse.
-                    Some(61009 | 61010 | 61001 | 61002) => OnboardingError::AuthCodeInvalid,
-                    _ => OnboardingError::Wechat(err),
+            .map_err(|err| match err {
+                // 61009 invalid code, 61010 expired code, 61001/61002 code misuse.
+                ComponentCallError::Wechat(err)
+                    if matches!(err.errcode(), Some(61009 | 61010 | 61001 | 61002)) =>
+                {
+                    OnboardingError::AuthCodeInvalid
                 }
+                other => OnboardingError::from_call(other),
             })?;
         let info = answer.authorization_info;
         let appid = info.authorizer_appid.clone();
@@ -277,8 +291,12 @@ impl Onboarding<'_> {
         tracing::info!(authorizer_appid = %appid, company_id, "authorizer stored");
 
         // The tokens are safe now; a failed profile fetch only leaves the page plainer.
-        match client
-            .api_get_authorizer_info(&component_token, &appid)
+        let info_of = appid.as_str();
+        match self
+            .component
+            .with_component_token(|token| async move {
+                client.api_get_authorizer_info(&token, info_of).await
+            })
             .await
         {
             Ok(details) => {
