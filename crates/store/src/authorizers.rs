@@ -33,6 +33,8 @@ pub struct AuthorizerRow {
     pub updated_at: i64,
     /// Consecutive failed refreshes.
     pub failures: i64,
+    /// No refresh before this (unix seconds) after failures.
+    pub next_attempt_at: Option<i64>,
 }
 
 /// What an exchanged authorization code gives us, ready to store.
@@ -81,7 +83,7 @@ pub struct AuthorizerRepo<'a> {
 const COLUMNS: &str = "id, authorizer_appid, company_id, status, nick_name, head_img, user_name, \
      principal_name, alias, qrcode_url, service_type, verify_type, is_mini_program, func_info, \
      refresh_token_sealed, access_token_sealed, access_token_expires_at, refreshed_at, last_error, \
-     authorized_at, revoked_at, updated_at, failures";
+     authorized_at, revoked_at, updated_at, failures, next_attempt_at";
 
 impl<'a> AuthorizerRepo<'a> {
     pub(crate) fn new(pool: &'a SqlitePool) -> Self {

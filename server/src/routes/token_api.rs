@@ -178,6 +178,10 @@ pub enum ApiError {
         message: &'static str,
     },
     Unavailable(String),
+    /// 503 with `Retry-After`: refreshing backs off after failures.
+    BackingOff {
+        retry_after_secs: i64,
+    },
     Internal {
         reference: String,
     },
@@ -220,6 +224,13 @@ impl ApiError {
                 "unavailable",
                 message.clone(),
             ),
+            Self::BackingOff { retry_after_secs } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "backing_off",
+                format!(
+                    "the token expired and WeChat failed recently; retry after {retry_after_secs} s"
+                ),
+            ),
             Self::Internal { reference } => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -243,6 +254,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Self::BackingOff { retry_after_secs } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.max(1).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }
@@ -270,6 +286,9 @@ impl From<AuthorizerTokenError> for ApiError {
                 code: "needs_reauthorization",
                 message: "the account must authorize the platform again (its refresh token is no longer valid)",
             },
+            AuthorizerTokenError::BackingOff { retry_after_secs } => {
+                Self::BackingOff { retry_after_secs }
+            }
             AuthorizerTokenError::Unavailable(_) | AuthorizerTokenError::Wechat(_) => {
                 tracing::warn!(error = %err, "authorizer token unavailable");
                 Self::Unavailable(

@@ -60,25 +60,34 @@ pub struct AuthorizerRefresh {
     instance_id: String,
     /// In-process single flight per authorizer.
     locks: KeyedLocks,
+    /// When each authorizer was last refreshed because a consumer reported
+    /// its token (unix seconds), for [`FORCED_REFRESH_INTERVAL_SECS`].
+    forced: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+}
+
+/// A consumer's invalidation refreshes an authorizer at most this often; a
+/// looping client gets the current token instead of burning the quota.
+pub const FORCED_REFRESH_INTERVAL_SECS: i64 = 10;
+
+/// Whether an invalidation may force a refresh at `now`, the last forced one
+/// having been at `last`.
+pub fn may_force_refresh(last: Option<i64>, now: i64) -> bool {
+    last.is_none_or(|last| now - last >= FORCED_REFRESH_INTERVAL_SECS)
 }
 
 /// When a refresh goes ahead.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum When<'a> {
     /// Now (an expired token was asked for, or an operator forces it).
     Always,
     /// Only if this token, which a consumer saw fail, is still the stored one.
     StillCurrent(&'a str),
+    /// A reader found the token expired: refresh unless another refresh
+    /// stored a valid one meanwhile, and never during a backoff.
+    Expired,
     /// A scheduler pass found it due with this expiry: the lease itself
     /// checks that the expiry is unchanged, so no row is read before it.
     Scheduled(Option<i64>),
-}
-
-/// Where an authorizer stands in WeChat's list (`api_get_authorizer_list`).
-enum Listing {
-    /// Authorized, with the refresh token the list carries (if it does).
-    Listed(Option<Secret>),
-    NotListed,
 }
 
 /// What one refresh attempt did.
@@ -100,6 +109,7 @@ impl AuthorizerRefresh {
             config,
             instance_id,
             locks: KeyedLocks::default(),
+            forced: std::sync::Mutex::default(),
         }
     }
 
@@ -125,11 +135,15 @@ impl AuthorizerRefresh {
 
 impl AuthorizerTokens<'_> {
     /// The stored access token; refreshed first only when it has expired.
+    /// Concurrent readers of an expired token wait for one refresh (single
+    /// flight, re-checked under the lock) instead of each calling WeChat, and
+    /// an account backing off after failures is not called at all
+    /// ([`AuthorizerTokenError::BackingOff`]), so an outage does not burn the quota.
     pub async fn access_token(&self, appid: &str) -> Result<AccessToken, AuthorizerTokenError> {
         if let Some(token) = self.stored(appid).await? {
             return Ok(token);
         }
-        self.refresh_one(appid).await?;
+        self.refresh(appid, When::Expired, None).await?;
         self.stored(appid).await?.ok_or_else(|| {
             AuthorizerTokenError::Unavailable("refresh did not produce a token".into())
         })
@@ -143,10 +157,26 @@ impl AuthorizerTokens<'_> {
         appid: &str,
         failed_token: &str,
     ) -> Result<AccessToken, AuthorizerTokenError> {
-        // Whether it is still the failed token is decided inside the refresh's
-        // critical section (and its lease), so concurrent reports refresh once.
-        self.refresh(appid, When::StillCurrent(failed_token), None)
-            .await?;
+        // At most one forced refresh per account per interval; later reports
+        // get the current token (usually the one the first report produced).
+        let now = self.component.clock().now();
+        let allowed = self.engine.forced.lock().is_ok_and(|mut forced| {
+            let allowed = may_force_refresh(forced.get(appid).copied(), now);
+            if allowed {
+                forced.insert(appid.to_owned(), now);
+            }
+            allowed
+        });
+        if allowed {
+            // Whether it is still the failed token is decided inside the refresh's
+            // critical section (and its lease), so concurrent reports refresh once.
+            self.refresh(appid, When::StillCurrent(failed_token), None)
+                .await?;
+        } else {
+            // Not forcing one, but a refresh may be in flight: wait for it, so
+            // the answer is the token it produces, not the one reported.
+            let _in_flight = self.engine.locks.lock(appid).await;
+        }
         self.stored(appid)
             .await?
             .ok_or_else(|| AuthorizerTokenError::Unavailable("no valid token after refresh".into()))
@@ -303,7 +333,7 @@ impl AuthorizerTokens<'_> {
     ) -> Result<Option<Option<i64>>, AuthorizerTokenError> {
         let failed = match when {
             When::Scheduled(observed) => return Ok(Some(observed)),
-            When::Always => None,
+            When::Always | When::Expired => None,
             When::StillCurrent(failed) => Some(failed),
         };
         let row = self.row(appid).await?;
@@ -311,6 +341,17 @@ impl AuthorizerTokens<'_> {
             return Ok(None);
         }
         let expires_at = row.access_token_expires_at;
+        if when == When::Expired {
+            if expires_at.is_some_and(|at| at > now) {
+                // Refreshed by the reader who held the lock before us.
+                return Ok(None);
+            }
+            if let Some(next) = row.next_attempt_at.filter(|next| *next > now) {
+                return Err(AuthorizerTokenError::BackingOff {
+                    retry_after_secs: next - now,
+                });
+            }
+        }
         let go = match failed {
             None => true,
             Some(failed) => {
@@ -325,131 +366,6 @@ impl AuthorizerTokens<'_> {
         Ok(go.then_some(expires_at))
     }
 
-    /// 61003 says the authorization is gone; WeChat's list confirms it before
-    /// the account is marked revoked (a revocation is permanent, a one-off
-    /// answer may not be). Still listed, or the list unreachable: a failure,
-    /// retried with backoff.
-    async fn confirm_revoked(
-        &self,
-        appid: &str,
-        component_token: &Secret,
-        now: i64,
-        failures: i64,
-    ) -> Result<Refreshed, AuthorizerTokenError> {
-        match self.listing(component_token, appid).await {
-            Ok(Listing::NotListed) => {
-                self.store.authorizers().mark_revoked(appid, now).await?;
-                tracing::warn!(authorizer_appid = %appid, "authorization revoked (61003, confirmed by api_get_authorizer_list); refreshing stops");
-                Ok(Refreshed::Failed("revoked".into()))
-            }
-            Ok(Listing::Listed(_)) => {
-                let message =
-                    "errcode 61003, but WeChat still lists the authorization: retried later";
-                tracing::warn!(authorizer_appid = %appid, "{message}");
-                self.fail(appid, failures, message, now).await
-            }
-            Err(err) => {
-                let message = format!(
-                    "errcode 61003 not yet confirmed (api_get_authorizer_list failed: {err}): retried later"
-                );
-                tracing::warn!(authorizer_appid = %appid, "{message}");
-                self.fail(appid, failures, &message, now).await
-            }
-        }
-    }
-
-    /// Where `appid` stands in WeChat's authorizer list, page by page.
-    async fn listing(
-        &self,
-        component_token: &Secret,
-        appid: &str,
-    ) -> Result<Listing, ComponentCallError> {
-        let client = self.component.client();
-        let mut offset = 0;
-        loop {
-            let page = self
-                .component
-                .retry_with_fresh_token(component_token.clone(), |token| async move {
-                    client.api_get_authorizer_list(&token, offset, 500).await
-                })
-                .await?;
-            if let Some(item) = page.list.iter().find(|i| i.authorizer_appid == appid) {
-                return Ok(Listing::Listed(item.refresh_token.clone()));
-            }
-            offset += u32::try_from(page.list.len()).unwrap_or(u32::MAX);
-            if page.list.is_empty() || u64::from(offset) >= page.total_count {
-                return Ok(Listing::NotListed);
-            }
-        }
-    }
-
-    /// 61023 or a missing refresh token: look the authorizer up in WeChat's
-    /// list (which carries its refresh token) and retry once with it; if it is
-    /// not listed, or its listed token is the one that failed, the account
-    /// needs re-authorization. A list that cannot be read decides nothing: a
-    /// failure, retried with backoff.
-    async fn recover_or_reauthorize(
-        &self,
-        appid: &str,
-        component_token: &Secret,
-        (now, failures): (i64, i64),
-        reason: &str,
-    ) -> Result<Refreshed, AuthorizerTokenError> {
-        let client = self.component.client();
-        let stored = self
-            .store
-            .authorizers()
-            .by_appid(appid)
-            .await?
-            .and_then(|r| r.refresh_token_sealed);
-        let stored_plain = stored
-            .as_deref()
-            .and_then(|s| self.vault.open(&refresh_context(appid), s).ok());
-        let recovered = match self.listing(component_token, appid).await {
-            Ok(Listing::Listed(token)) => token,
-            Ok(Listing::NotListed) => None,
-            Err(err) => {
-                tracing::warn!(authorizer_appid = %appid, error = %err, "api_get_authorizer_list failed during recovery");
-                let message =
-                    format!("{reason}; api_get_authorizer_list failed ({err}): retried later");
-                return self.fail(appid, failures, &message, now).await;
-            }
-        };
-        match recovered {
-            Some(token) if Some(token.expose()) != stored_plain.as_deref() => {
-                let sealed = self.vault.seal(&refresh_context(appid), token.expose());
-                self.store
-                    .authorizer_refresh()
-                    .replace_refresh_token(appid, &sealed, now)
-                    .await?;
-                tracing::info!(authorizer_appid = %appid, "refresh token recovered from api_get_authorizer_list");
-                match client
-                    .api_authorizer_token(component_token, appid, &token)
-                    .await
-                {
-                    Ok(answer) => return self.store_refreshed(appid, answer, token, &sealed).await,
-                    Err(err) if err.class().is_transient() => {
-                        let message = format!(
-                            "refresh with the recovered token failed ({err}): retried later"
-                        );
-                        return self.fail(appid, failures, &message, now).await;
-                    }
-                    Err(err) => {
-                        tracing::warn!(authorizer_appid = %appid, error = %err, "refresh with the recovered token failed")
-                    }
-                }
-            }
-            _ => {}
-        }
-        let message = format!("{reason}: 需要商户重新授权 / the merchant must authorize again");
-        self.store
-            .authorizer_refresh()
-            .mark_needs_reauthorization(appid, &message, now)
-            .await?;
-        tracing::warn!(authorizer_appid = %appid, "authorizer needs re-authorization");
-        Err(AuthorizerTokenError::NeedsReauthorization)
-    }
-
     /// Stores a successful `api_authorizer_token` answer: the new access token
     /// and the refresh token WeChat returned (usually the same as `used`;
     /// whatever non-empty one it returned is kept, an empty one never) in one
@@ -457,7 +373,7 @@ impl AuthorizerTokens<'_> {
     /// (the sealed refresh token as stored when the refresh began) and the
     /// lease: a result that arrives after the lease ran out, or after a newer
     /// refresh token was stored, is discarded, never written over it.
-    async fn store_refreshed(
+    pub(super) async fn store_refreshed(
         &self,
         appid: &str,
         answer: AuthorizerTokenResponse,
@@ -498,7 +414,7 @@ impl AuthorizerTokens<'_> {
         Ok(Refreshed::Done)
     }
 
-    async fn fail(
+    pub(super) async fn fail(
         &self,
         appid: &str,
         failures: i64,
@@ -563,5 +479,17 @@ impl AuthorizerTokens<'_> {
             }
         }
         Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_forced_refresh_waits_ten_seconds_after_the_last() {
+        assert!(may_force_refresh(None, 100));
+        assert!(!may_force_refresh(Some(100), 109));
+        assert!(may_force_refresh(Some(100), 110));
     }
 }

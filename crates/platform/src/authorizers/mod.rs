@@ -7,6 +7,7 @@
 
 mod engine;
 mod reconcile;
+mod recovery;
 
 pub use engine::{AuthorizerRefresh, Refreshed, SchedulerConfig};
 pub use reconcile::ReconcileReport;
@@ -39,6 +40,12 @@ pub enum AuthorizerTokenError {
     NeedsReauthorization,
     #[error("no valid token right now: {0}")]
     Unavailable(String),
+    /// The token has expired and refreshing is backing off after failures:
+    /// no call to WeChat before `retry_after_secs` have passed.
+    #[error(
+        "the token expired and refreshing is backing off after failures; retry in {retry_after_secs} s"
+    )]
+    BackingOff { retry_after_secs: i64 },
     #[error("WeChat refused or could not be reached: {0}")]
     Wechat(#[source] WechatError),
     #[error("a stored secret could not be decrypted")]
