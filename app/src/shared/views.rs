@@ -66,10 +66,13 @@ pub(crate) fn authorizer_view(
         Some(2) => lang.pick("腾讯微博认证", "Tencent Weibo verified"),
         Some(_) => lang.pick("资质认证", "Qualification verified"),
     };
-    let status = match a.status.as_str() {
-        "active" => lang.pick("已授权", "Authorized"),
-        "revoked" => lang.pick("已取消授权", "Revoked"),
-        _ => lang.pick("需要重新授权", "Needs re-authorization"),
+    use platform::authorizers::AuthorizerStatus;
+    let status = match a.status {
+        AuthorizerStatus::Active => lang.pick("已授权", "Authorized"),
+        AuthorizerStatus::Revoked => lang.pick("已取消授权", "Revoked"),
+        AuthorizerStatus::NeedsReauthorization => {
+            lang.pick("需要重新授权", "Needs re-authorization")
+        }
     };
     let permissions = a
         .permissions
@@ -96,7 +99,7 @@ pub(crate) fn authorizer_view(
         service: service.map(str::to_owned),
         verification: verification.to_owned(),
         principal_name: a.principal_name,
-        active: a.status == "active",
+        active: a.status == AuthorizerStatus::Active,
         status: status.to_owned(),
         permissions,
         missing_required,

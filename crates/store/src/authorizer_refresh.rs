@@ -5,7 +5,7 @@
 
 use sqlx::SqlitePool;
 
-use crate::StoreError;
+use crate::{AuthorizerStatus, StoreError};
 
 /// An authorizer whose access token needs refreshing soon.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -211,8 +211,8 @@ impl<'a> AuthorizerRefreshRepo<'a> {
     }
 
     /// Every authorizer appid we know, with its status.
-    pub async fn all(&self) -> Result<Vec<(String, String)>, StoreError> {
-        Ok(sqlx::query_as::<_, (String, String)>(
+    pub async fn all(&self) -> Result<Vec<(String, AuthorizerStatus)>, StoreError> {
+        Ok(sqlx::query_as::<_, (String, AuthorizerStatus)>(
             "SELECT authorizer_appid, status FROM authorizers",
         )
         .fetch_all(self.pool)
@@ -224,7 +224,9 @@ impl<'a> AuthorizerRefreshRepo<'a> {
 mod tests {
     use time::macros::datetime;
 
-    use crate::{AuthorizationWrite, NewCompany, RefreshFailure, SaveRefreshed, Store};
+    use crate::{
+        AuthorizationWrite, AuthorizerStatus, NewCompany, RefreshFailure, SaveRefreshed, Store,
+    };
 
     async fn store_with(appids: &[(&str, i64)]) -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
@@ -466,7 +468,7 @@ mod tests {
                 .unwrap()
                 .unwrap()
                 .status,
-            "needs_reauthorization"
+            AuthorizerStatus::NeedsReauthorization
         );
     }
 }

@@ -11,7 +11,7 @@ pub struct AuthorizerRow {
     pub id: i64,
     pub authorizer_appid: String,
     pub company_id: i64,
-    pub status: String,
+    pub status: AuthorizerStatus,
     pub nick_name: Option<String>,
     pub head_img: Option<String>,
     pub user_name: Option<String>,
@@ -35,6 +35,18 @@ pub struct AuthorizerRow {
     pub failures: i64,
     /// No refresh before this (unix seconds) after failures.
     pub next_attempt_at: Option<i64>,
+}
+
+/// Where an authorizer stands with the platform, stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+pub enum AuthorizerStatus {
+    /// Authorized; its tokens are kept fresh.
+    Active,
+    /// The merchant withdrew the authorization (history kept; a new one revives it).
+    Revoked,
+    /// Its refresh token no longer works: the merchant must authorize again.
+    NeedsReauthorization,
 }
 
 /// What an exchanged authorization code gives us, ready to store.
@@ -316,7 +328,7 @@ mod tests {
         assert!(repo.mark_revoked("wxacc", 20).await.unwrap());
         assert_eq!(
             repo.by_appid("wxacc").await.unwrap().unwrap().status,
-            "revoked"
+            AuthorizerStatus::Revoked
         );
 
         repo.save_authorization(write(a, "c2", b"r2", 30))
@@ -324,8 +336,8 @@ mod tests {
             .unwrap();
         let row = repo.by_appid("wxacc").await.unwrap().unwrap();
         assert_eq!(
-            (row.status.as_str(), row.revoked_at, row.id),
-            ("active", None, 1)
+            (row.status, row.revoked_at, row.id),
+            (AuthorizerStatus::Active, None, 1)
         );
         assert_eq!(row.refresh_token_sealed.as_deref(), Some(&b"r2"[..]));
         assert_eq!(repo.for_company(a).await.unwrap().len(), 1);

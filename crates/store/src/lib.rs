@@ -32,6 +32,7 @@ pub use authorizer_refresh::{
 };
 pub use authorizers::{
     AuthorizationStored, AuthorizationWrite, AuthorizerProfile, AuthorizerRepo, AuthorizerRow,
+    AuthorizerStatus,
 };
 pub use companies::{CompanyRepo, CompanyRow, NewCompany};
 pub use component::{ComponentRepo, ComponentTokenRow, TicketRow};

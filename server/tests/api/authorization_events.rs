@@ -65,7 +65,10 @@ async fn an_updateauthorized_push_updates_the_permissions_and_tokens() {
         token_before.access_token.expose(),
         "the tokens of the new authorization are stored"
     );
-    assert_eq!(authorizer(&app, company).await.status, "active");
+    assert_eq!(
+        authorizer(&app, company).await.status,
+        platform::authorizers::AuthorizerStatus::Active
+    );
 }
 
 #[tokio::test]
@@ -77,7 +80,7 @@ async fn a_revoked_account_authorized_again_without_a_callback_is_revived_under_
     )
     .await;
     app.eventually("the authorizer to be revoked", || async {
-        authorizer(&app, company).await.status == "revoked"
+        authorizer(&app, company).await.status == platform::authorizers::AuthorizerStatus::Revoked
     })
     .await;
 
@@ -97,7 +100,7 @@ async fn a_revoked_account_authorized_again_without_a_callback_is_revived_under_
     )
     .await;
     app.eventually("the same record to be active again", || async {
-        authorizer(&app, company).await.status == "active"
+        authorizer(&app, company).await.status == platform::authorizers::AuthorizerStatus::Active
     })
     .await;
     assert!(

@@ -140,7 +140,10 @@ async fn a_dead_refresh_token_marks_the_authorizer_for_reauthorization() {
         .await
         .unwrap()
         .remove(0);
-    assert_eq!(authorizer.status, "needs_reauthorization");
+    assert_eq!(
+        authorizer.status,
+        platform::authorizers::AuthorizerStatus::NeedsReauthorization
+    );
 
     // Refreshing stops: the next pass calls nothing more.
     let calls = app.sim.calls().list(Some("api_authorizer_token")).len();
@@ -188,7 +191,7 @@ async fn an_unauthorized_push_revokes_the_authorizer_and_refreshing_stops() {
             .await
             .unwrap()[0]
             .status,
-        "revoked"
+        platform::authorizers::AuthorizerStatus::Revoked
     );
 }
 

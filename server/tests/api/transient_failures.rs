@@ -2,7 +2,7 @@
 //! does not revoke an account WeChat still lists, an unreadable list decides
 //! nothing, and reconcile revives an account revoked here but authorized there.
 
-use platform::authorizers::Refreshed;
+use platform::authorizers::{AuthorizerStatus, Refreshed};
 use wechat_sim::faults::Fault;
 
 use crate::authorizer_tokens::authorize_accounts;
@@ -16,7 +16,7 @@ fn once(errcode: i64) -> Fault {
     }
 }
 
-async fn status(app: &TestApp) -> String {
+async fn status(app: &TestApp) -> AuthorizerStatus {
     let company = app.platform.companies().list().await.unwrap()[0].id;
     let authorizers = app
         .platform
@@ -24,7 +24,7 @@ async fn status(app: &TestApp) -> String {
         .authorizers_of(company)
         .await
         .unwrap();
-    authorizers[0].status.clone()
+    authorizers[0].status
 }
 
 async fn refresh(app: &TestApp, appid: &str) -> Refreshed {
@@ -41,7 +41,7 @@ async fn a_61003_for_an_account_wechat_still_lists_does_not_revoke_it() {
     let appid = authorize_accounts(&app, 1).await.remove(0);
     app.sim.faults().set("api_authorizer_token", once(61003));
     assert!(matches!(refresh(&app, &appid).await, Refreshed::Failed(_)));
-    assert_eq!(status(&app).await, "active");
+    assert_eq!(status(&app).await, AuthorizerStatus::Active);
     assert_eq!(
         refresh(&app, &appid).await,
         Refreshed::Done,
@@ -56,7 +56,7 @@ async fn a_61003_is_not_applied_while_the_list_cannot_confirm_it() {
     app.sim.faults().set("api_authorizer_token", once(61003));
     app.sim.faults().set("api_get_authorizer_list", once(-1));
     assert!(matches!(refresh(&app, &appid).await, Refreshed::Failed(_)));
-    assert_eq!(status(&app).await, "active");
+    assert_eq!(status(&app).await, AuthorizerStatus::Active);
     assert_eq!(refresh(&app, &appid).await, Refreshed::Done);
 }
 
@@ -67,7 +67,7 @@ async fn a_61023_with_an_unreadable_list_is_retried_not_marked_for_reauthorizati
     app.sim.faults().set("api_authorizer_token", once(61023));
     app.sim.faults().set("api_get_authorizer_list", once(-1));
     assert!(matches!(refresh(&app, &appid).await, Refreshed::Failed(_)));
-    assert_eq!(status(&app).await, "active");
+    assert_eq!(status(&app).await, AuthorizerStatus::Active);
     assert_eq!(refresh(&app, &appid).await, Refreshed::Done);
 }
 
@@ -82,12 +82,12 @@ async fn reconcile_revives_an_account_revoked_here_that_wechat_lists_as_authoriz
         .unwrap();
     let now = app.platform.component().clock().now();
     assert!(store.authorizers().mark_revoked(&appid, now).await.unwrap());
-    assert_eq!(status(&app).await, "revoked");
+    assert_eq!(status(&app).await, AuthorizerStatus::Revoked);
 
     let report = app.platform.authorizer_tokens().reconcile().await.unwrap();
     assert_eq!(report.revived, std::slice::from_ref(&appid));
     assert!(report.revoked.is_empty());
-    assert_eq!(status(&app).await, "active");
+    assert_eq!(status(&app).await, AuthorizerStatus::Active);
     assert_eq!(refresh(&app, &appid).await, Refreshed::Done);
     let again = app.platform.authorizer_tokens().reconcile().await.unwrap();
     assert!(again.revived.is_empty(), "revived once");

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use futures::{StreamExt as _, stream};
-use store::{RefreshFailure, SaveRefreshed};
+use store::{AuthorizerStatus, RefreshFailure, SaveRefreshed};
 use wechat::Secret;
 use wechat::error::ErrorClass;
 use wechat::wire::AuthorizerTokenResponse;
@@ -193,10 +193,12 @@ impl AuthorizerTokens<'_> {
     /// The stored, unexpired token; errors for authorizers that cannot have one.
     async fn stored(&self, appid: &str) -> Result<Option<AccessToken>, AuthorizerTokenError> {
         let row = self.row(appid).await?;
-        match row.status.as_str() {
-            "active" => {}
-            "revoked" => return Err(AuthorizerTokenError::Revoked),
-            _ => return Err(AuthorizerTokenError::NeedsReauthorization),
+        match row.status {
+            AuthorizerStatus::Active => {}
+            AuthorizerStatus::Revoked => return Err(AuthorizerTokenError::Revoked),
+            AuthorizerStatus::NeedsReauthorization => {
+                return Err(AuthorizerTokenError::NeedsReauthorization);
+            }
         }
         let now = self.component.clock().now();
         match (row.access_token_sealed, row.access_token_expires_at) {
@@ -337,7 +339,7 @@ impl AuthorizerTokens<'_> {
             When::StillCurrent(failed) => Some(failed),
         };
         let row = self.row(appid).await?;
-        if row.status != "active" {
+        if row.status != AuthorizerStatus::Active {
             return Ok(None);
         }
         let expires_at = row.access_token_expires_at;

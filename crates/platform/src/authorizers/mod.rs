@@ -11,6 +11,8 @@ mod recovery;
 
 pub use engine::{AuthorizerRefresh, Refreshed, SchedulerConfig};
 pub use reconcile::ReconcileReport;
+/// Where an authorizer stands; the same enum from the database to the pages.
+pub use store::AuthorizerStatus;
 
 use store::Store;
 use wechat::Secret;

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use store::AuthorizerStatus;
 use wechat::Secret;
 
 use crate::component::ComponentCallError;
@@ -70,7 +71,7 @@ impl AuthorizerTokens<'_> {
                     let stored = row
                         .and_then(|r| r.refresh_token_sealed)
                         .and_then(|sealed| self.vault.open(&refresh_context(appid), &sealed).ok());
-                    if status == "revoked" {
+                    if *status == AuthorizerStatus::Revoked {
                         let sealed = self
                             .vault
                             .seal(&refresh_context(appid), refresh_token.expose());
@@ -98,7 +99,7 @@ impl AuthorizerTokens<'_> {
                     }
                 }
                 Some(None) => {}
-                None if status != "revoked" => {
+                None if *status != AuthorizerStatus::Revoked => {
                     self.store.authorizers().mark_revoked(appid, now).await?;
                     report.revoked.push(appid.clone());
                 }

@@ -2,7 +2,7 @@
 //! callback that exchanges WeChat's auth_code for the authorizer's tokens,
 //! stores them under the invite's company and fetches the account's profile.
 
-use store::{AuthorizationStored, AuthorizationWrite, AuthorizerProfile};
+use store::{AuthorizationStored, AuthorizationWrite, AuthorizerProfile, AuthorizerStatus};
 use wechat::Secret;
 use wechat::error::{ErrorClass, WechatError};
 use wechat::links::AuthType;
@@ -31,7 +31,7 @@ pub struct AuthorizationLink {
 pub struct Authorizer {
     pub authorizer_appid: String,
     pub company_id: i64,
-    pub status: String,
+    pub status: AuthorizerStatus,
     pub nick_name: Option<String>,
     pub head_img: Option<String>,
     pub user_name: Option<String>,

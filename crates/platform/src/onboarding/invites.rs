@@ -221,7 +221,9 @@ impl Onboarding<'_> {
             .authorizers()
             .by_appid(appid)
             .await?
-            .is_some_and(|a| a.status == "active" && a.company_id == row.company_id))
+            .is_some_and(|a| {
+                a.status == store::AuthorizerStatus::Active && a.company_id == row.company_id
+            }))
     }
 }
 
