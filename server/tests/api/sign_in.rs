@@ -11,6 +11,12 @@ fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 
+/// The newest `n` audit-log actions, newest first.
+async fn audit_actions(app: &crate::helpers::TestApp, n: i64) -> Vec<platform::audit::AuditAction> {
+    let entries = app.platform.admins().audit().latest(n).await.unwrap();
+    entries.into_iter().filter_map(|e| e.action).collect()
+}
+
 fn set_cookie(response: &reqwest::Response) -> String {
     response.headers()["set-cookie"]
         .to_str()
@@ -191,16 +197,7 @@ async fn sign_out_ends_the_session_on_the_server() {
         with_cookie("/companies").await.unwrap().status(),
         StatusCode::SEE_OTHER
     );
-    let actions: Vec<_> = app
-        .platform
-        .admins()
-        .audit()
-        .latest(10)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|e| e.action)
-        .collect();
+    let actions = audit_actions(&app, 10).await;
     assert_eq!(
         actions.first(),
         Some(&platform::audit::AuditAction::SignedOut)
@@ -329,15 +326,6 @@ async fn a_server_refuses_a_database_created_for_another_component() {
     ))
     .await
     .unwrap();
-    let actions: Vec<_> = app
-        .platform
-        .admins()
-        .audit()
-        .latest(5)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|e| e.action)
-        .collect();
+    let actions = audit_actions(&app, 5).await;
     assert!(actions.contains(&platform::audit::AuditAction::DatabaseAdopted));
 }

@@ -71,7 +71,8 @@ impl AuthorizerTokens<'_> {
                     let stored = row
                         .and_then(|r| r.refresh_token_sealed)
                         .and_then(|sealed| self.vault.open(&refresh_context(appid), &sealed).ok());
-                    if *status == AuthorizerStatus::Revoked {
+                    let revoked = *status == AuthorizerStatus::Revoked;
+                    if revoked || stored.as_deref() != Some(refresh_token.expose()) {
                         let sealed = self
                             .vault
                             .seal(&refresh_context(appid), refresh_token.expose());
@@ -79,23 +80,16 @@ impl AuthorizerTokens<'_> {
                             .authorizer_refresh()
                             .replace_refresh_token(appid, &sealed, now)
                             .await?;
-                        if self.store.authorizers().revive(appid, now).await? {
+                        if !revoked {
+                            self.store
+                                .authorizer_refresh()
+                                .reactivate(appid, now)
+                                .await?;
+                            report.recovered.push(appid.clone());
+                        } else if self.store.authorizers().revive(appid, now).await? {
                             tracing::warn!(authorizer_appid = %appid, "revoked here but authorized at WeChat: revived by reconcile");
                             report.revived.push(appid.clone());
                         }
-                    } else if stored.as_deref() != Some(refresh_token.expose()) {
-                        let sealed = self
-                            .vault
-                            .seal(&refresh_context(appid), refresh_token.expose());
-                        self.store
-                            .authorizer_refresh()
-                            .replace_refresh_token(appid, &sealed, now)
-                            .await?;
-                        self.store
-                            .authorizer_refresh()
-                            .reactivate(appid, now)
-                            .await?;
-                        report.recovered.push(appid.clone());
                     }
                 }
                 Some(None) => {}
