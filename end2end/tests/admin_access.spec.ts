@@ -70,3 +70,14 @@ test('the sign-in page speaks English on request', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Sign in to the dashboard' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Sandbox mode' })).toBeVisible();
 });
+
+test('scripts and wasm carry content hashes and are kept for a year', async ({ page }) => {
+  const html = await (await page.request.get('/login')).text();
+  const assets = [...html.matchAll(/"(\/pkg\/[^"]+)"/g)].map((m) => m[1]);
+  expect(assets.some((a) => /\/pkg\/weiqiao\.[^.]+\.wasm$/.test(a))).toBeTruthy();
+  for (const asset of assets) {
+    const response = await page.request.get(asset);
+    expect(response.status(), asset).toBe(200);
+    expect(response.headers()['cache-control'], asset).toBe('public, max-age=31536000, immutable');
+  }
+});

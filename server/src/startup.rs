@@ -352,12 +352,18 @@ fn component_service(
 }
 
 /// Leptos' options: its file layout from the `LEPTOS_*` variables cargo-leptos
-/// sets, with our own validated listen address.
+/// sets, with our own validated listen address. Asset names carry content
+/// hashes when the build wrote its `hash.txt` beside this binary (cargo-leptos
+/// with `hash-files`; `cargo xtask dist` copies it), whatever the environment says.
 fn leptos_options(address: SocketAddr) -> anyhow::Result<LeptosOptions> {
     let mut options = leptos::config::get_configuration(None)
         .context("reading the LEPTOS_* settings")?
         .leptos_options;
     options.site_addr = address;
+    options.hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)))
+        .is_some_and(|hashes| hashes.exists());
     Ok(options)
 }
 

@@ -132,8 +132,37 @@ fn smoke_test(dist: &Path) -> Result<(), Failure> {
             }
         }
     }
+    // Every asset the sign-in page names is served (hashed names included).
+    let page = body_of(port, "/login").unwrap_or_default();
+    let assets: Vec<&str> = page
+        .split('"')
+        .filter(|quoted| quoted.starts_with("/pkg/"))
+        .collect();
+    if assets.is_empty() {
+        return Err(Failure::new("the sign-in page names no /pkg/ asset"));
+    }
+    for asset in assets {
+        match status_of(port, asset) {
+            Some(200) => println!("GET {asset}: 200"),
+            other => return Err(Failure::new(format!("GET {asset} answered {other:?}"))),
+        }
+    }
     println!("the release in {} starts and answers", dist.display());
     Ok(())
+}
+
+/// The whole response of `GET path` (headers and body), `None` when nothing answers.
+fn body_of(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).ok()?;
+    Some(String::from_utf8_lossy(&response).into_owned())
 }
 
 struct Kill(Child);

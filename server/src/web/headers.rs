@@ -53,10 +53,27 @@ fn never_a_page(path: &str) -> bool {
         || path == "/healthz"
 }
 
+/// A name with a content hash (`weiqiao.3f9a….wasm`) never changes content:
+/// kept for a year. Any other asset (a build without hashes) is revalidated,
+/// a 304 when unchanged, so no browser keeps a stale copy.
+pub fn asset_cache_control(path: &str) -> HeaderValue {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    if name.split('.').count() >= 3 {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else {
+        HeaderValue::from_static("no-cache")
+    }
+}
+
 pub async fn layer(mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let referrer = referrer_policy(path);
     let is_asset = path.starts_with("/pkg/");
+    let asset_path = if is_asset {
+        path.to_owned()
+    } else {
+        String::new()
+    };
     let csp = if never_a_page(path) {
         HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
     } else {
@@ -82,10 +99,8 @@ pub async fn layer(mut request: Request, next: Next) -> Response {
     if referrer == "strict-origin" && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    // Assets keep their names across releases (no content hashes yet), so a
-    // browser revalidates them (a 304 when unchanged) instead of keeping a stale copy.
     if is_asset && !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(header::CACHE_CONTROL, asset_cache_control(&asset_path));
     }
     response
 }
@@ -105,5 +120,10 @@ mod tests {
         assert_eq!(referrer_policy("/companies"), "same-origin");
         assert!(never_a_page("/api/admin/me") && never_a_page("/wechat/component/events"));
         assert!(!never_a_page("/login") && !never_a_page("/apiary"));
+        assert_eq!(
+            asset_cache_control("/pkg/weiqiao.3f9a1c.wasm"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(asset_cache_control("/pkg/weiqiao.wasm"), "no-cache");
     }
 }
