@@ -115,7 +115,7 @@ impl Application {
         }
         let public = url::Url::parse(&public_url).context("WEIQIAO_PUBLIC_URL")?;
         let state = AppState {
-            leptos_options: leptos_options(address)?,
+            leptos_options: leptos_options(address, config.site_root.as_deref())?,
             platform: platform.clone(),
             security: WebSecurity::new(&public, address, config.trusted_proxies.clone()),
         };
@@ -355,11 +355,14 @@ fn component_service(
 /// sets, with our own validated listen address. Asset names carry content
 /// hashes when the build wrote its `hash.txt` beside this binary (cargo-leptos
 /// with `hash-files`; `cargo xtask dist` copies it), whatever the environment says.
-fn leptos_options(address: SocketAddr) -> anyhow::Result<LeptosOptions> {
+fn leptos_options(address: SocketAddr, site_root: Option<&str>) -> anyhow::Result<LeptosOptions> {
     let mut options = leptos::config::get_configuration(None)
         .context("reading the LEPTOS_* settings")?
         .leptos_options;
     options.site_addr = address;
+    if let Some(root) = site_root {
+        options.site_root = root.into();
+    }
     options.hash_files = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)))

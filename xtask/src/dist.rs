@@ -31,6 +31,11 @@ pub fn run(root: &Path) -> Result<(), Failure> {
         &root.join("target/release/server"),
         &dist.join("bin/server"),
     )?;
+    // The asset names' content hashes, read by the server from beside its binary.
+    copy(
+        &root.join("target/release/hash.txt"),
+        &dist.join("bin/hash.txt"),
+    )?;
     copy_dir(&root.join("target/site"), &dist.join("site"))?;
     copy_dir(&root.join("deploy"), &dist.join("deploy"))?;
     copy(&root.join("deploy/env.example"), &dist.join(".env.example"))?;

@@ -35,6 +35,10 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 pub struct Config {
     /// `LEPTOS_SITE_ADDR`: where the HTTP server listens.
     pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: the site's static files (scripts, wasm, styles).
+    /// Read here so a value in `.env` counts too (Leptos reads only the
+    /// process environment); `None`: Leptos' own default.
+    pub site_root: Option<String>,
     /// `WEIQIAO_DATABASE_URL`.
     pub database_url: String,
     /// `WEIQIAO_PUBLIC_URL`: the external base URL, used to build redirect URIs.
@@ -164,6 +168,7 @@ impl Config {
             get("LEPTOS_SITE_ADDR"),
             DEFAULT_SITE_ADDR,
         )?;
+        let site_root = get("LEPTOS_SITE_ROOT").map(str::to_owned);
         let database_url = get("WEIQIAO_DATABASE_URL")
             .unwrap_or(DEFAULT_DATABASE_URL)
             .to_owned();
@@ -278,6 +283,7 @@ impl Config {
 
         Ok(Self {
             site_addr,
+            site_root,
             database_url,
             public_url,
             secret_key,

@@ -178,6 +178,7 @@ fn web_security_settings_default_closed_and_can_be_configured() {
         ("WEIQIAO_ADOPT_DATABASE", "1"),
         ("WEIQIAO_SESSION_IDLE_MINUTES", "5"),
         ("WEIQIAO_SESSION_MAX_HOURS", "2"),
+        ("LEPTOS_SITE_ROOT", "/opt/weiqiao/site"),
     ] {
         vars.insert(k.into(), v.into());
     }
@@ -197,4 +198,15 @@ fn web_security_settings_default_closed_and_can_be_configured() {
         ),
         (300, 7200)
     );
+}
+
+#[test]
+fn the_site_root_is_read_like_every_other_variable_so_dot_env_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::from_vars(&production(), dir.path()).unwrap();
+    assert_eq!(config.site_root, None, "Leptos' default");
+    let mut vars = production();
+    vars.insert("LEPTOS_SITE_ROOT".into(), "/opt/weiqiao/site".into());
+    let config = Config::from_vars(&vars, dir.path()).unwrap();
+    assert_eq!(config.site_root.as_deref(), Some("/opt/weiqiao/site"));
 }
