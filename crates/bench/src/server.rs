@@ -186,7 +186,7 @@ impl Running {
         store.close().await;
 
         let output = Command::new(&self.binary)
-            .args(["api-key", "create", "--name", "bench"])
+            .args(["api-key", "create", "--name", "bench", "--all-companies"])
             .current_dir(&self.dir)
             .env("WEIQIAO_DATABASE_URL", database_url(&self.dir))
             .stderr(Stdio::null())

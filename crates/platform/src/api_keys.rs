@@ -36,24 +36,59 @@ pub const KEY_CACHE_TTL: Duration = Duration::from_secs(2);
 const SHOWN_PREFIX_LEN: usize = 10;
 const MAX_NAME_CHARS: usize = 100;
 
+/// What a key may read, always said explicitly: nothing is implied by an
+/// empty list (a key created without a scope would otherwise read everything).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KeyScope {
+    /// Every company's authorizers.
+    pub all_companies: bool,
+    /// Else these companies' authorizers.
+    pub company_ids: Vec<i64>,
+    /// The component token (the platform's own, a separate permission).
+    pub component: bool,
+}
+
+impl KeyScope {
+    /// Every company and the component token.
+    pub fn everything() -> Self {
+        Self {
+            all_companies: true,
+            company_ids: Vec::new(),
+            component: true,
+        }
+    }
+
+    /// These companies' authorizers only.
+    pub fn companies(company_ids: &[i64]) -> Self {
+        Self {
+            company_ids: company_ids.to_vec(),
+            ..Self::default()
+        }
+    }
+}
+
 /// An authenticated key: who asks, and what it may read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKey {
     pub id: i64,
     pub name: String,
-    /// Companies whose authorizers this key may read; empty means every company.
-    pub company_ids: Vec<i64>,
+    pub scope: KeyScope,
 }
 
 impl ApiKey {
     /// Whether the key may read tokens of `company_id`'s authorizers.
     pub fn may_read_company(&self, company_id: i64) -> bool {
-        self.company_ids.is_empty() || self.company_ids.contains(&company_id)
+        self.scope.all_companies || self.scope.company_ids.contains(&company_id)
     }
 
-    /// The component token is the platform's own: only unscoped keys read it.
+    /// Whether the key reads every company (no per-appid scope check needed).
+    pub fn reads_all_companies(&self) -> bool {
+        self.scope.all_companies
+    }
+
+    /// The component token needs its own permission.
     pub fn may_read_component(&self) -> bool {
-        self.company_ids.is_empty()
+        self.scope.component
     }
 }
 
@@ -64,7 +99,7 @@ pub struct ApiKeyInfo {
     pub name: String,
     /// The key's first characters, e.g. `wq_Ab3dE9f`.
     pub prefix: String,
-    pub company_ids: Vec<i64>,
+    pub scope: KeyScope,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
     pub issued_count: i64,
@@ -89,6 +124,8 @@ pub enum ApiKeyError {
     InvalidName,
     #[error("a company in the scope does not exist")]
     UnknownCompany,
+    #[error("choose the key's scope: all companies, or at least one company (not both)")]
+    InvalidScope,
     #[error(transparent)]
     Storage(#[from] StoreError),
 }
@@ -126,13 +163,13 @@ impl ApiKeyService {
         }
     }
 
-    /// Creates a key for `name`, limited to `company_ids` unless empty.
-    /// The returned key is not stored anywhere: show it once.
-    pub async fn create(
-        &self,
-        name: &str,
-        company_ids: &[i64],
-    ) -> Result<CreatedApiKey, ApiKeyError> {
+    /// Creates a key for `name` that may read what `scope` says. The returned
+    /// key is not stored anywhere: show it once.
+    pub async fn create(&self, name: &str, scope: &KeyScope) -> Result<CreatedApiKey, ApiKeyError> {
+        // Exactly one of the two: all companies, or a list.
+        if scope.all_companies != scope.company_ids.is_empty() {
+            return Err(ApiKeyError::InvalidScope);
+        }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
             return Err(ApiKeyError::InvalidName);
@@ -140,7 +177,7 @@ impl ApiKeyService {
         let mut bytes = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut bytes);
         let key = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
-        let mut company_ids = company_ids.to_vec();
+        let mut company_ids = scope.company_ids.clone();
         company_ids.sort_unstable();
         company_ids.dedup();
         let row = self
@@ -151,6 +188,8 @@ impl ApiKeyService {
                 key_hash: &hex::encode(hash(&key)),
                 key_prefix: &key[..SHOWN_PREFIX_LEN],
                 company_ids: &company_ids,
+                all_companies: scope.all_companies,
+                component: scope.component,
                 created_at: self.clock.now(),
             })
             .await
@@ -209,7 +248,11 @@ impl ApiKeyService {
             return Err(ApiKeyError::Unauthorized);
         };
         let key = ApiKey {
-            company_ids: repo.scope(row.id).await?,
+            scope: KeyScope {
+                all_companies: row.all_companies,
+                company_ids: repo.scope(row.id).await?,
+                component: row.component,
+            },
             id: row.id,
             name: row.name,
         };
@@ -277,10 +320,14 @@ fn hash(key: &str) -> [u8; 32] {
 
 fn info(row: store::ApiKeyRow, company_ids: Vec<i64>) -> ApiKeyInfo {
     ApiKeyInfo {
+        scope: KeyScope {
+            all_companies: row.all_companies,
+            company_ids,
+            component: row.component,
+        },
         id: row.id,
         name: row.name,
         prefix: row.key_prefix,
-        company_ids,
         created_at: row.created_at,
         revoked_at: row.revoked_at,
         issued_count: row.issued_count,
@@ -311,7 +358,10 @@ mod tests {
     #[tokio::test]
     async fn a_created_key_authenticates_until_it_is_revoked() {
         let (_dir, keys) = service().await;
-        let created = keys.create(" billing ", &[]).await.unwrap();
+        let created = keys
+            .create(" billing ", &KeyScope::everything())
+            .await
+            .unwrap();
         assert!(created.key.expose().starts_with("wq_"));
         assert_eq!(created.key.expose().len(), 3 + 43);
         assert_eq!(created.info.name, "billing");
@@ -334,7 +384,10 @@ mod tests {
     #[tokio::test]
     async fn a_wrong_or_malformed_key_is_unauthorized() {
         let (_dir, keys) = service().await;
-        let created = keys.create("billing", &[]).await.unwrap();
+        let created = keys
+            .create("billing", &KeyScope::everything())
+            .await
+            .unwrap();
         let mut wrong = created.key.expose().to_owned();
         wrong.pop();
         wrong.push('x');
@@ -352,7 +405,10 @@ mod tests {
     #[tokio::test]
     async fn issuances_are_counted_and_written_by_a_flush() {
         let (_dir, keys) = service().await;
-        let created = keys.create("billing", &[]).await.unwrap();
+        let created = keys
+            .create("billing", &KeyScope::everything())
+            .await
+            .unwrap();
         let key = keys.authenticate(created.key.expose()).await.unwrap();
         for _ in 0..3 {
             keys.record_issuance(&key);
@@ -368,24 +424,53 @@ mod tests {
     async fn an_empty_name_or_an_unknown_company_is_refused() {
         let (_dir, keys) = service().await;
         assert!(matches!(
-            keys.create("  ", &[]).await,
+            keys.create("  ", &KeyScope::everything()).await,
             Err(ApiKeyError::InvalidName)
         ));
         assert!(matches!(
-            keys.create("billing", &[99]).await,
+            keys.create("billing", &KeyScope::companies(&[99])).await,
             Err(ApiKeyError::UnknownCompany)
         ));
     }
 
+    #[tokio::test]
+    async fn a_scope_must_say_all_companies_or_some_never_neither_nor_both() {
+        let (_dir, keys) = service().await;
+        for scope in [
+            KeyScope::default(),
+            KeyScope {
+                component: true,
+                ..KeyScope::default()
+            },
+            KeyScope {
+                all_companies: true,
+                company_ids: vec![1],
+                component: false,
+            },
+        ] {
+            assert!(
+                matches!(
+                    keys.create("crm", &scope).await,
+                    Err(ApiKeyError::InvalidScope)
+                ),
+                "{scope:?}"
+            );
+        }
+    }
+
     #[test]
-    fn a_scoped_key_reads_only_its_companies_and_never_the_component_token() {
-        let key = ApiKey {
+    fn a_scoped_key_reads_only_its_companies_and_the_component_token_only_when_allowed() {
+        let mut key = ApiKey {
             id: 1,
             name: "crm".into(),
-            company_ids: vec![2, 3],
+            scope: KeyScope::companies(&[2, 3]),
         };
         assert!(key.may_read_company(2) && key.may_read_company(3));
-        assert!(!key.may_read_company(4));
+        assert!(!key.may_read_company(4) && !key.reads_all_companies());
         assert!(!key.may_read_component());
+        key.scope.component = true;
+        assert!(key.may_read_component());
+        key.scope = KeyScope::everything();
+        assert!(key.may_read_company(4) && key.reads_all_companies());
     }
 }

@@ -16,6 +16,10 @@ pub struct ApiKeyRow {
     pub revoked_at: Option<i64>,
     pub issued_count: i64,
     pub last_used_at: Option<i64>,
+    /// Reads every company's authorizers (else only those in its scope rows).
+    pub all_companies: bool,
+    /// May read the component token.
+    pub component: bool,
 }
 
 /// What is needed to insert a key; the hash and prefix are computed by the caller.
@@ -25,6 +29,8 @@ pub struct NewApiKey<'a> {
     pub key_hash: &'a str,
     pub key_prefix: &'a str,
     pub company_ids: &'a [i64],
+    pub all_companies: bool,
+    pub component: bool,
     pub created_at: i64,
 }
 
@@ -33,7 +39,8 @@ pub struct ApiKeyRepo<'a> {
     pool: &'a SqlitePool,
 }
 
-const COLUMNS: &str = "id, name, key_prefix, created_at, revoked_at, issued_count, last_used_at";
+const COLUMNS: &str = "id, name, key_prefix, created_at, revoked_at, issued_count, last_used_at, \
+     all_companies, component";
 
 impl<'a> ApiKeyRepo<'a> {
     pub(crate) fn new(pool: &'a SqlitePool) -> Self {
@@ -45,13 +52,15 @@ impl<'a> ApiKeyRepo<'a> {
     pub async fn insert(&self, new: NewApiKey<'_>) -> Result<ApiKeyRow, StoreError> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query_as::<_, ApiKeyRow>(&format!(
-            "INSERT INTO api_keys (name, key_hash, key_prefix, created_at) VALUES (?1, ?2, ?3, ?4) \
-             RETURNING {COLUMNS}"
+            "INSERT INTO api_keys (name, key_hash, key_prefix, created_at, all_companies, component) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING {COLUMNS}"
         ))
         .bind(new.name)
         .bind(new.key_hash)
         .bind(new.key_prefix)
         .bind(new.created_at)
+        .bind(new.all_companies)
+        .bind(new.component)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_write(e, "key_hash"))?;
@@ -87,7 +96,7 @@ impl<'a> ApiKeyRepo<'a> {
         .await?)
     }
 
-    /// The companies a key is limited to; empty means unscoped.
+    /// The companies a key may read (besides `all_companies`).
     pub async fn scope(&self, id: i64) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
             "SELECT company_id FROM api_key_companies WHERE api_key_id = ?1 ORDER BY company_id",
@@ -158,6 +167,8 @@ mod tests {
             key_hash: hash,
             key_prefix: "wq_abcd",
             company_ids: companies,
+            all_companies: companies.is_empty(),
+            component: false,
             created_at: 100,
         }
     }

@@ -9,7 +9,7 @@ pub mod admin;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use platform::api_keys::{ApiKeyError, ApiKeyInfo, ApiKeyService};
+use platform::api_keys::{ApiKeyError, ApiKeyInfo, ApiKeyService, KeyScope};
 use platform::clock::Clock;
 use store::Store;
 
@@ -23,10 +23,15 @@ pub enum ApiKeyCommand {
         /// Who uses the key, e.g. `billing`.
         #[arg(long)]
         name: String,
-        /// Limits the key to this company's accounts (repeat for several);
-        /// without it the key reads every account and the component token.
-        #[arg(long = "company", value_name = "ID")]
+        /// The key reads this company's accounts (repeat for several).
+        #[arg(long = "company", value_name = "ID", conflicts_with = "all_companies")]
         companies: Vec<i64>,
+        /// The key reads every company's accounts.
+        #[arg(long)]
+        all_companies: bool,
+        /// The key may also read the component token.
+        #[arg(long)]
+        component: bool,
     },
     /// Lists every key with its scope and how many tokens it was handed.
     List,
@@ -65,8 +70,18 @@ pub async fn api_key_on(url: &str, command: ApiKeyCommand) -> ExitCode {
 
 async fn run(keys: &ApiKeyService, command: ApiKeyCommand) -> Result<(), ApiKeyError> {
     match command {
-        ApiKeyCommand::Create { name, companies } => {
-            let created = keys.create(&name, &companies).await?;
+        ApiKeyCommand::Create {
+            name,
+            companies,
+            all_companies,
+            component,
+        } => {
+            let reach = KeyScope {
+                all_companies,
+                company_ids: companies,
+                component,
+            };
+            let created = keys.create(&name, &reach).await?;
             // The key alone on stdout, so `KEY=$(server api-key create …)` works;
             // the rest goes to stderr.
             eprintln!(
@@ -108,11 +123,16 @@ async fn run(keys: &ApiKeyService, command: ApiKeyCommand) -> Result<(), ApiKeyE
 }
 
 fn scope(key: &ApiKeyInfo) -> String {
-    if key.company_ids.is_empty() {
-        "all companies".into()
+    let companies = if key.scope.all_companies {
+        "all companies".to_owned()
     } else {
-        let ids: Vec<String> = key.company_ids.iter().map(i64::to_string).collect();
+        let ids: Vec<String> = key.scope.company_ids.iter().map(i64::to_string).collect();
         format!("companies {}", ids.join(", "))
+    };
+    if key.scope.component {
+        format!("{companies} + component token")
+    } else {
+        companies
     }
 }
 
@@ -197,6 +217,8 @@ mod tests {
         let create = ApiKeyCommand::Create {
             name: "billing".into(),
             companies: vec![],
+            all_companies: true,
+            component: true,
         };
         assert_eq!(api_key_on(&url, create).await, ExitCode::SUCCESS);
         assert_eq!(
@@ -215,7 +237,20 @@ mod tests {
         let unknown_company = ApiKeyCommand::Create {
             name: "crm".into(),
             companies: vec![42],
+            all_companies: false,
+            component: false,
         };
         assert_eq!(api_key_on(&url, unknown_company).await, ExitCode::FAILURE);
+        let no_scope = ApiKeyCommand::Create {
+            name: "crm".into(),
+            companies: vec![],
+            all_companies: false,
+            component: true,
+        };
+        assert_eq!(
+            api_key_on(&url, no_scope).await,
+            ExitCode::FAILURE,
+            "a scope must be chosen"
+        );
     }
 }

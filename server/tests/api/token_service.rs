@@ -66,11 +66,17 @@ async fn authorized_account(app: &TestApp, company: &str) -> (i64, String) {
     (company.id, appid)
 }
 
+/// A key for `companies`, or for everything (the component token included) when empty.
 async fn new_key(app: &TestApp, companies: &[i64]) -> String {
+    let scope = if companies.is_empty() {
+        platform::api_keys::KeyScope::everything()
+    } else {
+        platform::api_keys::KeyScope::companies(companies)
+    };
     let created = app
         .platform
         .api_keys()
-        .create("billing", companies)
+        .create("billing", &scope)
         .await
         .unwrap();
     created.key.expose().to_owned()
@@ -462,4 +468,32 @@ async fn invalidations_force_at_most_one_refresh_per_account_every_ten_seconds()
     app.sim.clock().advance(std::time::Duration::from_secs(10));
     invalidate(token).await;
     assert_eq!(refresh_calls(&app), before + 2);
+}
+
+#[tokio::test]
+async fn the_component_token_needs_its_own_permission_even_for_an_all_companies_key() {
+    let app = spawn_app().await;
+    let (_, appid) = authorized_account(&app, "权限公司").await;
+    let create = |component| {
+        let scope = platform::api_keys::KeyScope {
+            all_companies: true,
+            company_ids: Vec::new(),
+            component,
+        };
+        let platform = app.platform.clone();
+        async move {
+            let created = platform.api_keys().create("ops", &scope).await.unwrap();
+            created.key.expose().to_owned()
+        }
+    };
+    let without = create(false).await;
+    let with = create(true).await;
+    let component = "/api/v1/component/access_token";
+    assert_eq!(get(&app, component, Some(&without)).await.0, 403);
+    assert_eq!(
+        get(&app, &token_path(&appid), Some(&without)).await.0,
+        200,
+        "every company"
+    );
+    assert_eq!(get(&app, component, Some(&with)).await.0, 200);
 }
