@@ -1,5 +1,6 @@
 //! Acting on recorded authorization pushes, after WeChat got its `success`:
-//! `unauthorized` revokes the authorizer (history kept, refreshing stops);
+//! `unauthorized` revokes the authorizer (history kept, refreshing stops),
+//! unless it is older (`CreateTime`) than the account's latest authorization;
 //! `authorized` / `updateauthorized` are completed with `api_query_auth`
 //! unless the merchant's callback already exchanged the code.
 
@@ -57,8 +58,23 @@ impl Platform {
         let push = ComponentPush::parse(&xml).map_err(|e| e.to_string())?;
         match push {
             ComponentPush::Unauthorized {
-                authorizer_appid, ..
+                authorizer_appid,
+                create_time,
+                ..
             } => {
+                // Pushes can arrive out of order: a revocation older than the
+                // account's latest authorization is history, not the current state.
+                let latest = self
+                    .store
+                    .authorizers()
+                    .by_appid(&authorizer_appid)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .map(|row| row.authorized_at);
+                if latest.is_some_and(|authorized_at| authorized_at > create_time) {
+                    tracing::info!(%authorizer_appid, create_time, "unauthorized older than the latest authorization: recorded, not applied");
+                    return Ok(());
+                }
                 let now = self.component().clock().now();
                 let revoked = self
                     .store

@@ -162,6 +162,9 @@ impl<'a> AuthorizerRepo<'a> {
                          access_token_sealed = excluded.access_token_sealed, \
                          access_token_expires_at = excluded.access_token_expires_at, \
                          refreshed_at = excluded.refreshed_at, last_error = NULL, \
+                         failures = 0, next_attempt_at = NULL, \
+                         authorized_at = CASE WHEN authorizers.status = 'active' \
+                             THEN authorizers.authorized_at ELSE excluded.authorized_at END, \
                          revoked_at = NULL, updated_at = excluded.updated_at",
                 )
                 .bind(w.authorizer_appid)

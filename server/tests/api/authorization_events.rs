@@ -84,6 +84,9 @@ async fn a_revoked_account_authorized_again_without_a_callback_is_revived_under_
     })
     .await;
 
+    let first_authorized_at = authorizer(&app, company).await.authorized_at;
+    app.sim.clock().advance(std::time::Duration::from_secs(120));
+
     // The merchant authorizes again, but the redirect never reaches us: only
     // the `authorized` push does.
     let (_, link) = authorization_link(&app, &token).await;
@@ -104,6 +107,10 @@ async fn a_revoked_account_authorized_again_without_a_callback_is_revived_under_
     })
     .await;
     assert!(
+        authorizer(&app, company).await.authorized_at >= first_authorized_at + 120,
+        "revival is a new authorization"
+    );
+    assert!(
         app.platform
             .authorizer_tokens()
             .access_token(&appid)
@@ -111,4 +118,57 @@ async fn a_revoked_account_authorized_again_without_a_callback_is_revived_under_
             .is_ok(),
         "tokens from the push's exchange"
     );
+}
+
+/// An `unauthorized` push for `appid` with WeChat's `CreateTime` of `create_time`.
+fn unauthorized_push(
+    app: &TestApp,
+    appid: &str,
+    create_time: i64,
+) -> wechat::crypto::EncryptedPush {
+    app.push_for(&format!(
+        "<xml><AppId><![CDATA[{}]]></AppId><CreateTime>{create_time}</CreateTime>\
+         <InfoType><![CDATA[unauthorized]]></InfoType>\
+         <AuthorizerAppid><![CDATA[{appid}]]></AuthorizerAppid></xml>",
+        app.component_appid
+    ))
+}
+
+#[tokio::test]
+async fn an_unauthorized_push_older_than_the_latest_authorization_is_recorded_but_not_applied() {
+    let (app, _token, appid, company) = authorized_official_account().await;
+    let authorized_at = authorizer(&app, company).await.authorized_at;
+    let store = store::Store::connect(&format!("sqlite://{}", app.database_path().display()))
+        .await
+        .unwrap();
+    let all_processed = || async {
+        store
+            .push_events()
+            .unprocessed(100)
+            .await
+            .unwrap()
+            .is_empty()
+    };
+
+    // Delivered late: it was sent before the merchant authorized (again).
+    let (status, body) = app
+        .send_push(&unauthorized_push(&app, &appid, authorized_at - 60))
+        .await;
+    assert_eq!((status, body.as_str()), (200, "success"));
+    app.eventually("the push to be processed", all_processed)
+        .await;
+    assert_eq!(
+        authorizer(&app, company).await.status,
+        platform::authorizers::AuthorizerStatus::Active
+    );
+
+    // A revocation after the authorization is applied.
+    let (status, _) = app
+        .send_push(&unauthorized_push(&app, &appid, authorized_at + 60))
+        .await;
+    assert_eq!(status, 200);
+    app.eventually("the authorizer to be revoked", || async {
+        authorizer(&app, company).await.status == platform::authorizers::AuthorizerStatus::Revoked
+    })
+    .await;
 }
