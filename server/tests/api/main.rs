@@ -17,6 +17,7 @@ mod onboarding;
 mod production;
 mod refresh_tokens;
 mod sign_in;
+mod token_reads;
 mod token_service;
 mod transient_failures;
 mod web_security;

@@ -6,6 +6,7 @@
 //! token service: the stored token, and a refresh when a consumer saw it fail.
 
 mod engine;
+mod outcome;
 mod reconcile;
 mod recovery;
 
