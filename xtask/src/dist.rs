@@ -188,17 +188,7 @@ fn free_port() -> Result<u16, Failure> {
 
 /// The status code of `GET path` over plain HTTP/1.1, `None` when nothing answers.
 fn status_of(port: u16, path: &str) -> Option<u16> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut head = [0u8; 64];
-    let n = stream.read(&mut head).ok()?;
-    let line = String::from_utf8_lossy(&head[..n]);
-    line.split_whitespace().nth(1)?.parse().ok()
+    body_of(port, path)?.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], Failure> {

@@ -207,27 +207,12 @@ async fn sign_out_ends_the_session_on_the_server() {
 #[tokio::test]
 async fn an_idle_session_expires() {
     let app = spawn_production_app_with(&[("WEIQIAO_SESSION_IDLE_MINUTES", "1")]).await;
-    assert_eq!(
-        app.client
-            .get(app.url("/companies"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    let companies = || app.client.get(app.url("/companies")).send();
+    assert_eq!(companies().await.unwrap().status(), StatusCode::OK);
     app.platform.component().clock().advance(50);
-    assert_eq!(
-        app.client
-            .get(app.url("/companies"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(companies().await.unwrap().status(), StatusCode::OK);
     app.platform.component().clock().advance(61);
-    let response = app.client.get(app.url("/companies")).send().await.unwrap();
+    let response = companies().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(location(&response).starts_with("/login"));
 }
