@@ -217,11 +217,9 @@ mod ssr {
             h.get_all("cookie")
                 .iter()
                 .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(';'))
-                .filter_map(|pair| pair.trim().split_once('='))
-                .any(|(name, value)| {
-                    name == platform::onboarding::STARTED_COOKIE && value == marker
-                })
+                .flat_map(cookie::Cookie::split_parse)
+                .filter_map(Result::ok)
+                .any(|c| c.name() == platform::onboarding::STARTED_COOKIE && c.value() == marker)
         })
     }
 }

@@ -62,18 +62,11 @@ pub async fn go(
     }
 }
 
-/// The "left for WeChat" marker cookie, for the merchant's pages only.
+/// The "left for WeChat" marker cookie, for the merchant's pages only, for an
+/// hour; `clear` deletes it.
 fn started_cookie(security: &WebSecurity, value: &str, clear: bool) -> HeaderValue {
-    let mut cookie = format!("{STARTED_COOKIE}={value}; Path=/onboard/; HttpOnly; SameSite=Lax");
-    cookie.push_str(if clear {
-        "; Max-Age=0"
-    } else {
-        "; Max-Age=3600"
-    });
-    if security.https() {
-        cookie.push_str("; Secure");
-    }
-    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+    let max_age = if clear { 0 } else { 3600 };
+    security.set_cookie(STARTED_COOKIE, value, "/onboard/", Some(max_age))
 }
 
 #[derive(Debug, Deserialize)]

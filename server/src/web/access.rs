@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use platform::Platform;
 use platform::admins::AdminSession;
 
-use super::WebSecurity;
+use super::{WebSecurity, cookie_value};
 
 /// Who may open a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,25 +73,13 @@ impl axum::extract::FromRef<crate::startup::AppState> for Guard {
     }
 }
 
-/// The session cookie's value in these `Cookie` headers, if any.
-pub fn session_cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
-}
-
 pub async fn guard(State(guard): State<Guard>, mut request: Request, next: Next) -> Response {
     let area = area(request.uri().path());
     if area == Area::Public {
         return next.run(request).await;
     }
-    let session = match session_cookie(request.headers(), guard.security.cookie_name()) {
-        Some(value) => guard.platform.admins().session(value).await,
+    let session = match cookie_value(request.headers(), guard.security.cookie_name()) {
+        Some(value) => guard.platform.admins().session(&value).await,
         None => Ok(None),
     };
     let session: Option<AdminSession> = match session {
@@ -182,7 +170,10 @@ mod tests {
         let mut headers = axum::http::HeaderMap::new();
         headers.append(header::COOKIE, "a=1; weiqiao_session=abc".parse().unwrap());
         headers.append(header::COOKIE, "b=2".parse().unwrap());
-        assert_eq!(session_cookie(&headers, "weiqiao_session"), Some("abc"));
-        assert_eq!(session_cookie(&headers, "__Host-weiqiao_session"), None);
+        assert_eq!(
+            cookie_value(&headers, "weiqiao_session").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(cookie_value(&headers, "__Host-weiqiao_session"), None);
     }
 }

@@ -18,6 +18,8 @@ pub mod sign_in;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::http::{HeaderMap, HeaderValue, header};
+use cookie::{Cookie, SameSite};
 use ipnet::IpNet;
 use url::Url;
 
@@ -82,4 +84,39 @@ impl WebSecurity {
     pub fn https(&self) -> bool {
         self.0.https
     }
+
+    /// A `Set-Cookie` value for one of our cookies: `HttpOnly`,
+    /// `SameSite=Lax`, and `Secure` over https. `max_age`: `None` ends it with
+    /// the browser, zero deletes it.
+    pub fn set_cookie(
+        &self,
+        name: &str,
+        value: &str,
+        path: &str,
+        max_age: Option<i64>,
+    ) -> HeaderValue {
+        let mut cookie = Cookie::build((name, value))
+            .path(path)
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.0.https);
+        if let Some(secs) = max_age {
+            cookie = cookie.max_age(cookie::time::Duration::seconds(secs));
+        }
+        // Names and paths are ours and values base64url or hex: always a valid header.
+        HeaderValue::from_str(&cookie.build().to_string())
+            .unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+}
+
+/// The value of the cookie `name` in these request headers, if any.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_owned())
 }

@@ -10,7 +10,8 @@ use platform::admins::SignInError;
 use platform::audit::ClientAddr;
 use serde::Deserialize;
 
-use super::access::{Guard, session_cookie};
+use super::access::Guard;
+use super::cookie_value;
 
 #[derive(Debug, Deserialize)]
 pub struct SignInForm {
@@ -59,7 +60,7 @@ pub async fn sign_in(
     };
     match outcome {
         Ok(signed_in) => {
-            let cookie = session_cookie_header(&guard, signed_in.session_id.expose(), false);
+            let cookie = session_cookie(&guard, signed_in.session_id.expose(), None);
             let mut response = Redirect::to(&next).into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
@@ -78,11 +79,11 @@ pub async fn sign_out(
     Extension(client): Extension<ClientAddr>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(value) = session_cookie(&headers, guard.security.cookie_name())
+    if let Some(value) = cookie_value(&headers, guard.security.cookie_name())
         && let Err(err) = guard
             .platform
             .admins()
-            .sign_out(value, &client.to_string())
+            .sign_out(&value, &client.to_string())
             .await
     {
         tracing::error!(error = %err, "sign-out failed");
@@ -90,26 +91,16 @@ pub async fn sign_out(
     let mut response = Redirect::to("/login?signed_out=1").into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, session_cookie_header(&guard, "", true));
+        .insert(header::SET_COOKIE, session_cookie(&guard, "", Some(0)));
     response
 }
 
-/// The session cookie: `HttpOnly`, `SameSite=Lax`, for the whole site, and
-/// `Secure` over https (where its name carries the `__Host-` prefix). No
-/// `Max-Age`: it ends with the browser; the server ends it sooner.
-fn session_cookie_header(guard: &Guard, value: &str, clear: bool) -> HeaderValue {
-    let mut cookie = format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Lax",
-        guard.security.cookie_name()
-    );
-    if guard.security.https() {
-        cookie.push_str("; Secure");
-    }
-    if clear {
-        cookie.push_str("; Max-Age=0");
-    }
-    // The value is base64url and the rest is ours: always a valid header.
-    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+/// The session cookie, for the whole site, under its `__Host-` name over
+/// https (see `WebSecurity::set_cookie`). No `Max-Age` while it lives: it ends
+/// with the browser; the server ends it sooner. `Some(0)` deletes it.
+fn session_cookie(guard: &Guard, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let name = guard.security.cookie_name();
+    guard.security.set_cookie(name, value, "/", max_age)
 }
 
 #[cfg(test)]
