@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use app::{App, shell};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, FromRef as _};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
@@ -43,10 +43,7 @@ pub fn route_list() -> Vec<AxumRouteListing> {
 /// The main listener's router. `with_token_service`: also serve `/api/v1`.
 pub fn main_router(state: AppState, with_token_service: bool) -> Router {
     let security = state.security.clone();
-    let guard = Guard {
-        platform: state.platform.clone(),
-        security: security.clone(),
-    };
+    let guard = Guard::from_ref(&state);
     let platform = state.platform.clone();
     let options = state.leptos_options.clone();
     let context = move || {

@@ -68,11 +68,15 @@ pub fn asset_cache_control(path: &str) -> HeaderValue {
 pub async fn layer(mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let referrer = referrer_policy(path);
-    let is_asset = path.starts_with("/pkg/");
-    let asset_path = if is_asset {
-        path.to_owned()
+    // The default Cache-Control, unless the handler set one: assets by their
+    // name; the merchant's pages change with every visit (a merchant coming
+    // back from WeChat must see the page anew, not a back-forward-cache copy).
+    let cache_control = if path.starts_with("/pkg/") {
+        Some(asset_cache_control(path))
+    } else if referrer == "strict-origin" {
+        Some(HeaderValue::from_static("no-store"))
     } else {
-        String::new()
+        None
     };
     let csp = if never_a_page(path) {
         HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
@@ -94,13 +98,10 @@ pub async fn layer(mut request: Request, next: Next) -> Response {
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
-    // The merchant's pages change with every visit (a merchant coming back
-    // from WeChat must see the page anew, not a copy from the back-forward cache).
-    if referrer == "strict-origin" && !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    if is_asset && !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, asset_cache_control(&asset_path));
+    if let Some(value) = cache_control
+        && !headers.contains_key(header::CACHE_CONTROL)
+    {
+        headers.insert(header::CACHE_CONTROL, value);
     }
     response
 }
