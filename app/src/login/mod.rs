@@ -7,15 +7,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::i18n::Lang;
-use crate::shared::public_layout::PublicLayout;
-use crate::shared::site::get_site_info;
+use crate::shared::public_layout::{PublicLayout, site_resource};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
-    let site = Resource::new(move || query.read().get("lang"), get_site_info);
+    let site = site_resource();
     view! {
-        <PublicLayout>
+        <PublicLayout site>
             <Suspense>
                 {move || Suspend::new(async move {
                     let lang = site.await.map(|info| info.lang).unwrap_or_default();

@@ -5,12 +5,27 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::shared::site::{SandboxBanner, get_site_info};
+use crate::UiError;
+use crate::shared::site::{SandboxBanner, SiteInfo, get_site_info};
+
+/// The site facts for the page's `?lang=`, as the frame loads them.
+pub type SiteResource = Resource<Result<SiteInfo, UiError>>;
+
+/// The site facts for this request's `?lang=` (a page that needs the language
+/// too passes the same resource to [`PublicLayout`], so it loads once).
+pub fn site_resource() -> SiteResource {
+    let query = use_query_map();
+    Resource::new(move || query.read().get("lang"), get_site_info)
+}
 
 #[component]
-pub fn PublicLayout(children: Children) -> impl IntoView {
-    let query = use_query_map();
-    let site = Resource::new(move || query.read().get("lang"), get_site_info);
+pub fn PublicLayout(
+    children: Children,
+    /// The page's own [`site_resource`], if it has one.
+    #[prop(optional)]
+    site: Option<SiteResource>,
+) -> impl IntoView {
+    let site = site.unwrap_or_else(site_resource);
     view! {
         <Suspense fallback=|| view! { <header class="site-header"></header> }>
             {move || Suspend::new(async move {
