@@ -48,6 +48,10 @@ const REFRESH_TICK: Duration = Duration::from_secs(30);
 const ISSUANCE_FLUSH_TICK: Duration = Duration::from_secs(1);
 /// How often expired sessions and old sign-in failures are deleted.
 const SESSION_PURGE_TICK: Duration = Duration::from_secs(600);
+/// How often pushes due for processing (retries, or left by a crash) are looked for.
+const EVENT_RETRY_TICK: Duration = Duration::from_secs(5);
+/// How long a shutdown waits for pushes being processed; the rest resume after the restart.
+const EVENT_WORK_AT_SHUTDOWN: Duration = Duration::from_secs(10);
 
 impl Application {
     /// Opens the database (running migrations), binds the listeners and
@@ -219,8 +223,8 @@ impl Application {
                 .clone()
                 .run_issuance_flusher(ISSUANCE_FLUSH_TICK),
         );
-        let pending = platform.clone();
-        background.spawn(async move { pending.process_pending_events().await });
+        // Resumes what a crash or the last shutdown left, then retries what is due.
+        background.spawn(platform.clone().run_event_retries(EVENT_RETRY_TICK));
         let admins = platform.admins().clone();
         background.spawn(async move {
             loop {
@@ -265,6 +269,7 @@ impl Application {
             }
         }
         background.shutdown().await;
+        platform.finish_event_work(EVENT_WORK_AT_SHUTDOWN).await;
         if let Err(err) = platform.api_keys().flush_issuance().await {
             tracing::error!(error = %err, "writing the last API key issuance counts failed");
         }

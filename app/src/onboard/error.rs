@@ -77,6 +77,16 @@ pub fn explain(reason: &str, lang: Lang) -> (&'static str, &'static str) {
                 "The platform is still connecting to WeChat. Open the invitation link again in a few minutes.",
             ),
         ),
+        "too_many_links" => (
+            t(
+                "授权尝试次数过多",
+                "Too many authorization attempts",
+            ),
+            t(
+                "这个邀请链接在一小时内打开授权页的次数太多。请一小时后再试；如有疑问，请联系平台管理员。",
+                "WeChat's page was opened from this invitation too many times in an hour. Please try again in an hour, or contact the platform's administrator.",
+            ),
+        ),
         "wechat_unavailable" => (
             t("微信暂时无法访问", "WeChat is unavailable right now"),
             t(
@@ -140,6 +150,7 @@ mod tests {
             "code_invalid",
             "other_company",
             "not_ready",
+            "too_many_links",
             "wechat_unavailable",
             "missing_code",
         ];

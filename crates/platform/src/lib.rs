@@ -10,7 +10,7 @@ pub mod authorizers;
 pub mod clock;
 pub mod companies;
 pub mod component;
-mod events;
+pub mod events;
 mod installation;
 pub mod onboarding;
 mod platform;

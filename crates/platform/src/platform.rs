@@ -8,6 +8,8 @@ use crate::companies::Companies;
 use crate::installation::{InstallationError, InstallationFacts};
 use std::sync::Arc;
 
+use tokio_util::task::TaskTracker;
+
 use crate::authorizers::{AuthorizerRefresh, AuthorizerTokens, SchedulerConfig};
 use crate::component::ComponentService;
 use crate::onboarding::Onboarding;
@@ -90,6 +92,8 @@ pub struct Services {
     admins: AdminService,
     /// One exchange per auth_code at a time in this process (callback and push).
     pub(crate) exchanges: Arc<KeyedLocks>,
+    /// Push processing started beside requests, awaited at shutdown.
+    pub(crate) event_tasks: TaskTracker,
 }
 
 /// Whether the parts the product depends on answer.
@@ -121,6 +125,7 @@ impl Platform {
                 instance_id(),
             )),
             exchanges: Arc::default(),
+            event_tasks: TaskTracker::new(),
         }))
     }
 

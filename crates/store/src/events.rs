@@ -1,8 +1,21 @@
-//! `push_events`: every push received at the authorization event URL.
+//! `push_events`: every push received at the authorization event URL, and the
+//! durable state of processing it (attempts, next attempt, applied or failed).
 
 use sqlx::SqlitePool;
 
 use crate::StoreError;
+
+/// Where processing a push stands, stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+pub enum PushEventState {
+    /// Not processed yet, or to be tried again at `next_attempt_at`.
+    Pending,
+    /// Processed (including pushes that needed nothing, such as tickets).
+    Applied,
+    /// Given up: a permanent error, or too many transient ones. Shown to operators.
+    Failed,
+}
 
 /// A push as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -13,52 +26,104 @@ pub struct PushEventRow {
     pub create_time: Option<i64>,
     pub received_at: i64,
     pub payload_sealed: Vec<u8>,
+    pub state: PushEventState,
+    /// Processing attempts started so far.
+    pub attempts: i64,
+    /// When a pending push may be tried (again); while a worker holds it, the end of its lease.
+    pub next_attempt_at: i64,
     pub processed_at: Option<i64>,
+    /// The last attempt's error, for operators.
     pub error: Option<String>,
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventAttemptEnd<'a> {
+    Applied,
+    /// A transient failure: try again at `at`.
+    RetryAt { at: i64, error: &'a str },
+    Failed { error: &'a str },
 }
 
 pub struct PushEventRepo<'a> {
     pool: &'a SqlitePool,
 }
 
+const SELECT: &str = "SELECT id, info_type, authorizer_appid, create_time, received_at, payload_sealed, \
+     state, attempts, next_attempt_at, processed_at, error FROM push_events";
+
 impl<'a> PushEventRepo<'a> {
     pub(crate) fn new(pool: &'a SqlitePool) -> Self {
         Self { pool }
     }
 
-    /// Marks a push processed, with the error if processing failed.
-    pub async fn mark_processed(
+    /// Takes a pending push that is due, for a worker, until `lease_until`
+    /// (when it is due again if the worker dies). Returns the attempt's number,
+    /// or `None` when the push is not due or another worker holds it.
+    pub async fn claim(
         &self,
         id: i64,
-        at: i64,
-        error: Option<&str>,
+        now: i64,
+        lease_until: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "UPDATE push_events SET attempts = attempts + 1, next_attempt_at = ?3 \
+             WHERE id = ?1 AND state = 'pending' AND next_attempt_at <= ?2 RETURNING attempts",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(lease_until)
+        .fetch_optional(self.pool)
+        .await?)
+    }
+
+    /// Records how a claimed attempt ended.
+    pub async fn end_attempt(
+        &self,
+        id: i64,
+        now: i64,
+        end: EventAttemptEnd<'_>,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE push_events SET processed_at = ?2, error = ?3 WHERE id = ?1")
+        let query = match end {
+            EventAttemptEnd::Applied => sqlx::query(
+                "UPDATE push_events SET state = 'applied', processed_at = ?2, error = NULL WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(now),
+            EventAttemptEnd::RetryAt { at, error } => sqlx::query(
+                "UPDATE push_events SET next_attempt_at = ?2, error = ?3 WHERE id = ?1",
+            )
             .bind(id)
             .bind(at)
-            .bind(error)
-            .execute(self.pool)
-            .await?;
+            .bind(error),
+            EventAttemptEnd::Failed { error } => sqlx::query(
+                "UPDATE push_events SET state = 'failed', processed_at = ?2, error = ?3 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(error),
+        };
+        query.execute(self.pool).await?;
         Ok(())
     }
 
     /// One push by id.
     pub async fn by_id(&self, id: i64) -> Result<Option<PushEventRow>, StoreError> {
-        Ok(sqlx::query_as::<_, PushEventRow>(
-            "SELECT id, info_type, authorizer_appid, create_time, received_at, payload_sealed, \
-                    processed_at, error \
-             FROM push_events WHERE id = ?1",
+        Ok(
+            sqlx::query_as::<_, PushEventRow>(&format!("{SELECT} WHERE id = ?1"))
+                .bind(id)
+                .fetch_optional(self.pool)
+                .await?,
         )
-        .bind(id)
-        .fetch_optional(self.pool)
-        .await?)
     }
 
-    /// Ids of pushes not yet processed (after a crash), oldest first.
-    pub async fn unprocessed(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
+    /// Ids of pending pushes due at `now` (new, to retry, or left by a crash), soonest first.
+    pub async fn due(&self, now: i64, limit: i64) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
-            "SELECT id FROM push_events WHERE processed_at IS NULL ORDER BY id LIMIT ?1",
+            "SELECT id FROM push_events WHERE state = 'pending' AND next_attempt_at <= ?1 \
+             ORDER BY next_attempt_at, id LIMIT ?2",
         )
+        .bind(now)
         .bind(limit)
         .fetch_all(self.pool)
         .await?)
@@ -66,11 +131,9 @@ impl<'a> PushEventRepo<'a> {
 
     /// The most recent pushes, newest first.
     pub async fn recent(&self, limit: i64) -> Result<Vec<PushEventRow>, StoreError> {
-        Ok(sqlx::query_as::<_, PushEventRow>(
-            "SELECT id, info_type, authorizer_appid, create_time, received_at, payload_sealed, \
-                    processed_at, error \
-             FROM push_events ORDER BY received_at DESC, id DESC LIMIT ?1",
-        )
+        Ok(sqlx::query_as::<_, PushEventRow>(&format!(
+            "{SELECT} ORDER BY received_at DESC, id DESC LIMIT ?1"
+        ))
         .bind(limit)
         .fetch_all(self.pool)
         .await?)
@@ -79,10 +142,10 @@ impl<'a> PushEventRepo<'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::{EventAttemptEnd, PushEventState};
     use crate::{PushRecord, Recorded, Store};
 
-    #[tokio::test]
-    async fn a_recorded_push_is_marked_processed_with_its_outcome() {
+    async fn store_with_one_push() -> (tempfile::TempDir, Store, i64) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::connect(&format!("sqlite://{}", dir.path().join("e.db").display()))
             .await
@@ -103,25 +166,72 @@ mod tests {
         let Recorded::New { event_id, .. } = recorded else {
             panic!("a first delivery is new: {recorded:?}");
         };
-        assert_eq!(store.push_events().unprocessed(10).await.unwrap().len(), 1);
-        store
-            .push_events()
-            .mark_processed(event_id, 7, Some("boom"))
+        (dir, store, event_id)
+    }
+
+    #[tokio::test]
+    async fn a_claimed_push_is_held_until_its_lease_ends_and_counts_attempts() {
+        let (_dir, store, id) = store_with_one_push().await;
+        let events = store.push_events();
+        assert_eq!(events.due(6, 10).await.unwrap(), vec![id]);
+        assert_eq!(events.claim(id, 6, 100).await.unwrap(), Some(1));
+        // Held: neither due nor claimable by another worker before the lease ends.
+        assert!(events.due(99, 10).await.unwrap().is_empty());
+        assert_eq!(events.claim(id, 99, 200).await.unwrap(), None);
+        // The holder died: due again at the end of its lease.
+        assert_eq!(events.due(100, 10).await.unwrap(), vec![id]);
+        assert_eq!(events.claim(id, 100, 300).await.unwrap(), Some(2));
+    }
+
+    #[tokio::test]
+    async fn an_attempt_ends_applied_retried_later_or_failed() {
+        let (_dir, store, id) = store_with_one_push().await;
+        let events = store.push_events();
+        events.claim(id, 6, 100).await.unwrap();
+        events
+            .end_attempt(id, 7, EventAttemptEnd::RetryAt { at: 50, error: "boom" })
             .await
             .unwrap();
-        let recent = store.push_events().recent(10).await.unwrap();
-        assert_eq!(recent.len(), 1);
+        let row = events.by_id(id).await.unwrap().unwrap();
         assert_eq!(
-            (recent[0].processed_at, recent[0].error.as_deref()),
-            (Some(7), Some("boom"))
+            (row.state, row.next_attempt_at, row.error.as_deref(), row.processed_at),
+            (PushEventState::Pending, 50, Some("boom"), None)
         );
-        assert!(
-            store
-                .push_events()
-                .unprocessed(10)
-                .await
-                .unwrap()
-                .is_empty()
+        assert!(events.due(49, 10).await.unwrap().is_empty());
+        assert_eq!(events.claim(id, 50, 100).await.unwrap(), Some(2));
+        events
+            .end_attempt(id, 51, EventAttemptEnd::Failed { error: "gave up" })
+            .await
+            .unwrap();
+        let row = events.by_id(id).await.unwrap().unwrap();
+        assert_eq!(
+            (row.state, row.processed_at, row.error.as_deref()),
+            (PushEventState::Failed, Some(51), Some("gave up"))
         );
+        // A failed push is never due again, nor claimable.
+        assert!(events.due(i64::MAX, 10).await.unwrap().is_empty());
+        assert_eq!(events.claim(id, i64::MAX, i64::MAX).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_applied_push_clears_its_error_and_is_done() {
+        let (_dir, store, id) = store_with_one_push().await;
+        let events = store.push_events();
+        events.claim(id, 6, 100).await.unwrap();
+        events
+            .end_attempt(id, 7, EventAttemptEnd::RetryAt { at: 8, error: "boom" })
+            .await
+            .unwrap();
+        events.claim(id, 8, 100).await.unwrap();
+        events
+            .end_attempt(id, 9, EventAttemptEnd::Applied)
+            .await
+            .unwrap();
+        let recent = events.recent(10).await.unwrap();
+        assert_eq!(
+            (recent[0].state, recent[0].processed_at, recent[0].error.as_deref(), recent[0].attempts),
+            (PushEventState::Applied, Some(9), None, 2)
+        );
+        assert!(events.due(i64::MAX, 10).await.unwrap().is_empty());
     }
 }

@@ -19,6 +19,7 @@ mod events;
 mod installation;
 mod invites;
 mod pool;
+mod pre_auth_codes;
 mod push_writer;
 #[cfg(test)]
 mod test_support;
@@ -37,8 +38,9 @@ pub use authorizers::{
 pub use companies::{CompanyRepo, CompanyRow, NewCompany};
 pub use component::{ComponentRepo, ComponentTokenRow, TicketRow};
 pub use error::StoreError;
-pub use events::{PushEventRepo, PushEventRow};
+pub use events::{EventAttemptEnd, PushEventRepo, PushEventRow, PushEventState};
 pub use installation::{InstallationRepo, InstallationRow};
 pub use invites::{InviteRepo, InviteRow, NewInvite};
 pub use pool::Store;
+pub use pre_auth_codes::{LinkDevice, NewPreAuthCode, PreAuthCodeRepo, PreAuthCodeRow};
 pub use push_writer::{PushRecord, PushWriter, Recorded, TicketWrite};

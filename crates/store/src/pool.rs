@@ -8,7 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::{
     AdminRepo, ApiKeyRepo, AuditRepo, AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo,
-    ComponentRepo, InstallationRepo, InviteRepo, PushEventRepo, PushWriter, SessionRepo,
+    ComponentRepo, InstallationRepo, InviteRepo, PreAuthCodeRepo, PushEventRepo, PushWriter, SessionRepo,
     StoreError,
 };
 
@@ -95,6 +95,10 @@ impl Store {
     }
 
     /// Onboarding invites.
+    pub fn pre_auth_codes(&self) -> PreAuthCodeRepo<'_> {
+        PreAuthCodeRepo::new(&self.pool)
+    }
+
     pub fn invites(&self) -> InviteRepo<'_> {
         InviteRepo::new(&self.pool)
     }

@@ -17,6 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::StoreError;
+use crate::events::PushEventState;
 use crate::component::save_ticket_in;
 
 /// Most pushes written by one transaction.
@@ -150,20 +151,26 @@ impl Checkpointer {
 /// hops, not SQLite, were the cost of a row-per-statement batch.
 async fn write_batch(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Recorded>, StoreError> {
     let mut tx = pool.begin().await?;
-    // 7 bound values per row: 512 rows stay far below SQLite's 32,766 variables.
+    // 8 bound values per row: 512 rows stay far below SQLite's 32,766 variables.
     let mut insert = QueryBuilder::<Sqlite>::new(
         "INSERT INTO push_events \
-             (dedup_key, info_type, authorizer_appid, create_time, received_at, payload_sealed, processed_at) ",
+             (dedup_key, info_type, authorizer_appid, create_time, received_at, payload_sealed, \
+              state, processed_at) ",
     );
     insert.push_values(batch, |mut row, (record, _)| {
-        // A ticket is applied by this same transaction, so its event is processed on write.
+        // A ticket is applied by this same transaction, so its event is applied on write.
         let processed_at = record.ticket.as_ref().map(|_| record.received_at);
+        let state = match processed_at {
+            Some(_) => PushEventState::Applied,
+            None => PushEventState::Pending,
+        };
         row.push_bind(&record.dedup_key)
             .push_bind(&record.info_type)
             .push_bind(&record.authorizer_appid)
             .push_bind(record.create_time)
             .push_bind(record.received_at)
             .push_bind(&record.payload_sealed)
+            .push_bind(state)
             .push_bind(processed_at);
     });
     // A key seen before (or earlier in this batch) inserts nothing and returns no row.
@@ -267,11 +274,11 @@ mod tests {
         assert!(
             store
                 .push_events()
-                .unprocessed(10)
+                .due(i64::MAX, 10)
                 .await
                 .unwrap()
                 .is_empty(),
-            "tickets are processed on write"
+            "tickets are applied on write"
         );
     }
 

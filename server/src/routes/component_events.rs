@@ -35,8 +35,7 @@ pub async fn receive(
             } = outcome
             {
                 // Answer WeChat now; act on the event (which may call WeChat) after.
-                let platform = platform.clone();
-                tokio::spawn(async move { platform.process_push_event(event_id).await });
+                platform.spawn_push_event(event_id);
             }
             (StatusCode::OK, "success").into_response()
         }

@@ -134,6 +134,7 @@ pub fn reason(err: &OnboardingError) -> &'static str {
         OnboardingError::AuthCodeInvalid => "code_invalid",
         OnboardingError::OwnedByAnotherCompany { .. } => "other_company",
         OnboardingError::NotReady => "not_ready",
+        OnboardingError::TooManyLinks => "too_many_links",
         OnboardingError::Wechat(_) => match err.wechat_class() {
             Some(ErrorClass::Retryable) => "wechat_unavailable",
             Some(ErrorClass::IpNotWhitelisted { .. }) => "wechat_ip",

@@ -144,7 +144,7 @@ async fn an_unauthorized_push_older_than_the_latest_authorization_is_recorded_bu
     let all_processed = || async {
         store
             .push_events()
-            .unprocessed(100)
+            .due(i64::MAX, 100)
             .await
             .unwrap()
             .is_empty()

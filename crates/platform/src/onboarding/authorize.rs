@@ -1,4 +1,4 @@
-//! The authorization itself: a link built from a fresh pre_auth_code, and the
+//! The authorization itself: a link built from a pre_auth_code (see [`super::pre_auth`]), and the
 //! callback that exchanges WeChat's auth_code for the authorizer's tokens,
 //! stores them under the invite's company and fetches the account's profile.
 
@@ -59,6 +59,8 @@ pub enum OnboardingError {
     OwnedByAnotherCompany { authorizer_appid: String },
     #[error("the platform is not ready to talk to WeChat yet (no component token)")]
     NotReady,
+    #[error("this invite created too many authorization links in the last hour")]
+    TooManyLinks,
     #[error("WeChat refused or could not be reached: {0}")]
     Wechat(#[source] WechatError),
     #[error("a stored secret could not be decrypted")]
@@ -77,7 +79,7 @@ impl OnboardingError {
     }
 
     /// A failed call made with the component token.
-    fn from_call(err: ComponentCallError) -> Self {
+    pub(super) fn from_call(err: ComponentCallError) -> Self {
         match err {
             ComponentCallError::Token(err) => err.into(),
             ComponentCallError::Wechat(err) => Self::Wechat(err),
@@ -105,8 +107,8 @@ impl From<StateError> for OnboardingError {
 }
 
 impl Onboarding<'_> {
-    /// A fresh authorization link for an active invite. Built on demand, so a
-    /// page never shows an expired pre_auth_code.
+    /// An authorization link for an active invite, built on demand (when the
+    /// merchant clicks), so no page shows a code that can go stale.
     pub async fn authorization_link(
         &self,
         token: &str,
@@ -116,16 +118,9 @@ impl Onboarding<'_> {
         if invite.status == super::InviteStatus::Fulfilled {
             return Err(InviteError::Fulfilled.into());
         }
+        let pre_auth = self.pre_auth_code_for(&invite, device).await?;
+        let expires_at = pre_auth.expires_at;
         let client = self.component.client();
-        let pre_auth = self
-            .component
-            .with_component_token(
-                |token| async move { client.api_create_preauthcode(&token).await },
-            )
-            .await
-            .map_err(OnboardingError::from_call)?;
-        let now = self.component.clock().now();
-        let expires_at = now + i64::try_from(pre_auth.expires_in).unwrap_or(1800);
         // The callback must come back within the pre_auth_code's life plus the
         // time a merchant takes to confirm; an hour after that it is refused.
         let state = self.signer.sign(invite.id, expires_at + 3600);
@@ -136,13 +131,13 @@ impl Onboarding<'_> {
         let biz_appid = invite.biz_appid.as_deref();
         let url = match device {
             Device::Pc => client.pc_auth_url(
-                &pre_auth.pre_auth_code,
+                &pre_auth.code,
                 &redirect_uri,
                 invite.auth_type,
                 biz_appid,
             ),
             Device::Mobile => client.mobile_auth_url(
-                &pre_auth.pre_auth_code,
+                &pre_auth.code,
                 &redirect_uri,
                 invite.auth_type,
                 biz_appid,
@@ -289,6 +284,14 @@ impl Onboarding<'_> {
             });
         }
         tracing::info!(authorizer_appid = %appid, company_id, "authorizer stored");
+        if let Some(invite_id) = invite_id {
+            // An authorization came back through this invite's link: WeChat may
+            // have consumed its code, so it is not offered again.
+            self.store
+                .pre_auth_codes()
+                .consume_for_invite(invite_id, now)
+                .await?;
+        }
 
         // The tokens are safe now; a failed profile fetch only leaves the page plainer.
         let info_of = appid.as_str();

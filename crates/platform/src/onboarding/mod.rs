@@ -4,6 +4,7 @@
 
 mod authorize;
 mod invites;
+pub mod pre_auth;
 pub mod state;
 
 pub use authorize::{AuthorizationLink, Authorizer, Device, OFFERED_AUTH_TYPES, OnboardingError};
