@@ -78,10 +78,7 @@ pub fn explain(reason: &str, lang: Lang) -> (&'static str, &'static str) {
             ),
         ),
         "too_many_links" => (
-            t(
-                "授权尝试次数过多",
-                "Too many authorization attempts",
-            ),
+            t("授权尝试次数过多", "Too many authorization attempts"),
             t(
                 "这个邀请链接在一小时内打开授权页的次数太多。请一小时后再试；如有疑问，请联系平台管理员。",
                 "WeChat's page was opened from this invitation too many times in an hour. Please try again in an hour, or contact the platform's administrator.",

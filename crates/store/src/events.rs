@@ -41,8 +41,13 @@ pub struct PushEventRow {
 pub enum EventAttemptEnd<'a> {
     Applied,
     /// A transient failure: try again at `at`.
-    RetryAt { at: i64, error: &'a str },
-    Failed { error: &'a str },
+    RetryAt {
+        at: i64,
+        error: &'a str,
+    },
+    Failed {
+        error: &'a str,
+    },
 }
 
 pub struct PushEventRepo<'a> {
@@ -189,12 +194,24 @@ mod tests {
         let events = store.push_events();
         events.claim(id, 6, 100).await.unwrap();
         events
-            .end_attempt(id, 7, EventAttemptEnd::RetryAt { at: 50, error: "boom" })
+            .end_attempt(
+                id,
+                7,
+                EventAttemptEnd::RetryAt {
+                    at: 50,
+                    error: "boom",
+                },
+            )
             .await
             .unwrap();
         let row = events.by_id(id).await.unwrap().unwrap();
         assert_eq!(
-            (row.state, row.next_attempt_at, row.error.as_deref(), row.processed_at),
+            (
+                row.state,
+                row.next_attempt_at,
+                row.error.as_deref(),
+                row.processed_at
+            ),
             (PushEventState::Pending, 50, Some("boom"), None)
         );
         assert!(events.due(49, 10).await.unwrap().is_empty());
@@ -219,7 +236,14 @@ mod tests {
         let events = store.push_events();
         events.claim(id, 6, 100).await.unwrap();
         events
-            .end_attempt(id, 7, EventAttemptEnd::RetryAt { at: 8, error: "boom" })
+            .end_attempt(
+                id,
+                7,
+                EventAttemptEnd::RetryAt {
+                    at: 8,
+                    error: "boom",
+                },
+            )
             .await
             .unwrap();
         events.claim(id, 8, 100).await.unwrap();
@@ -229,7 +253,12 @@ mod tests {
             .unwrap();
         let recent = events.recent(10).await.unwrap();
         assert_eq!(
-            (recent[0].state, recent[0].processed_at, recent[0].error.as_deref(), recent[0].attempts),
+            (
+                recent[0].state,
+                recent[0].processed_at,
+                recent[0].error.as_deref(),
+                recent[0].attempts
+            ),
             (PushEventState::Applied, Some(9), None, 2)
         );
         assert!(events.due(i64::MAX, 10).await.unwrap().is_empty());

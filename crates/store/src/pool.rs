@@ -8,8 +8,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::{
     AdminRepo, ApiKeyRepo, AuditRepo, AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo,
-    ComponentRepo, InstallationRepo, InviteRepo, PreAuthCodeRepo, PushEventRepo, PushWriter, SessionRepo,
-    StoreError,
+    ComponentRepo, InstallationRepo, InviteRepo, PreAuthCodeRepo, PushEventRepo, PushWriter,
+    SessionRepo, StoreError,
 };
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.

@@ -66,13 +66,11 @@ impl<'a> PreAuthCodeRepo<'a> {
     /// The newest code created for any invite: WeChat may void older codes
     /// when it creates one, so only the newest is ever reused.
     pub async fn newest(&self) -> Result<Option<PreAuthCodeRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<_, PreAuthCodeRow>(&format!(
-                "{SELECT} ORDER BY created_at DESC, id DESC LIMIT 1"
-            ))
-            .fetch_optional(self.pool)
-            .await?,
-        )
+        Ok(sqlx::query_as::<_, PreAuthCodeRow>(&format!(
+            "{SELECT} ORDER BY created_at DESC, id DESC LIMIT 1"
+        ))
+        .fetch_optional(self.pool)
+        .await?)
     }
 
     /// How many codes were created for an invite since `since`.
@@ -154,7 +152,11 @@ mod tests {
             );
         }
         let codes = store.pre_auth_codes();
-        for (hash, invite, at) in [("c1", invites[0], 10), ("c2", invites[0], 20), ("c3", invites[1], 30)] {
+        for (hash, invite, at) in [
+            ("c1", invites[0], 10),
+            ("c2", invites[0], 20),
+            ("c3", invites[1], 30),
+        ] {
             codes
                 .insert(NewPreAuthCode {
                     code_hash: hash,
@@ -170,10 +172,25 @@ mod tests {
         assert_eq!(codes.invite_of("c2").await.unwrap(), Some(invites[0]));
         assert_eq!(codes.invite_of("c3").await.unwrap(), Some(invites[1]));
         assert_eq!(codes.invite_of("nope").await.unwrap(), None);
-        assert_eq!(codes.created_for_invite_since(invites[0], 10).await.unwrap(), 2);
-        assert_eq!(codes.created_for_invite_since(invites[0], 11).await.unwrap(), 1);
+        assert_eq!(
+            codes
+                .created_for_invite_since(invites[0], 10)
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            codes
+                .created_for_invite_since(invites[0], 11)
+                .await
+                .unwrap(),
+            1
+        );
         let newest = codes.newest().await.unwrap().unwrap();
-        assert_eq!((newest.code_sealed, newest.consumed_at), (b"c3".to_vec(), None));
+        assert_eq!(
+            (newest.code_sealed, newest.consumed_at),
+            (b"c3".to_vec(), None)
+        );
         codes.consume_for_invite(invites[1], 40).await.unwrap();
         assert_eq!(codes.newest().await.unwrap().unwrap().consumed_at, Some(40));
     }

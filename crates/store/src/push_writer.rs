@@ -17,8 +17,8 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::StoreError;
-use crate::events::PushEventState;
 use crate::component::save_ticket_in;
+use crate::events::PushEventState;
 
 /// Most pushes written by one transaction.
 const MAX_BATCH: usize = 512;

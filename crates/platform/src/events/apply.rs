@@ -43,8 +43,7 @@ impl Platform {
             .vault
             .open("push_event", &row.payload_sealed)
             .map_err(|e| EventError::Permanent(e.to_string()))?;
-        let push =
-            ComponentPush::parse(&xml).map_err(|e| EventError::Permanent(e.to_string()))?;
+        let push = ComponentPush::parse(&xml).map_err(|e| EventError::Permanent(e.to_string()))?;
         match push {
             ComponentPush::Unauthorized {
                 authorizer_appid,

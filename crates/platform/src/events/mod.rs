@@ -45,7 +45,10 @@ impl Platform {
         if let Err(err) = &result {
             tracing::warn!(event_id, attempt, error = %err, outcome = ?end, "authorization event not applied");
         }
-        if let Err(err) = events.end_attempt(event_id, clock.now(), end.as_store()).await {
+        if let Err(err) = events
+            .end_attempt(event_id, clock.now(), end.as_store())
+            .await
+        {
             // Processing is idempotent: the push is due again when the lease ends.
             tracing::error!(event_id, error = %err, "could not record the event's outcome");
         }

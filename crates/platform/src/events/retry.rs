@@ -74,7 +74,11 @@ mod tests {
     fn retries_double_from_30_seconds_up_to_30_minutes() {
         let delays: Vec<i64> = (1..=9).map(retry_delay).collect();
         assert_eq!(delays, [30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
-        assert_eq!(retry_delay(0), 30, "a zero attempt count never shortens the delay");
+        assert_eq!(
+            retry_delay(0),
+            30,
+            "a zero attempt count never shortens the delay"
+        );
         assert_eq!(retry_delay(i64::MAX), 1800);
     }
 
@@ -121,6 +125,9 @@ mod tests {
             AttemptEnd::Failed("e".into()).as_store(),
             store::EventAttemptEnd::Failed { error: "e" }
         );
-        assert_eq!(AttemptEnd::Applied.as_store(), store::EventAttemptEnd::Applied);
+        assert_eq!(
+            AttemptEnd::Applied.as_store(),
+            store::EventAttemptEnd::Applied
+        );
     }
 }

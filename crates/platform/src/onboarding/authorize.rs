@@ -130,18 +130,12 @@ impl Onboarding<'_> {
         );
         let biz_appid = invite.biz_appid.as_deref();
         let url = match device {
-            Device::Pc => client.pc_auth_url(
-                &pre_auth.code,
-                &redirect_uri,
-                invite.auth_type,
-                biz_appid,
-            ),
-            Device::Mobile => client.mobile_auth_url(
-                &pre_auth.code,
-                &redirect_uri,
-                invite.auth_type,
-                biz_appid,
-            ),
+            Device::Pc => {
+                client.pc_auth_url(&pre_auth.code, &redirect_uri, invite.auth_type, biz_appid)
+            }
+            Device::Mobile => {
+                client.mobile_auth_url(&pre_auth.code, &redirect_uri, invite.auth_type, biz_appid)
+            }
         };
         Ok(AuthorizationLink { url, expires_at })
     }

@@ -62,7 +62,11 @@ impl Onboarding<'_> {
                 expires_at: newest.expires_at,
             });
         }
-        if codes.created_for_invite_since(invite.id, now - 3600).await? >= MAX_NEW_CODES_PER_HOUR {
+        if codes
+            .created_for_invite_since(invite.id, now - 3600)
+            .await?
+            >= MAX_NEW_CODES_PER_HOUR
+        {
             return Err(OnboardingError::TooManyLinks);
         }
         let client = self.component.client();
@@ -132,11 +136,17 @@ mod tests {
         assert!(reusable(&newest(), 7, LinkDevice::Pc, last_moment));
         assert!(!reusable(&newest(), 7, LinkDevice::Pc, last_moment + 1));
         assert!(!reusable(&newest(), 8, LinkDevice::Pc, 0), "another invite");
-        assert!(!reusable(&newest(), 7, LinkDevice::Mobile, 0), "another device");
+        assert!(
+            !reusable(&newest(), 7, LinkDevice::Mobile, 0),
+            "another device"
+        );
         let consumed = PreAuthCodeRow {
             consumed_at: Some(5),
             ..newest()
         };
-        assert!(!reusable(&consumed, 7, LinkDevice::Pc, 0), "an authorization came back");
+        assert!(
+            !reusable(&consumed, 7, LinkDevice::Pc, 0),
+            "an authorization came back"
+        );
     }
 }
