@@ -1,17 +1,16 @@
 //! API keys of the operator's other backends (the token service's consumers):
-//! creation (the key is shown once), revocation, listing, authentication of a
-//! bearer key, and the per-key count of tokens handed out.
+//! creation (the key is shown once), revocation, expiry, listing, and
+//! authentication of a bearer key. What a key may do is explicit
+//! ([`KeyScope`]); what it was used for is counted in [`usage`].
 //!
-//! Two things live in memory, both for the token service's read rate:
-//! - authenticated keys are cached for [`KEY_CACHE_TTL`], so a key revoked by
-//!   another process (the `server api-key revoke` command) stops working
-//!   within that time; a revocation through this service is immediate here;
-//! - issuance counts are added up in memory and written by
-//!   [`ApiKeyService::flush_issuance`] (every second from the server, at
-//!   shutdown and before every listing), so reading a token costs no write.
-//!   A crash loses at most the last second of counts, never a key.
+//! Authenticated keys are cached in memory for [`KEY_CACHE_TTL`], for the
+//! token service's read rate: a key revoked by another process (the
+//! `server api-key revoke` command) stops working within that time; a
+//! revocation through this service is immediate here; an expiry is checked on
+//! every use.
 
 mod tokens;
+pub mod usage;
 
 pub use tokens::{ComponentAccessToken, TokenService, TokenServiceError};
 
@@ -46,6 +45,9 @@ pub struct KeyScope {
     pub company_ids: Vec<i64>,
     /// The component token (the platform's own, a separate permission).
     pub component: bool,
+    /// Invalidating the tokens it may read, which forces a refresh at WeChat
+    /// (a separate permission: a looping client could burn the refresh quota).
+    pub invalidate: bool,
 }
 
 impl KeyScope {
@@ -55,6 +57,7 @@ impl KeyScope {
             all_companies: true,
             company_ids: Vec::new(),
             component: true,
+            invalidate: true,
         }
     }
 
@@ -73,6 +76,8 @@ pub struct ApiKey {
     pub id: i64,
     pub name: String,
     pub scope: KeyScope,
+    /// Unix seconds; refused from then on.
+    pub expires_at: Option<i64>,
 }
 
 impl ApiKey {
@@ -90,6 +95,16 @@ impl ApiKey {
     pub fn may_read_component(&self) -> bool {
         self.scope.component
     }
+
+    /// Invalidating (forcing a refresh) needs its own permission.
+    pub fn may_invalidate(&self) -> bool {
+        self.scope.invalidate
+    }
+
+    /// Whether the key has expired at `now`.
+    pub fn expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
 }
 
 /// A key as the admin sees it (never the key itself).
@@ -102,6 +117,7 @@ pub struct ApiKeyInfo {
     pub scope: KeyScope,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    pub expires_at: Option<i64>,
     pub issued_count: i64,
     pub last_used_at: Option<i64>,
 }
@@ -116,7 +132,7 @@ pub struct CreatedApiKey {
 /// What the API key use cases can refuse.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiKeyError {
-    #[error("the API key is missing, unknown or revoked")]
+    #[error("the API key is missing, unknown, revoked or expired")]
     Unauthorized,
     #[error("no active API key with this id")]
     NotFound,
@@ -126,6 +142,8 @@ pub enum ApiKeyError {
     UnknownCompany,
     #[error("choose the key's scope: all companies, or at least one company (not both)")]
     InvalidScope,
+    #[error("the expiry must be in the future")]
+    InvalidExpiry,
     #[error(transparent)]
     Storage(#[from] StoreError),
 }
@@ -142,8 +160,8 @@ pub struct ApiKeyService {
 struct Inner {
     /// SHA-256 of the key → the key and when it was read from the database.
     keys: RwLock<HashMap<[u8; 32], (ApiKey, Instant)>>,
-    /// Key id → (issuances not yet written, last issuance time).
-    pending: Mutex<HashMap<i64, (i64, i64)>>,
+    /// (key id, minute) → (issuances not yet written, last issuance time).
+    pending: Mutex<HashMap<(i64, i64), (i64, i64)>>,
     tokens: tokens::TokenCache,
 }
 
@@ -163,12 +181,22 @@ impl ApiKeyService {
         }
     }
 
-    /// Creates a key for `name` that may read what `scope` says. The returned
-    /// key is not stored anywhere: show it once.
-    pub async fn create(&self, name: &str, scope: &KeyScope) -> Result<CreatedApiKey, ApiKeyError> {
+    /// Creates a key for `name` that may do what `scope` says, until
+    /// `expires_at` (unix seconds) if given. The returned key is not stored
+    /// anywhere: show it once.
+    pub async fn create(
+        &self,
+        name: &str,
+        scope: &KeyScope,
+        expires_at: Option<i64>,
+    ) -> Result<CreatedApiKey, ApiKeyError> {
         // Exactly one of the two: all companies, or a list.
         if scope.all_companies != scope.company_ids.is_empty() {
             return Err(ApiKeyError::InvalidScope);
+        }
+        let now = self.clock.now();
+        if expires_at.is_some_and(|at| at <= now) {
+            return Err(ApiKeyError::InvalidExpiry);
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
@@ -190,7 +218,9 @@ impl ApiKeyService {
                 company_ids: &company_ids,
                 all_companies: scope.all_companies,
                 component: scope.component,
-                created_at: self.clock.now(),
+                invalidate: scope.invalidate,
+                expires_at,
+                created_at: now,
             })
             .await
             .map_err(|e| match e {
@@ -236,10 +266,15 @@ impl ApiKeyService {
         // Keys are 32 random bytes: looking up the hash is the comparison, and
         // it takes the same time whatever prefix of a key a caller guessed.
         let digest = hash(bearer);
+        let now = self.clock.now();
         if let Some((key, at)) = read(&self.inner.keys).get(&digest)
             && at.elapsed() < KEY_CACHE_TTL
         {
-            return Ok(key.clone());
+            return if key.expired(now) {
+                Err(ApiKeyError::Unauthorized)
+            } else {
+                Ok(key.clone())
+            };
         }
         let repo = self.store.api_keys();
         let row = repo.by_hash(&hex::encode(digest)).await?;
@@ -252,61 +287,22 @@ impl ApiKeyService {
                 all_companies: row.all_companies,
                 company_ids: repo.scope(row.id).await?,
                 component: row.component,
+                invalidate: row.invalidate,
             },
             id: row.id,
             name: row.name,
+            expires_at: row.expires_at,
         };
         write(&self.inner.keys).insert(digest, (key.clone(), Instant::now()));
+        if key.expired(now) {
+            return Err(ApiKeyError::Unauthorized);
+        }
         Ok(key)
     }
 
-    /// Counts one token handed out with `key` (in memory until the next flush).
-    pub fn record_issuance(&self, key: &ApiKey) {
-        let now = self.clock.now();
-        let mut pending = self
-            .inner
-            .pending
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = pending.entry(key.id).or_insert((0, now));
-        entry.0 += 1;
-        entry.1 = entry.1.max(now);
-    }
-
-    /// Writes the counted issuances; on failure they are kept for the next flush.
-    pub async fn flush_issuance(&self) -> Result<(), StoreError> {
-        let taken: Vec<(i64, i64, i64)> = {
-            let mut pending = self
-                .inner
-                .pending
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            pending.drain().map(|(id, (n, at))| (id, n, at)).collect()
-        };
-        if let Err(err) = self.store.api_keys().add_issued(&taken).await {
-            let mut pending = self
-                .inner
-                .pending
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            for (id, n, at) in taken {
-                let entry = pending.entry(id).or_insert((0, at));
-                entry.0 += n;
-                entry.1 = entry.1.max(at);
-            }
-            return Err(err);
-        }
-        Ok(())
-    }
-
-    /// Runs forever: writes the counted issuances every `tick`.
-    pub async fn run_issuance_flusher(self, tick: Duration) {
-        loop {
-            tokio::time::sleep(tick).await;
-            if let Err(err) = self.flush_issuance().await {
-                tracing::error!(error = %err, "writing API key issuance counts failed");
-            }
-        }
+    /// The clock that dates creations, uses and expiries.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     fn token_cache(&self) -> &tokens::TokenCache {
@@ -324,12 +320,14 @@ fn info(row: store::ApiKeyRow, company_ids: Vec<i64>) -> ApiKeyInfo {
             all_companies: row.all_companies,
             company_ids,
             component: row.component,
+            invalidate: row.invalidate,
         },
         id: row.id,
         name: row.name,
         prefix: row.key_prefix,
         created_at: row.created_at,
         revoked_at: row.revoked_at,
+        expires_at: row.expires_at,
         issued_count: row.issued_count,
         last_used_at: row.last_used_at,
     }
@@ -345,132 +343,4 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    async fn service() -> (tempfile::TempDir, ApiKeyService) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("k.db").display());
-        let store = Store::connect(&url).await.unwrap();
-        (dir, ApiKeyService::new(store, Clock::default()))
-    }
-
-    #[tokio::test]
-    async fn a_created_key_authenticates_until_it_is_revoked() {
-        let (_dir, keys) = service().await;
-        let created = keys
-            .create(" billing ", &KeyScope::everything())
-            .await
-            .unwrap();
-        assert!(created.key.expose().starts_with("wq_"));
-        assert_eq!(created.key.expose().len(), 3 + 43);
-        assert_eq!(created.info.name, "billing");
-        assert!(created.key.expose().starts_with(&created.info.prefix));
-        let key = keys.authenticate(created.key.expose()).await.unwrap();
-        assert_eq!(key.id, created.info.id);
-        assert!(key.may_read_component() && key.may_read_company(7));
-
-        keys.revoke(key.id).await.unwrap();
-        assert!(matches!(
-            keys.authenticate(created.key.expose()).await,
-            Err(ApiKeyError::Unauthorized)
-        ));
-        assert!(matches!(
-            keys.revoke(key.id).await,
-            Err(ApiKeyError::NotFound)
-        ));
-    }
-
-    #[tokio::test]
-    async fn a_wrong_or_malformed_key_is_unauthorized() {
-        let (_dir, keys) = service().await;
-        let created = keys
-            .create("billing", &KeyScope::everything())
-            .await
-            .unwrap();
-        let mut wrong = created.key.expose().to_owned();
-        wrong.pop();
-        wrong.push('x');
-        for bearer in [wrong.as_str(), "", "Bearer", "not-a-key"] {
-            assert!(
-                matches!(
-                    keys.authenticate(bearer).await,
-                    Err(ApiKeyError::Unauthorized)
-                ),
-                "{bearer}"
-            );
-        }
-    }
-
-    #[tokio::test]
-    async fn issuances_are_counted_and_written_by_a_flush() {
-        let (_dir, keys) = service().await;
-        let created = keys
-            .create("billing", &KeyScope::everything())
-            .await
-            .unwrap();
-        let key = keys.authenticate(created.key.expose()).await.unwrap();
-        for _ in 0..3 {
-            keys.record_issuance(&key);
-        }
-        let listed = keys.list().await.unwrap();
-        assert_eq!(listed[0].issued_count, 3);
-        assert!(listed[0].last_used_at.is_some());
-        keys.record_issuance(&key);
-        assert_eq!(keys.list().await.unwrap()[0].issued_count, 4);
-    }
-
-    #[tokio::test]
-    async fn an_empty_name_or_an_unknown_company_is_refused() {
-        let (_dir, keys) = service().await;
-        assert!(matches!(
-            keys.create("  ", &KeyScope::everything()).await,
-            Err(ApiKeyError::InvalidName)
-        ));
-        assert!(matches!(
-            keys.create("billing", &KeyScope::companies(&[99])).await,
-            Err(ApiKeyError::UnknownCompany)
-        ));
-    }
-
-    #[tokio::test]
-    async fn a_scope_must_say_all_companies_or_some_never_neither_nor_both() {
-        let (_dir, keys) = service().await;
-        for scope in [
-            KeyScope::default(),
-            KeyScope {
-                component: true,
-                ..KeyScope::default()
-            },
-            KeyScope {
-                all_companies: true,
-                company_ids: vec![1],
-                component: false,
-            },
-        ] {
-            assert!(
-                matches!(
-                    keys.create("crm", &scope).await,
-                    Err(ApiKeyError::InvalidScope)
-                ),
-                "{scope:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_scoped_key_reads_only_its_companies_and_the_component_token_only_when_allowed() {
-        let mut key = ApiKey {
-            id: 1,
-            name: "crm".into(),
-            scope: KeyScope::companies(&[2, 3]),
-        };
-        assert!(key.may_read_company(2) && key.may_read_company(3));
-        assert!(!key.may_read_company(4) && !key.reads_all_companies());
-        assert!(!key.may_read_component());
-        key.scope.component = true;
-        assert!(key.may_read_component());
-        key.scope = KeyScope::everything();
-        assert!(key.may_read_company(4) && key.reads_all_companies());
-    }
-}
+mod tests;

@@ -20,6 +20,20 @@ pub struct ApiKeyRow {
     pub all_companies: bool,
     /// May read the component token.
     pub component: bool,
+    /// May invalidate tokens (which forces a refresh at WeChat).
+    pub invalidate: bool,
+    /// Unix seconds; refused from then on. `None`: never expires.
+    pub expires_at: Option<i64>,
+}
+
+/// Tokens handed out with one key in one minute, to add to its counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssuedCount {
+    pub api_key_id: i64,
+    /// Unix seconds at the start of the minute.
+    pub minute: i64,
+    pub count: i64,
+    pub last_used_at: i64,
 }
 
 /// What is needed to insert a key; the hash and prefix are computed by the caller.
@@ -31,6 +45,8 @@ pub struct NewApiKey<'a> {
     pub company_ids: &'a [i64],
     pub all_companies: bool,
     pub component: bool,
+    pub invalidate: bool,
+    pub expires_at: Option<i64>,
     pub created_at: i64,
 }
 
@@ -40,7 +56,7 @@ pub struct ApiKeyRepo<'a> {
 }
 
 const COLUMNS: &str = "id, name, key_prefix, created_at, revoked_at, issued_count, last_used_at, \
-     all_companies, component";
+     all_companies, component, invalidate, expires_at";
 
 impl<'a> ApiKeyRepo<'a> {
     pub(crate) fn new(pool: &'a SqlitePool) -> Self {
@@ -52,8 +68,9 @@ impl<'a> ApiKeyRepo<'a> {
     pub async fn insert(&self, new: NewApiKey<'_>) -> Result<ApiKeyRow, StoreError> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query_as::<_, ApiKeyRow>(&format!(
-            "INSERT INTO api_keys (name, key_hash, key_prefix, created_at, all_companies, component) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING {COLUMNS}"
+            "INSERT INTO api_keys \
+                 (name, key_hash, key_prefix, created_at, all_companies, component, invalidate, expires_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING {COLUMNS}"
         ))
         .bind(new.name)
         .bind(new.key_hash)
@@ -61,6 +78,8 @@ impl<'a> ApiKeyRepo<'a> {
         .bind(new.created_at)
         .bind(new.all_companies)
         .bind(new.component)
+        .bind(new.invalidate)
+        .bind(new.expires_at)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_write(e, "key_hash"))?;
@@ -126,26 +145,61 @@ impl<'a> ApiKeyRepo<'a> {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Adds counted issuances in one transaction: `(key id, count, last used at)`.
-    pub async fn add_issued(&self, counts: &[(i64, i64, i64)]) -> Result<(), StoreError> {
+    /// Adds counted issuances in one transaction: to each key's total and
+    /// last use, and to its count for the minute.
+    pub async fn add_issued(&self, counts: &[IssuedCount]) -> Result<(), StoreError> {
         if counts.is_empty() {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
-        for (id, count, last_used_at) in counts {
+        for issued in counts {
             sqlx::query(
                 "UPDATE api_keys SET issued_count = issued_count + ?2, \
                      last_used_at = MAX(COALESCE(last_used_at, 0), ?3) \
                  WHERE id = ?1",
             )
-            .bind(id)
-            .bind(count)
-            .bind(last_used_at)
+            .bind(issued.api_key_id)
+            .bind(issued.count)
+            .bind(issued.last_used_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO api_key_reads (api_key_id, minute, reads) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (api_key_id, minute) DO UPDATE SET reads = reads + excluded.reads",
+            )
+            .bind(issued.api_key_id)
+            .bind(issued.minute)
+            .bind(issued.count)
             .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// A key's reads per minute since `since`, oldest first: (minute, reads).
+    pub async fn reads_per_minute(
+        &self,
+        id: i64,
+        since: i64,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(sqlx::query_as::<_, (i64, i64)>(
+            "SELECT minute, reads FROM api_key_reads WHERE api_key_id = ?1 AND minute >= ?2 \
+             ORDER BY minute",
+        )
+        .bind(id)
+        .bind(since)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Deletes per-minute counts older than `before` (totals stay).
+    pub async fn purge_reads_before(&self, before: i64) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM api_key_reads WHERE minute < ?1")
+            .bind(before)
+            .execute(self.pool)
+            .await?
+            .rows_affected())
     }
 }
 
@@ -153,6 +207,7 @@ impl<'a> ApiKeyRepo<'a> {
 mod tests {
     use time::macros::datetime;
 
+    use super::IssuedCount;
     use crate::{NewApiKey, NewCompany, Store, StoreError};
 
     async fn store() -> (tempfile::TempDir, Store) {
@@ -169,6 +224,8 @@ mod tests {
             company_ids: companies,
             all_companies: companies.is_empty(),
             component: false,
+            invalidate: false,
+            expires_at: Some(9_000),
             created_at: 100,
         }
     }
@@ -215,14 +272,41 @@ mod tests {
         assert!(repo.list().await.unwrap().is_empty());
     }
 
+    fn issued(api_key_id: i64, minute: i64, count: i64, last_used_at: i64) -> IssuedCount {
+        IssuedCount {
+            api_key_id,
+            minute,
+            count,
+            last_used_at,
+        }
+    }
+
     #[tokio::test]
-    async fn issuances_add_up_and_last_use_only_moves_forward() {
+    async fn issuances_add_up_per_key_and_minute_and_last_use_only_moves_forward() {
         let (_dir, store) = store().await;
         let repo = store.api_keys();
         let id = repo.insert(key("h1", &[])).await.unwrap().id;
-        repo.add_issued(&[(id, 3, 500)]).await.unwrap();
-        repo.add_issued(&[(id, 2, 400)]).await.unwrap();
+        assert_eq!(
+            repo.by_hash("h1").await.unwrap().unwrap().expires_at,
+            Some(9_000)
+        );
+        repo.add_issued(&[issued(id, 480, 3, 500)]).await.unwrap();
+        repo.add_issued(&[issued(id, 360, 2, 400), issued(id, 480, 1, 490)])
+            .await
+            .unwrap();
         let row = repo.by_hash("h1").await.unwrap().unwrap();
-        assert_eq!((row.issued_count, row.last_used_at), (5, Some(500)));
+        assert_eq!((row.issued_count, row.last_used_at), (6, Some(500)));
+        assert_eq!(
+            repo.reads_per_minute(id, 0).await.unwrap(),
+            [(360, 2), (480, 4)]
+        );
+        assert_eq!(repo.reads_per_minute(id, 361).await.unwrap(), [(480, 4)]);
+        assert_eq!(repo.purge_reads_before(480).await.unwrap(), 1);
+        assert_eq!(repo.reads_per_minute(id, 0).await.unwrap(), [(480, 4)]);
+        assert_eq!(
+            repo.by_hash("h1").await.unwrap().unwrap().issued_count,
+            6,
+            "totals stay"
+        );
     }
 }

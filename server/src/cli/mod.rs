@@ -32,6 +32,12 @@ pub enum ApiKeyCommand {
         /// The key may also read the component token.
         #[arg(long)]
         component: bool,
+        /// The key may also invalidate the tokens it reads (forcing a refresh).
+        #[arg(long)]
+        invalidate: bool,
+        /// The key stops working after this many days (default: never).
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
+        expires_in_days: Option<u32>,
     },
     /// Lists every key with its scope and how many tokens it was handed.
     List,
@@ -75,13 +81,18 @@ async fn run(keys: &ApiKeyService, command: ApiKeyCommand) -> Result<(), ApiKeyE
             companies,
             all_companies,
             component,
+            invalidate,
+            expires_in_days,
         } => {
             let reach = KeyScope {
                 all_companies,
                 company_ids: companies,
                 component,
+                invalidate,
             };
-            let created = keys.create(&name, &reach).await?;
+            let expires_at =
+                expires_in_days.map(|days| keys.clock().now() + i64::from(days) * 86_400);
+            let created = keys.create(&name, &reach, expires_at).await?;
             // The key alone on stdout, so `KEY=$(server api-key create …)` works;
             // the rest goes to stderr.
             eprintln!(
@@ -105,6 +116,8 @@ async fn run(keys: &ApiKeyService, command: ApiKeyCommand) -> Result<(), ApiKeyE
                     key.prefix,
                     if key.revoked_at.is_some() {
                         "revoked"
+                    } else if key.expires_at.is_some_and(|at| at <= keys.clock().now()) {
+                        "expired"
                     } else {
                         "active"
                     },
@@ -129,11 +142,17 @@ fn scope(key: &ApiKeyInfo) -> String {
         let ids: Vec<String> = key.scope.company_ids.iter().map(i64::to_string).collect();
         format!("companies {}", ids.join(", "))
     };
+    let mut scope = companies;
     if key.scope.component {
-        format!("{companies} + component token")
-    } else {
-        companies
+        scope.push_str(" + component token");
     }
+    if key.scope.invalidate {
+        scope.push_str(" + invalidate");
+    }
+    if let Some(at) = key.expires_at {
+        scope.push_str(&format!(", expires {at}"));
+    }
+    scope
 }
 
 /// `WEIQIAO_DATABASE_URL` from the environment, else `.env`, else the default.
@@ -219,6 +238,8 @@ mod tests {
             companies: vec![],
             all_companies: true,
             component: true,
+            invalidate: true,
+            expires_in_days: Some(30),
         };
         assert_eq!(api_key_on(&url, create).await, ExitCode::SUCCESS);
         assert_eq!(
@@ -239,6 +260,8 @@ mod tests {
             companies: vec![42],
             all_companies: false,
             component: false,
+            invalidate: false,
+            expires_in_days: None,
         };
         assert_eq!(api_key_on(&url, unknown_company).await, ExitCode::FAILURE);
         let no_scope = ApiKeyCommand::Create {
@@ -246,6 +269,8 @@ mod tests {
             companies: vec![],
             all_companies: false,
             component: true,
+            invalidate: false,
+            expires_in_days: None,
         };
         assert_eq!(
             api_key_on(&url, no_scope).await,

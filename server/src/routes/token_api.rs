@@ -170,7 +170,7 @@ where
 #[derive(Debug)]
 pub enum ApiError {
     Unauthorized,
-    Forbidden,
+    Forbidden(&'static str),
     BadRequest(String),
     NotFound,
     Conflict {
@@ -207,11 +207,7 @@ impl ApiError {
                 "unauthorized",
                 "send a valid, unrevoked API key as `Authorization: Bearer <key>`".into(),
             ),
-            Self::Forbidden => (
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "this API key is not allowed to read this token".into(),
-            ),
+            Self::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", (*message).into()),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message.clone()),
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
@@ -267,7 +263,12 @@ impl IntoResponse for ApiError {
 impl From<TokenServiceError> for ApiError {
     fn from(err: TokenServiceError) -> Self {
         match err {
-            TokenServiceError::Forbidden => Self::Forbidden,
+            TokenServiceError::Forbidden => {
+                Self::Forbidden("this API key is not allowed to read this token")
+            }
+            TokenServiceError::InvalidateForbidden => Self::Forbidden(
+                "this API key may read tokens but not invalidate them; create a key with the invalidate permission",
+            ),
             TokenServiceError::Authorizer(err) => err.into(),
             TokenServiceError::Component(err) => err.into(),
         }

@@ -1,6 +1,7 @@
 //! The token service over HTTP: API keys, reads of stored tokens, invalidation
 //! after a 40001, and the refusals (401, 403, 404) as JSON.
 
+use platform::api_keys::KeyScope;
 use platform::onboarding::{AuthType, Device, NewInviteRequest};
 use serde_json::Value;
 
@@ -66,17 +67,25 @@ pub(crate) async fn authorized_account(app: &TestApp, company: &str) -> (i64, St
     (company.id, appid)
 }
 
-/// A key for `companies`, or for everything (the component token included) when empty.
+/// A key for `companies` (reading and invalidating), or for everything (the
+/// component token included) when empty.
 pub(crate) async fn new_key(app: &TestApp, companies: &[i64]) -> String {
     let scope = if companies.is_empty() {
-        platform::api_keys::KeyScope::everything()
+        KeyScope::everything()
     } else {
-        platform::api_keys::KeyScope::companies(companies)
+        KeyScope {
+            invalidate: true,
+            ..KeyScope::companies(companies)
+        }
     };
+    key_with(app, &scope, None).await
+}
+
+pub(crate) async fn key_with(app: &TestApp, scope: &KeyScope, expires_at: Option<i64>) -> String {
     let created = app
         .platform
         .api_keys()
-        .create("billing", &scope)
+        .create("billing", scope, expires_at)
         .await
         .unwrap();
     created.key.expose().to_owned()
@@ -341,14 +350,18 @@ async fn the_component_token_needs_its_own_permission_even_for_an_all_companies_
     let app = spawn_app().await;
     let (_, appid) = authorized_account(&app, "权限公司").await;
     let create = |component| {
-        let scope = platform::api_keys::KeyScope {
+        let scope = KeyScope {
             all_companies: true,
-            company_ids: Vec::new(),
             component,
+            ..KeyScope::default()
         };
         let platform = app.platform.clone();
         async move {
-            let created = platform.api_keys().create("ops", &scope).await.unwrap();
+            let created = platform
+                .api_keys()
+                .create("ops", &scope, None)
+                .await
+                .unwrap();
             created.key.expose().to_owned()
         }
     };
@@ -362,4 +375,88 @@ async fn the_component_token_needs_its_own_permission_even_for_an_all_companies_
         "every company"
     );
     assert_eq!(get(&app, component, Some(&with)).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_read_only_key_cannot_invalidate_and_causes_no_refresh() {
+    let app = spawn_app().await;
+    let (company, appid) = authorized_account(&app, "只读公司").await;
+    let reader = key_with(&app, &KeyScope::companies(&[company]), None).await;
+    let (status, body) = get(&app, &token_path(&appid), Some(&reader)).await;
+    assert_eq!(status, 200);
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    let refreshes = app.sim.calls().list(Some("api_authorizer_token")).len();
+    let invalidate = serde_json::json!({ "access_token": token });
+    for path in [
+        format!("{}/invalidate", token_path(&appid)),
+        format!("{}/invalidate", token_path("wx0000000000000000")),
+    ] {
+        let (status, body) = post(&app, &path, &reader, invalidate.clone()).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (403, Some("forbidden")),
+            "{path}"
+        );
+    }
+    let everything_but_invalidate = KeyScope {
+        invalidate: false,
+        ..KeyScope::everything()
+    };
+    let ops = key_with(&app, &everything_but_invalidate, None).await;
+    let (status, _) = post(
+        &app,
+        "/api/v1/component/access_token/invalidate",
+        &ops,
+        serde_json::json!({ "access_token": "x" }),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        app.sim.calls().list(Some("api_authorizer_token")).len(),
+        refreshes,
+        "no refresh on a read-only key's behalf"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_key_gets_401() {
+    let app = spawn_app().await;
+    let (company, appid) = authorized_account(&app, "到期公司").await;
+    let now = app.platform.component().clock().now();
+    let key = key_with(&app, &KeyScope::companies(&[company]), Some(now + 60)).await;
+    assert_eq!(get(&app, &token_path(&appid), Some(&key)).await.0, 200);
+    app.platform.component().clock().advance(60);
+    let (status, body) = get(&app, &token_path(&appid), Some(&key)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("unauthorized"))
+    );
+}
+
+#[tokio::test]
+async fn reads_are_recorded_per_key_and_minute() {
+    let app = spawn_app().await;
+    let (company, appid) = authorized_account(&app, "计数公司").await;
+    let key = key_with(&app, &KeyScope::companies(&[company]), None).await;
+    let other = key_with(&app, &KeyScope::companies(&[company]), None).await;
+    for _ in 0..3 {
+        assert_eq!(get(&app, &token_path(&appid), Some(&key)).await.0, 200);
+    }
+    assert_eq!(get(&app, &token_path(&appid), Some(&other)).await.0, 200);
+    let keys = app.platform.api_keys().list().await.unwrap();
+    let counts: Vec<(i64, i64)> = {
+        let mut counts = Vec::new();
+        for listed in &keys {
+            let per_minute = app
+                .platform
+                .api_keys()
+                .reads_per_minute(listed.id, 0)
+                .await
+                .unwrap();
+            counts.push((listed.issued_count, per_minute.iter().map(|(_, n)| n).sum()));
+        }
+        counts
+    };
+    // Newest first: `other`, then `key`.
+    assert_eq!(counts, [(1, 1), (3, 3)]);
 }

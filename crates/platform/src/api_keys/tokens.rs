@@ -38,6 +38,9 @@ pub enum TokenServiceError {
     /// outside a key's scope are `NotFound`, like unknown ones.)
     #[error("this API key may not read this token")]
     Forbidden,
+    /// The key may read but not invalidate (checked before anything else).
+    #[error("this API key may not invalidate tokens")]
+    InvalidateForbidden,
     #[error(transparent)]
     Authorizer(#[from] AuthorizerTokenError),
     #[error(transparent)]
@@ -105,7 +108,11 @@ impl TokenService<'_> {
         appid: &str,
         failed_token: &str,
     ) -> Result<AccessToken, TokenServiceError> {
-        // The scope is checked before anything is read or refreshed on the key's behalf.
+        // The permission, then the scope, before anything is read or refreshed
+        // on the key's behalf.
+        if !key.may_invalidate() {
+            return Err(TokenServiceError::InvalidateForbidden);
+        }
         self.check_scope(key, appid).await?;
         let cache = self.cache();
         write(&cache.authorizers).remove(appid);
@@ -154,6 +161,9 @@ impl TokenService<'_> {
         key: &ApiKey,
         failed_token: &str,
     ) -> Result<ComponentAccessToken, TokenServiceError> {
+        if !key.may_invalidate() {
+            return Err(TokenServiceError::InvalidateForbidden);
+        }
         if !key.may_read_component() {
             return Err(TokenServiceError::Forbidden);
         }
