@@ -13,12 +13,23 @@ pub struct TicketRow {
     pub received_at: i64,
 }
 
+/// What keeps the component token from being fresh, stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(type_name = "TEXT", rename_all = "snake_case")]
+pub enum ComponentTokenProblem {
+    /// No usable component_verify_ticket: nothing to refresh with yet.
+    WaitingForTicket,
+    /// WeChat refused or did not answer the last refresh (`last_error` says how).
+    RefreshFailed,
+}
+
 /// The stored component token and its health.
 #[derive(Debug, Clone, PartialEq, Eq, Default, sqlx::FromRow)]
 pub struct ComponentTokenRow {
     pub token_sealed: Option<Vec<u8>>,
     pub expires_at: Option<i64>,
     pub refreshed_at: Option<i64>,
+    pub problem: Option<ComponentTokenProblem>,
     pub last_error: Option<String>,
     pub last_error_at: Option<i64>,
     pub lease_holder: Option<String>,
@@ -97,7 +108,7 @@ impl<'a> ComponentRepo<'a> {
         component_appid: &str,
     ) -> Result<Option<ComponentTokenRow>, StoreError> {
         Ok(sqlx::query_as::<_, ComponentTokenRow>(
-            "SELECT token_sealed, expires_at, refreshed_at, last_error, last_error_at, \
+            "SELECT token_sealed, expires_at, refreshed_at, problem, last_error, last_error_at, \
                     lease_holder, lease_until \
              FROM component_tokens WHERE component_appid = ?1",
         )
@@ -152,7 +163,7 @@ impl<'a> ComponentRepo<'a> {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE component_tokens SET token_sealed = ?3, expires_at = ?4, refreshed_at = ?5, \
-                 last_error = NULL, last_error_at = NULL, \
+                 problem = NULL, last_error = NULL, last_error_at = NULL, \
                  lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
                  lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
              WHERE component_appid = ?1",
@@ -167,11 +178,13 @@ impl<'a> ComponentRepo<'a> {
         Ok(())
     }
 
-    /// Records why the last refresh failed and releases `holder`'s lease.
+    /// Records why the last refresh failed (the problem, and a message for
+    /// operators) and releases `holder`'s lease.
     pub async fn record_error(
         &self,
         component_appid: &str,
         holder: &str,
+        problem: ComponentTokenProblem,
         error: &str,
         at: i64,
     ) -> Result<(), StoreError> {
@@ -182,7 +195,7 @@ impl<'a> ComponentRepo<'a> {
         .execute(self.pool)
         .await?;
         sqlx::query(
-            "UPDATE component_tokens SET last_error = ?3, last_error_at = ?4, \
+            "UPDATE component_tokens SET last_error = ?3, last_error_at = ?4, problem = ?5, \
                  lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
                  lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
              WHERE component_appid = ?1",
@@ -191,6 +204,7 @@ impl<'a> ComponentRepo<'a> {
         .bind(holder)
         .bind(error)
         .bind(at)
+        .bind(problem)
         .execute(self.pool)
         .await?;
         Ok(())
@@ -199,6 +213,7 @@ impl<'a> ComponentRepo<'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::ComponentTokenProblem;
     use crate::Store;
 
     async fn store() -> (tempfile::TempDir, Store) {
@@ -249,20 +264,27 @@ mod tests {
     async fn an_error_is_recorded_and_cleared_by_the_next_success() {
         let (_dir, store) = store().await;
         let repo = store.component();
-        repo.record_error("wxc", "a", "waiting for ticket", 10)
-            .await
-            .unwrap();
+        repo.record_error(
+            "wxc",
+            "a",
+            ComponentTokenProblem::WaitingForTicket,
+            "no ticket yet",
+            10,
+        )
+        .await
+        .unwrap();
+        let row = repo.token("wxc").await.unwrap().unwrap();
         assert_eq!(
-            repo.token("wxc")
-                .await
-                .unwrap()
-                .unwrap()
-                .last_error
-                .as_deref(),
-            Some("waiting for ticket")
+            (row.problem, row.last_error.as_deref(), row.last_error_at),
+            (
+                Some(ComponentTokenProblem::WaitingForTicket),
+                Some("no ticket yet"),
+                Some(10)
+            )
         );
         assert!(repo.try_lease("wxc", "a", 11, 40, None).await.unwrap());
         repo.save_token("wxc", "a", b"t", 100, 11).await.unwrap();
-        assert_eq!(repo.token("wxc").await.unwrap().unwrap().last_error, None);
+        let row = repo.token("wxc").await.unwrap().unwrap();
+        assert_eq!((row.problem, row.last_error), (None, None));
     }
 }

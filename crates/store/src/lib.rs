@@ -36,7 +36,7 @@ pub use authorizers::{
     AuthorizerStatus,
 };
 pub use companies::{CompanyRepo, CompanyRow, NewCompany};
-pub use component::{ComponentRepo, ComponentTokenRow, TicketRow};
+pub use component::{ComponentRepo, ComponentTokenProblem, ComponentTokenRow, TicketRow};
 pub use error::StoreError;
 pub use events::{EventAttemptEnd, PushEventRepo, PushEventRow, PushEventState};
 pub use installation::{InstallationRepo, InstallationRow};

@@ -2,11 +2,13 @@
 //! ahead of expiry by a background loop, never on demand. Refresh is single
 //! flight: a mutex in this process and a lease in the database across
 //! instances. Without a usable ticket it asks WeChat to push one and reports
-//! "waiting for ticket" instead of calling WeChat with a bad ticket.
+//! "waiting for ticket" (a state, [`store::ComponentTokenProblem`]) instead of
+//! calling WeChat with a bad ticket.
 //! After a failure it backs off (doubling, capped; 45009 waits for the day to
 //! turn in China), asks WeChat for a ticket at most every 10 minutes, and never
 //! believes a lifetime longer than WeChat's 7200 s (see `backoff`).
 
+use store::ComponentTokenProblem;
 use wechat::Secret;
 use wechat::error::{ErrorClass, WechatError};
 
@@ -247,7 +249,13 @@ impl ComponentService {
             inner
                 .store
                 .component()
-                .record_error(appid, &inner.instance_id, "waiting for ticket", now)
+                .record_error(
+                    appid,
+                    &inner.instance_id,
+                    ComponentTokenProblem::WaitingForTicket,
+                    "waiting for a component_verify_ticket from WeChat",
+                    now,
+                )
                 .await?;
             inner
                 .needs_ticket
@@ -288,7 +296,13 @@ impl ComponentService {
                 inner
                     .store
                     .component()
-                    .record_error(appid, &inner.instance_id, &message, now)
+                    .record_error(
+                        appid,
+                        &inner.instance_id,
+                        ComponentTokenProblem::RefreshFailed,
+                        &message,
+                        now,
+                    )
                     .await?;
                 Ok(RefreshOutcome::Failed { class })
             }
@@ -307,9 +321,11 @@ impl ComponentService {
             .await?
             .unwrap_or_default();
         let ticket = inner.store.component().ticket(appid).await?;
-        let state = match (&row.last_error, row.expires_at) {
-            (Some(e), _) if e == "waiting for ticket" => ComponentTokenState::WaitingForTicket,
-            (Some(_), _) => ComponentTokenState::Failing,
+        let state = match (row.problem, row.expires_at) {
+            (Some(ComponentTokenProblem::WaitingForTicket), _) => {
+                ComponentTokenState::WaitingForTicket
+            }
+            (Some(ComponentTokenProblem::RefreshFailed), _) => ComponentTokenState::Failing,
             (None, Some(at)) if at > now => ComponentTokenState::Fresh,
             (None, _) if ticket.is_none() => ComponentTokenState::WaitingForTicket,
             (None, _) => ComponentTokenState::Expired,
