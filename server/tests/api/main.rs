@@ -14,6 +14,7 @@ mod config;
 mod event_retries;
 mod health;
 mod helpers;
+mod hostile_pushes;
 mod onboarding;
 mod pre_auth_codes;
 mod production;
