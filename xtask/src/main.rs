@@ -11,6 +11,7 @@
 
 mod bench;
 mod dist;
+mod fuzz;
 mod install;
 mod process;
 mod summary;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Some("setup") => install::all(&root, install::Scope::Test),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("dist") => dist::run(&root),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
@@ -36,7 +38,8 @@ fn main() -> ExitCode {
                  test             install what is missing, then fmt, clippy, Rust tests and Playwright\n  \
                  setup            only install what is missing\n  \
                  bench [args]     release build, then the push and token benchmarks (bench/results.md)\n  \
-                 dist             release build into target/dist/weiqiao-<version>/, then a start-up check"
+                 dist             release build into target/dist/weiqiao-<version>/, then a start-up check\n  \
+                 fuzz [--minutes N]  every fuzz target N minutes (default 10), on nightly"
             );
             return ExitCode::from(2);
         }

@@ -154,8 +154,10 @@ impl ComponentClient {
     }
 }
 
-/// Decodes an answer: errcode first, then the expected shape.
-fn decode<R: DeserializeOwned>(endpoint: &'static str, bytes: &[u8]) -> Result<R, WechatError> {
+/// Decodes an answer of `endpoint`: errcode first (any non-zero one is
+/// [`WechatError::Api`]), then the expected shape. Public for the fuzz targets:
+/// every byte of an answer is untrusted input.
+pub fn decode<R: DeserializeOwned>(endpoint: &'static str, bytes: &[u8]) -> Result<R, WechatError> {
     let decode_error = |e: serde_json::Error| WechatError::Decode {
         endpoint,
         // Category and position only: serde's message can quote values.

@@ -245,6 +245,53 @@ mod tests {
     }
 
     #[test]
+    fn a_full_32_byte_pad_and_a_pad_as_long_as_the_plaintext_are_stripped() {
+        assert_eq!(strip_padding(&[32u8; 32]), Ok(&[][..]));
+        let mut block = vec![9u8; 64];
+        block[32..].fill(32);
+        assert_eq!(strip_padding(&block), Ok(&[9u8; 32][..]));
+        assert_eq!(strip_padding(&[3u8; 3]), Ok(&[][..]));
+        // A pad longer than the plaintext itself.
+        assert_eq!(strip_padding(&[4u8; 3]), Err(CryptoError::BadPadding));
+        assert_eq!(strip_padding(&[]), Err(CryptoError::BadPadding));
+    }
+
+    #[test]
+    fn the_encrypt_size_limit_holds_at_its_edge() {
+        let crypto = MessageCrypto::new("t", &"A".repeat(43), "wx").unwrap();
+        let at_limit = "A".repeat(MAX_ENCRYPT_LEN);
+        // At the limit the signature is checked (and fails); one more is too large.
+        assert_eq!(
+            crypto.decrypt("sig", "1", "2", &at_limit),
+            Err(CryptoError::BadSignature)
+        );
+        let over = "A".repeat(MAX_ENCRYPT_LEN + 1);
+        assert_eq!(
+            crypto.decrypt("sig", "1", "2", &over),
+            Err(CryptoError::TooLarge {
+                limit: MAX_ENCRYPT_LEN
+            })
+        );
+    }
+
+    #[test]
+    fn a_plaintext_of_exactly_its_20_byte_header_is_an_empty_message() {
+        // No appid and no message: 16 random bytes and a zero length.
+        let crypto = MessageCrypto::new("t", &"A".repeat(43), "").unwrap();
+        let encrypted = crypto.encrypt_with_random(&[0; 16], "").unwrap();
+        assert_eq!(crypto.decrypt_unsigned(&encrypted), Ok(String::new()));
+        // 19 bytes: shorter than the header.
+        let cipher = cbc::Encryptor::<Aes256>::new(&crypto.key.into(), &crypto.iv().into());
+        let mut plain = vec![0u8; 19];
+        plain.extend(std::iter::repeat_n(13u8, 13));
+        let short = STANDARD.encode(cipher.encrypt_padded_vec_mut::<NoPadding>(&plain));
+        assert_eq!(
+            crypto.decrypt_unsigned(&short),
+            Err(CryptoError::BadLength("plaintext shorter than its header"))
+        );
+    }
+
+    #[test]
     fn padding_with_unequal_bytes_is_rejected() {
         let mut block = vec![3u8; 32];
         block[30] = 4;

@@ -300,3 +300,30 @@ mod roundtrip {
         }
     }
 }
+
+#[test]
+fn app_id_is_the_component_appid_of_every_known_push_and_none_for_unknown_ones() {
+    let authorized = "<xml><AppId>wxc</AppId><CreateTime>1</CreateTime><InfoType>authorized</InfoType>\
+        <AuthorizerAppid>wxa</AuthorizerAppid><AuthorizationCode>c</AuthorizationCode>\
+        <AuthorizationCodeExpiredTime>2</AuthorizationCodeExpiredTime></xml>";
+    let known = [
+        TICKET_LIVE.replace("wx6a5c7b3deae109fb", "wxc"),
+        authorized.to_owned(),
+        authorized.replace(">authorized<", ">updateauthorized<"),
+        "<xml><AppId>wxc</AppId><CreateTime>1</CreateTime><InfoType>unauthorized</InfoType>\
+         <AuthorizerAppid>wxa</AuthorizerAppid></xml>"
+            .to_owned(),
+        "<xml><AppId>wxc</AppId><CreateTime>1</CreateTime>\
+         <InfoType>notify_third_fasteregister</InfoType><status>0</status></xml>"
+            .to_owned(),
+    ];
+    for xml in &known {
+        let push = ComponentPush::parse(xml).unwrap();
+        assert_eq!(push.app_id(), Some("wxc"), "{}", push.info_type());
+    }
+    let unknown = ComponentPush::parse(
+        "<xml><AppId>wxc</AppId><CreateTime>1</CreateTime><InfoType>new</InfoType></xml>",
+    )
+    .unwrap();
+    assert_eq!(unknown.app_id(), None);
+}
