@@ -99,7 +99,8 @@ impl Application {
             platform_settings(&config, public_url.clone()),
             component,
             config.secret_key.expose(),
-        );
+        )
+        .with_scheduler(config.scheduler.clone());
         platform
             .check_installation(config.adopt_database)
             .await
@@ -338,6 +339,7 @@ fn component_service(
             api_base: wechat.api_base.as_str().trim_end_matches('/').to_owned(),
             mp_base: wechat.mp_base.as_str().trim_end_matches('/').to_owned(),
             open_base: wechat.open_base.as_str().trim_end_matches('/').to_owned(),
+            request_timeout: config.wechat_request_timeout,
             ..ClientConfig::default()
         },
         wechat.component_appid.clone(),

@@ -14,6 +14,7 @@ mod dist;
 mod fuzz;
 mod install;
 mod process;
+mod soak;
 mod summary;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&root, &args[1..]),
         Some("dist") => dist::run(&root),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
+        Some("soak") => soak::run(&root, &args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
@@ -39,7 +41,8 @@ fn main() -> ExitCode {
                  setup            only install what is missing\n  \
                  bench [args]     release build, then the push and token benchmarks (bench/results.md)\n  \
                  dist             release build into target/dist/weiqiao-<version>/, then a start-up check\n  \
-                 fuzz [--minutes N]  every fuzz target N minutes (default 10), on nightly"
+                 fuzz [--minutes N]  every fuzz target N minutes (default 10), on nightly\n  \
+                 soak [--minutes N]  the fault soak: crashes, faults, rotation (default 5 min)"
             );
             return ExitCode::from(2);
         }
@@ -159,16 +162,26 @@ fn test(root: &Path) -> Result<(), Failure> {
         false
     };
 
+    // The server binary the site build made: 60 s of crashes and faults.
+    let soaked = if built.is_ok() {
+        step("fault soak (60 s: SIGKILL, 30 % faults, rotating refresh tokens)");
+        soak::run_for(root, 60, None)
+    } else {
+        Err(Failure::new("no server binary to soak"))
+    };
+
     println!(
         "\nxtask test finished in {:.1} min",
         started.elapsed().as_secs_f64() / 60.0
     );
     // The plain closing line CI reads, whatever the runners printed above.
     println!("{}", totals.closing_line());
-    match (rust.status, built, e2e_ok) {
-        (Ok(()), Ok(()), true) if totals.failed == 0 => Ok(()),
-        (Err(e), _, _) | (_, Err(e), _) => Err(e),
-        _ => Err(Failure::new("end-to-end tests failed")),
+    match (rust.status, built, e2e_ok, soaked) {
+        (Ok(()), Ok(()), true, Ok(())) if totals.failed == 0 => Ok(()),
+        (Err(e), _, _, _) | (_, Err(e), _, _) => Err(e),
+        (_, _, false, _) => Err(Failure::new("end-to-end tests failed")),
+        (_, _, _, Err(e)) => Err(e),
+        _ => Err(Failure::new("tests failed")),
     }
 }
 

@@ -48,6 +48,13 @@ impl CallLog {
         }
     }
 
+    /// Takes every call logged so far, oldest first, leaving the log empty
+    /// (a long run reads the log in pieces without losing any).
+    pub fn drain(&self) -> Vec<CallRecord> {
+        let mut guard = self.records.lock().unwrap_or_else(PoisonError::into_inner);
+        std::mem::take(&mut guard.1)
+    }
+
     /// Calls, oldest first, optionally only those of one endpoint.
     pub fn list(&self, endpoint: Option<&str>) -> Vec<CallRecord> {
         let guard = self.records.lock().unwrap_or_else(PoisonError::into_inner);

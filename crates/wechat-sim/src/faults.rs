@@ -1,5 +1,5 @@
 //! Fault injection per API endpoint: an errcode, a probability, added latency, a
-//! hang past the client's timeout, or an HTTP 5xx, optionally for a number of calls.
+//! hang past the client's timeout, an answer lost after the work was done, or an HTTP 5xx, optionally for a number of calls.
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
@@ -24,6 +24,11 @@ pub struct Fault {
     /// Never answer (until ten minutes pass): the client's timeout fires.
     #[serde(default)]
     pub hang: bool,
+    /// Carry the call out (tokens change as asked), then never answer: the
+    /// answer is lost on the way, so the client times out not knowing that
+    /// WeChat rotated, say, the refresh token.
+    #[serde(default)]
+    pub lost_answer: bool,
     /// Answer with this HTTP status (e.g. 502) and a non-JSON body.
     pub http_status: Option<u16>,
     /// Affect only this many calls, then remove the fault.
@@ -36,6 +41,8 @@ pub enum FaultAction {
     Error(WxError),
     Http(u16),
     Hang,
+    /// Do the work, then hang.
+    LostAnswer,
 }
 
 /// A fault that fired: its latency and its action (`None`: latency only).
@@ -87,6 +94,8 @@ impl Faults {
         }
         let action = if fault.hang {
             Some(FaultAction::Hang)
+        } else if fault.lost_answer {
+            Some(FaultAction::LostAnswer)
         } else if let Some(status) = fault.http_status {
             Some(FaultAction::Http(status))
         } else {

@@ -12,6 +12,7 @@ use url::Url;
 
 use platform::PlatformSettings;
 use platform::admins::SessionPolicy;
+use platform::authorizers::SchedulerConfig;
 
 use crate::sandbox;
 use parse::{
@@ -70,6 +71,11 @@ pub struct Config {
     pub adopt_database: bool,
     /// `WEIQIAO_SESSION_IDLE_MINUTES` and `WEIQIAO_SESSION_MAX_HOURS`.
     pub session_policy: SessionPolicy,
+    /// `WEIQIAO_REFRESH_MARGIN_SECS`, `WEIQIAO_REFRESH_CONCURRENCY` and
+    /// `WEIQIAO_REFRESH_MAX_BACKOFF_SECS`: the authorizer token scheduler.
+    pub scheduler: SchedulerConfig,
+    /// `WECHAT_REQUEST_TIMEOUT_SECS`: how long a call to WeChat may take.
+    pub wechat_request_timeout: std::time::Duration,
 }
 
 /// How the embedded emulator runs in sandbox mode.
@@ -281,6 +287,17 @@ impl Config {
             ..defaults
         };
 
+        let scheduler = parse::scheduler(&get)?;
+        let wechat_request_timeout = std::time::Duration::from_secs(
+            parse_bounded(
+                "WECHAT_REQUEST_TIMEOUT_SECS",
+                get("WECHAT_REQUEST_TIMEOUT_SECS"),
+                15,
+                1..=60,
+            )?
+            .unsigned_abs(),
+        );
+
         Ok(Self {
             site_addr,
             site_root,
@@ -296,6 +313,8 @@ impl Config {
             trusted_proxies,
             adopt_database,
             session_policy,
+            scheduler,
+            wechat_request_timeout,
         })
     }
 }

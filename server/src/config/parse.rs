@@ -8,6 +8,8 @@ use std::net::SocketAddr;
 use ipnet::IpNet;
 use url::Url;
 
+use platform::authorizers::SchedulerConfig;
+
 use super::{ConfigError, SecretKey};
 
 pub(super) fn parse_addr(
@@ -151,4 +153,37 @@ pub(super) fn parse_proxies(
                 })
         })
         .collect()
+}
+
+/// The authorizer token scheduler's settings that operators may tune; the
+/// per-account jitter follows the margin (a quarter of it, at most 5 minutes).
+pub(super) fn scheduler<'a>(
+    get: &impl Fn(&str) -> Option<&'a str>,
+) -> Result<SchedulerConfig, ConfigError> {
+    let defaults = SchedulerConfig::default();
+    let margin_secs = parse_bounded(
+        "WEIQIAO_REFRESH_MARGIN_SECS",
+        get("WEIQIAO_REFRESH_MARGIN_SECS"),
+        defaults.margin_secs,
+        10..=5400,
+    )?;
+    let concurrency = parse_bounded(
+        "WEIQIAO_REFRESH_CONCURRENCY",
+        get("WEIQIAO_REFRESH_CONCURRENCY"),
+        i64::try_from(defaults.concurrency).unwrap_or(16),
+        1..=256,
+    )?;
+    let max_backoff_secs = parse_bounded(
+        "WEIQIAO_REFRESH_MAX_BACKOFF_SECS",
+        get("WEIQIAO_REFRESH_MAX_BACKOFF_SECS"),
+        defaults.max_backoff_secs,
+        defaults.base_backoff_secs..=3600,
+    )?;
+    Ok(SchedulerConfig {
+        margin_secs,
+        jitter_secs: defaults.jitter_secs.min(margin_secs / 4),
+        concurrency: usize::try_from(concurrency).unwrap_or(defaults.concurrency),
+        max_backoff_secs,
+        ..defaults
+    })
 }

@@ -96,6 +96,10 @@ fn each_malformed_variable_is_named() {
         ("WEIQIAO_ADOPT_DATABASE", "please"),
         ("WEIQIAO_SESSION_IDLE_MINUTES", "0"),
         ("WEIQIAO_SESSION_MAX_HOURS", "9999"),
+        ("WEIQIAO_REFRESH_MARGIN_SECS", "9"),
+        ("WEIQIAO_REFRESH_CONCURRENCY", "0"),
+        ("WEIQIAO_REFRESH_MAX_BACKOFF_SECS", "4"),
+        ("WECHAT_REQUEST_TIMEOUT_SECS", "61"),
     ] {
         let mut vars = production();
         vars.insert(var.into(), value.into());
@@ -209,4 +213,44 @@ fn the_site_root_is_read_like_every_other_variable_so_dot_env_counts() {
     vars.insert("LEPTOS_SITE_ROOT".into(), "/opt/weiqiao/site".into());
     let config = Config::from_vars(&vars, dir.path()).unwrap();
     assert_eq!(config.site_root.as_deref(), Some("/opt/weiqiao/site"));
+}
+
+#[test]
+fn the_refresh_scheduler_and_the_wechat_timeout_default_and_can_be_tuned() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::from_vars(&production(), dir.path()).unwrap();
+    let defaults = SchedulerConfig::default();
+    assert_eq!(
+        (
+            config.scheduler.margin_secs,
+            config.scheduler.jitter_secs,
+            config.scheduler.concurrency,
+            config.scheduler.max_backoff_secs
+        ),
+        (1200, 300, 16, 600)
+    );
+    assert_eq!(config.scheduler.tick, defaults.tick);
+    assert_eq!(config.wechat_request_timeout.as_secs(), 15);
+
+    let mut tuned = production();
+    for (var, value) in [
+        ("WEIQIAO_REFRESH_MARGIN_SECS", "40"),
+        ("WEIQIAO_REFRESH_CONCURRENCY", "64"),
+        ("WEIQIAO_REFRESH_MAX_BACKOFF_SECS", "20"),
+        ("WECHAT_REQUEST_TIMEOUT_SECS", "2"),
+    ] {
+        tuned.insert(var.into(), value.into());
+    }
+    let config = Config::from_vars(&tuned, dir.path()).unwrap();
+    assert_eq!(
+        (
+            config.scheduler.margin_secs,
+            config.scheduler.jitter_secs,
+            config.scheduler.concurrency,
+            config.scheduler.max_backoff_secs
+        ),
+        (40, 10, 64, 20),
+        "the jitter follows a short margin"
+    );
+    assert_eq!(config.wechat_request_timeout.as_secs(), 2);
 }

@@ -96,6 +96,7 @@ pub(crate) async fn dispatch(sim: &Simulator, call: Call, rule: Rule<'_>) -> (Re
     let body_json = serde_json::from_slice::<Value>(&call.body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&call.body).into_owned()));
     let mut fault_note = None;
+    let mut lose_answer = false;
     let outcome: Result<Value, WxError> = 'outcome: {
         if let Some(fired) = sim.faults().fire(call.endpoint) {
             if let Some(latency) = fired.latency {
@@ -129,6 +130,10 @@ pub(crate) async fn dispatch(sim: &Simulator, call: Call, rule: Rule<'_>) -> (Re
                 Some(FaultAction::Error(e)) => {
                     fault_note = Some(format!("errcode {}", e.errcode));
                     break 'outcome Err(e);
+                }
+                Some(FaultAction::LostAnswer) => {
+                    fault_note = Some("lost answer".to_owned());
+                    lose_answer = true;
                 }
             }
         }
@@ -170,6 +175,11 @@ pub(crate) async fn dispatch(sim: &Simulator, call: Call, rule: Rule<'_>) -> (Re
         response.clone(),
         fault_note,
     ));
+    if lose_answer {
+        // Done, but the answer never arrives: the client gives up and drops
+        // the connection, which cancels this handler.
+        tokio::time::sleep(Duration::from_secs(600)).await;
+    }
     (json_response(&response), errcode)
 }
 

@@ -220,3 +220,36 @@ async fn callers_outside_the_ip_whitelist_get_61004_with_their_address() {
     assert!(text.contains("\"errcode\":61004"));
     assert!(text.contains("requestIP: 192.0.2.7"));
 }
+
+#[tokio::test]
+async fn a_lost_answer_does_the_work_and_never_answers() {
+    let sim = sim();
+    let token = component_token(&sim).await;
+    sim.faults().set(
+        "api_create_preauthcode",
+        crate::faults::Fault {
+            lost_answer: true,
+            ..Default::default()
+        },
+    );
+    let before = sim.read_state(|s| s.pre_auth_codes.len());
+    let uri = api("api_create_preauthcode", &token);
+    let call = post(&sim, &uri, json!({"component_appid": APPID}));
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), call)
+            .await
+            .is_err(),
+        "no answer"
+    );
+    // The code was made all the same, and the log shows what would have been answered.
+    assert_eq!(sim.read_state(|s| s.pre_auth_codes.len()), before + 1);
+    let logged = sim.calls().list(Some("api_create_preauthcode"));
+    assert_eq!(logged[0].fault.as_deref(), Some("lost answer"));
+    assert!(logged[0].response["pre_auth_code"].is_string());
+    assert_eq!(
+        sim.calls().drain().len(),
+        2,
+        "drained: the token and the code"
+    );
+    assert!(sim.calls().list(None).is_empty());
+}

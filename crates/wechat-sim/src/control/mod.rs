@@ -87,7 +87,7 @@ pub(crate) const INDEX: &[(&str, &str)] = &[
     ("GET /__sim/faults", "the fault table"),
     (
         "PUT /__sim/faults/{endpoint}",
-        "inject {errcode?, errmsg?, probability?, latency_ms?, hang?, http_status?, times?}; endpoint * = all",
+        "inject {errcode?, errmsg?, probability?, latency_ms?, hang?, lost_answer?, http_status?, times?}; endpoint * = all",
     ),
     ("DELETE /__sim/faults/{endpoint}", "remove one fault"),
     ("DELETE /__sim/faults", "remove all faults"),

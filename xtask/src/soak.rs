@@ -1,0 +1,39 @@
+//! `cargo xtask soak [--minutes N]`: the fault soak (`weiqiao-soak`, see
+//! `crates/bench/src/bin/soak/`) against the debug server binary, N minutes of
+//! chaos (default 5), figures appended to `bench/results.md`. `cargo xtask
+//! test` runs a 60-second version through [`run_for`].
+
+use std::path::Path;
+
+use crate::process::{Cmd, Failure};
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), Failure> {
+    let minutes: u64 = match args {
+        [] => 5,
+        [flag, n] if flag == "--minutes" => n
+            .parse()
+            .map_err(|_| Failure::new(format!("--minutes wants a number, not {n:?}")))?,
+        _ => return Err(Failure::new("usage: cargo xtask soak [--minutes N]")),
+    };
+    Cmd::new("cargo")
+        .args(["build", "-p", "server", "--bin", "server"])
+        .current_dir(root)
+        .run()?;
+    run_for(root, minutes * 60, Some("bench/results.md"))
+}
+
+/// Builds the soak driver and runs it for `seconds` against `target/debug/server`.
+pub fn run_for(root: &Path, seconds: u64, out: Option<&str>) -> Result<(), Failure> {
+    Cmd::new("cargo")
+        .args(["build", "-p", "bench", "--bin", "weiqiao-soak"])
+        .current_dir(root)
+        .run()?;
+    let mut soak = Cmd::new(&root.join("target/debug/weiqiao-soak").display().to_string())
+        .args(["--server", "target/debug/server", "--site", "target/site"])
+        .args(["--seconds", &seconds.to_string()])
+        .current_dir(root);
+    if let Some(out) = out {
+        soak = soak.args(["--out", out]);
+    }
+    soak.run()
+}
