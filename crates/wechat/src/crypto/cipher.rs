@@ -257,6 +257,15 @@ mod tests {
     }
 
     #[test]
+    fn an_encrypt_of_64_kib_is_checked_not_refused_as_too_large() {
+        let crypto = MessageCrypto::new("t", &"A".repeat(43), "wx").unwrap();
+        assert_eq!(
+            crypto.decrypt("sig", "1", "2", &"A".repeat(64 * 1024)),
+            Err(CryptoError::BadSignature)
+        );
+    }
+
+    #[test]
     fn the_encrypt_size_limit_holds_at_its_edge() {
         let crypto = MessageCrypto::new("t", &"A".repeat(43), "wx").unwrap();
         let at_limit = "A".repeat(MAX_ENCRYPT_LEN);

@@ -75,6 +75,19 @@ mod tests {
     }
 
     #[test]
+    fn the_size_limit_is_64_kib_and_holds_at_its_edge() {
+        // Message pushes with long texts run to tens of KiB: 60 KiB passes.
+        let at_limit = format!("<xml>{}</xml>", "a".repeat(64 * 1024 - 11));
+        assert_eq!(at_limit.len(), 64 * 1024);
+        assert_eq!(precheck_xml(&at_limit), Ok(()));
+        let over = format!("<xml>{}</xml>", "a".repeat(64 * 1024 - 10));
+        assert_eq!(
+            precheck_xml(&over),
+            Err(CryptoError::TooLarge { limit: 64 * 1024 })
+        );
+    }
+
+    #[test]
     fn oversized_input_is_rejected_before_parsing() {
         let big = format!("<xml>{}</xml>", "a".repeat(MAX_XML_LEN));
         assert_eq!(
