@@ -132,7 +132,9 @@ mod tests {
 
     #[test]
     fn the_newest_code_serves_its_own_invite_and_device_until_the_margin() {
-        let last_moment = 1800 - REUSE_MARGIN_SECS;
+        // 15 minutes before the code's end.
+        let last_moment = 1800 - 900;
+        assert_eq!(last_moment, 1800 - REUSE_MARGIN_SECS);
         assert!(reusable(&newest(), 7, LinkDevice::Pc, last_moment));
         assert!(!reusable(&newest(), 7, LinkDevice::Pc, last_moment + 1));
         assert!(!reusable(&newest(), 8, LinkDevice::Pc, 0), "another invite");
