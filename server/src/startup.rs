@@ -52,6 +52,9 @@ const SESSION_PURGE_TICK: Duration = Duration::from_secs(600);
 const EVENT_RETRY_TICK: Duration = Duration::from_secs(5);
 /// How long a shutdown waits for pushes being processed; the rest resume after the restart.
 const EVENT_WORK_AT_SHUTDOWN: Duration = Duration::from_secs(10);
+/// How long a shutdown waits for the authorizer token refreshes under way
+/// (WeChat's answers take at most the request timeout).
+const REFRESHES_AT_SHUTDOWN: Duration = Duration::from_secs(20);
 
 impl Application {
     /// Opens the database (running migrations), binds the listeners and
@@ -217,7 +220,9 @@ impl Application {
                 .clone()
                 .run_component_token_refresher(REFRESH_TICK),
         );
-        background.spawn(platform.clone().run_authorizer_scheduler());
+        // Not in `background`: at shutdown it finishes the refreshes under way
+        // instead of being aborted in the middle of one.
+        let scheduler = tokio::spawn(platform.clone().run_authorizer_scheduler());
         background.spawn(
             platform
                 .api_keys()
@@ -268,6 +273,13 @@ impl Application {
                 Err(err) => tracing::error!(error = %err, "token service listener panicked"),
                 Ok(Ok(())) => {}
             }
+        }
+        platform.stop_refreshing();
+        if tokio::time::timeout(REFRESHES_AT_SHUTDOWN, scheduler)
+            .await
+            .is_err()
+        {
+            tracing::warn!("refreshes still under way at shutdown; their leases expire");
         }
         background.shutdown().await;
         platform.finish_event_work(EVENT_WORK_AT_SHUTDOWN).await;

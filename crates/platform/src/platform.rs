@@ -146,16 +146,26 @@ impl Platform {
         }
     }
 
-    /// Runs forever: refreshes every due authorizer token each tick.
+    /// Refreshes every due authorizer token each tick, until
+    /// [`Self::stop_refreshing`]: then the refreshes under way finish and it returns.
     pub async fn run_authorizer_scheduler(self) {
-        loop {
+        let stopping = self.refresh.stopping.clone();
+        while !stopping.is_cancelled() {
             match self.authorizer_tokens().refresh_due().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(refreshed = n, "authorizer tokens refreshed"),
                 Err(err) => tracing::error!(error = %err, "authorizer scheduler pass failed"),
             }
-            tokio::time::sleep(self.refresh.config.tick).await;
+            tokio::select! {
+                () = tokio::time::sleep(self.refresh.config.tick) => {}
+                () = stopping.cancelled() => {}
+            }
         }
+    }
+
+    /// At shutdown: no scheduled refresh starts any more; those under way finish.
+    pub fn stop_refreshing(&self) {
+        self.refresh.stopping.cancel();
     }
 
     /// Merchant self-onboarding: invites, authorization links, callbacks.

@@ -123,3 +123,70 @@ async fn a_refresh_that_outlives_its_lease_writes_nothing_over_the_refresh_that_
     assert_eq!(next, Refreshed::Done);
     refresh_repeatedly(&app, &appid, 2).await;
 }
+
+#[tokio::test]
+async fn at_shutdown_a_scheduled_refresh_under_way_finishes_and_no_new_one_starts() {
+    let app = spawn_production_app_configured(&[], |sim| {
+        sim.behaviour.refresh_token_rotation = RefreshTokenRotation::EveryRefresh;
+    })
+    .await;
+    let appids = authorize_accounts(&app, 2).await;
+    // Both come due; WeChat answers the first refresh slowly.
+    app.platform.component().clock().advance(7200 - 60);
+    app.sim.faults().set(
+        "api_authorizer_token",
+        wechat_sim::faults::Fault {
+            latency_ms: Some(1500),
+            ..Default::default()
+        },
+    );
+    let calls = || app.sim.calls().list(Some("api_authorizer_token")).len();
+    let before = calls();
+    let platform = app.platform.clone();
+    let pass = tokio::spawn(async move { platform.authorizer_tokens().refresh_due().await });
+    // Both refreshes are under way (concurrency 16): the shutdown begins.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.platform.stop_refreshing();
+    let refreshed = pass.await.unwrap().unwrap();
+    assert_eq!(refreshed, 2, "the refreshes under way finished");
+    assert_eq!(calls(), before + 2);
+    // Every rotated refresh token was stored: the emulator's current ones.
+    for appid in &appids {
+        let current = app
+            .sim
+            .read_state(|s| s.authorizations[appid].refresh_token.clone());
+        let sent_next = {
+            app.sim.faults().clear_all();
+            app.platform
+                .authorizer_tokens()
+                .refresh_one(appid)
+                .await
+                .unwrap();
+            app.sim
+                .calls()
+                .list(Some("api_authorizer_token"))
+                .last()
+                .unwrap()
+                .body["authorizer_refresh_token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(
+            sent_next, current,
+            "{appid}: the stored refresh token is WeChat's newest"
+        );
+    }
+    // After the shutdown began, a scheduler pass starts nothing.
+    app.platform.component().clock().advance(7200);
+    let later = calls();
+    assert_eq!(
+        app.platform
+            .authorizer_tokens()
+            .refresh_due()
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(calls(), later);
+}

@@ -62,6 +62,10 @@ pub struct AuthorizerRefresh {
     /// When each authorizer was last refreshed because a consumer reported
     /// its token (unix seconds), for [`FORCED_REFRESH_INTERVAL_SECS`].
     forced: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+    /// Cancelled at shutdown: no scheduled refresh starts after it, and the
+    /// ones under way finish (an aborted refresh could leave WeChat's rotated
+    /// refresh token unstored until the next 61023 recovers it).
+    pub(crate) stopping: tokio_util::sync::CancellationToken,
 }
 
 /// A consumer's invalidation refreshes an authorizer at most this often; a
@@ -109,6 +113,7 @@ impl AuthorizerRefresh {
             instance_id,
             locks: KeyedLocks::default(),
             forced: std::sync::Mutex::default(),
+            stopping: tokio_util::sync::CancellationToken::new(),
         }
     }
 
@@ -394,6 +399,9 @@ impl AuthorizerTokens<'_> {
         let component_token = component_token.as_ref();
         let mut results = stream::iter(due)
             .map(|(appid, observed)| async move {
+                if engine.stopping.is_cancelled() {
+                    return Ok(Refreshed::Skipped);
+                }
                 self.refresh(&appid, When::Scheduled(observed), component_token)
                     .await
             })
