@@ -2,7 +2,7 @@
 //! with who, when, from which address, what and on which object. Entries are
 //! only ever added.
 
-use store::{NewAuditEntry, Store, StoreError};
+use store::{AuditFilter, NewAuditEntry, Store, StoreError};
 
 use crate::clock::Clock;
 
@@ -21,10 +21,12 @@ pub enum AuditAction {
     InviteCreated,
     InviteRevoked,
     DatabaseAdopted,
+    ApiKeyCreated,
+    ApiKeyRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -36,6 +38,8 @@ impl AuditAction {
         Self::InviteCreated,
         Self::InviteRevoked,
         Self::DatabaseAdopted,
+        Self::ApiKeyCreated,
+        Self::ApiKeyRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +55,8 @@ impl AuditAction {
             Self::InviteCreated => "invite_created",
             Self::InviteRevoked => "invite_revoked",
             Self::DatabaseAdopted => "database_adopted",
+            Self::ApiKeyCreated => "api_key_created",
+            Self::ApiKeyRevoked => "api_key_revoked",
         }
     }
 
@@ -97,6 +103,7 @@ impl Actor {
 /// One entry as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
+    pub id: i64,
     pub at: i64,
     pub actor: String,
     pub client_addr: Option<String>,
@@ -143,17 +150,56 @@ impl Audit {
     /// The newest `limit` entries, newest first.
     pub async fn latest(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = self.store.audit().latest(limit).await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| AuditEntry {
-                at: row.at,
-                actor: row.actor,
-                client_addr: row.client_addr,
-                action: AuditAction::parse(&row.action),
-                object: row.object,
-                detail: row.detail,
-            })
-            .collect())
+        Ok(rows.into_iter().map(entry).collect())
+    }
+
+    /// One page of entries matching `query`, newest first, and where the next
+    /// page starts if there is one. Exact matches on who acted and on the object.
+    pub async fn page(&self, query: &AuditQuery) -> Result<AuditPage, StoreError> {
+        let filter = AuditFilter {
+            actor: query.actor.as_deref(),
+            object: query.object.as_deref(),
+            before_id: query.before_id,
+        };
+        let mut rows = self.store.audit().page(filter, AUDIT_PAGE_SIZE + 1).await?;
+        let more = rows.len() > AUDIT_PAGE_SIZE as usize;
+        rows.truncate(AUDIT_PAGE_SIZE as usize);
+        let next_before = more.then(|| rows.last().map(|row| row.id)).flatten();
+        Ok(AuditPage {
+            entries: rows.into_iter().map(entry).collect(),
+            next_before,
+        })
+    }
+}
+
+/// Entries per page of the audit log.
+pub const AUDIT_PAGE_SIZE: i64 = 50;
+
+/// What the audit log page asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub object: Option<String>,
+    pub before_id: Option<i64>,
+}
+
+/// A page of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// `before_id` of the next (older) page, if there is one.
+    pub next_before: Option<i64>,
+}
+
+fn entry(row: store::AuditRow) -> AuditEntry {
+    AuditEntry {
+        id: row.id,
+        at: row.at,
+        actor: row.actor,
+        client_addr: row.client_addr,
+        action: AuditAction::parse(&row.action),
+        object: row.object,
+        detail: row.detail,
     }
 }
 

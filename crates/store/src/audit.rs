@@ -30,6 +30,15 @@ pub struct NewAuditEntry<'a> {
     pub detail: Option<&'a str>,
 }
 
+/// Which entries a page of the audit log shows: exact matches; `None` is any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuditFilter<'a> {
+    pub actor: Option<&'a str>,
+    pub object: Option<&'a str>,
+    /// Only entries older than this id (the previous page's last), for keyset paging.
+    pub before_id: Option<i64>,
+}
+
 /// Queries on `audit_log` and `sign_in_failures`.
 pub struct AuditRepo<'a> {
     pool: &'a SqlitePool,
@@ -69,6 +78,26 @@ impl<'a> AuditRepo<'a> {
     }
 
     /// Records a failed sign-in towards the limits.
+    /// Up to `limit` entries matching `filter`, newest first.
+    pub async fn page(
+        &self,
+        filter: AuditFilter<'_>,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(sqlx::query_as::<_, AuditRow>(
+            "SELECT id, at, admin_id, actor, client_addr, action, object, detail FROM audit_log \
+             WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR object = ?2) \
+               AND (?3 IS NULL OR id < ?3) \
+             ORDER BY id DESC LIMIT ?4",
+        )
+        .bind(filter.actor)
+        .bind(filter.object)
+        .bind(filter.before_id)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
     pub async fn insert_sign_in_failure(
         &self,
         login: &str,
@@ -127,8 +156,8 @@ impl<'a> AuditRepo<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::NewAuditEntry;
     use crate::test_support::store;
+    use crate::{AuditFilter, NewAuditEntry};
 
     #[tokio::test]
     async fn audit_entries_come_back_newest_first() {
@@ -152,6 +181,62 @@ mod tests {
         let actions: Vec<_> = rows.iter().map(|r| r.action.as_str()).collect();
         assert_eq!(actions, ["company_created", "sign_in"]);
         assert_eq!(store.audit().latest(1).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_page_filters_by_actor_and_object_and_continues_before_an_id() {
+        let (_dir, store) = store().await;
+        for (at, actor, object) in [
+            (1, "alice", "company:1"),
+            (2, "bob", "company:1"),
+            (3, "alice", "company:2"),
+            (4, "alice", "company:1"),
+        ] {
+            store
+                .audit()
+                .insert(NewAuditEntry {
+                    at,
+                    admin_id: None,
+                    actor,
+                    client_addr: None,
+                    action: "company_created",
+                    object: Some(object),
+                    detail: None,
+                })
+                .await
+                .unwrap();
+        }
+        let page = |actor, object, before_id, limit| {
+            let store = store.clone();
+            async move {
+                store
+                    .audit()
+                    .page(
+                        AuditFilter {
+                            actor,
+                            object,
+                            before_id,
+                        },
+                        limit,
+                    )
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.at)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(page(None, None, None, 10).await, [4, 3, 2, 1]);
+        assert_eq!(page(Some("alice"), None, None, 10).await, [4, 3, 1]);
+        assert_eq!(page(None, Some("company:1"), None, 10).await, [4, 2, 1]);
+        assert_eq!(
+            page(Some("alice"), Some("company:1"), None, 10).await,
+            [4, 1]
+        );
+        // Keyset: the page after the one that ended with id 3.
+        assert_eq!(page(None, None, None, 2).await, [4, 3]);
+        assert_eq!(page(None, None, Some(3), 2).await, [2, 1]);
+        assert!(page(Some("carol"), None, None, 10).await.is_empty());
     }
 
     #[tokio::test]

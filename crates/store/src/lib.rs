@@ -27,7 +27,7 @@ mod test_support;
 pub use admin_sessions::{NewSession, SessionRepo, SessionRow};
 pub use admins::{AdminRepo, AdminRow};
 pub use api_keys::{ApiKeyRepo, ApiKeyRow, IssuedCount, NewApiKey};
-pub use audit::{AuditRepo, AuditRow, NewAuditEntry};
+pub use audit::{AuditFilter, AuditRepo, AuditRow, NewAuditEntry};
 pub use authorizer_refresh::{
     AuthorizerRefreshRepo, DueAuthorizer, LeasedAuthorizer, RefreshFailure, SaveRefreshed,
 };
