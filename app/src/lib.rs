@@ -23,7 +23,9 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
-use crate::admin::{audit::AuditPage, companies::CompaniesPage, company::CompanyPage};
+use crate::admin::{
+    api_keys::ApiKeysPage, audit::AuditPage, companies::CompaniesPage, company::CompanyPage,
+};
 use crate::login::LoginPage;
 use crate::not_found::NotFound;
 use crate::onboard::{error::OnboardErrorPage, invite::OnboardPage, result::OnboardResultPage};
@@ -65,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=CompaniesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("companies") view=CompaniesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("api-keys") view=ApiKeysPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("companies"), ParamSegment("id")) view=CompanyPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("onboard"), StaticSegment("error")) view=OnboardErrorPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("onboard"), ParamSegment("token")) view=OnboardPage ssr=SsrMode::Async />

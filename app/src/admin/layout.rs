@@ -32,6 +32,7 @@ pub fn AdminLayout(children: Children) -> impl IntoView {
             </a>
             <nav aria-label="主导航">
                 <a href="/companies">"公司"</a>
+                <a href="/api-keys">"API 密钥"</a>
                 <a href="/audit">"审计日志"</a>
             </nav>
             <Suspense>

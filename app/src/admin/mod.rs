@@ -1,6 +1,7 @@
 //! Behind sign-in: the operator's pages and their server functions.
 
 pub mod api;
+pub mod api_keys;
 pub mod audit;
 pub mod companies;
 pub mod company;

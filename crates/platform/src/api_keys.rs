@@ -9,6 +9,7 @@
 //! revocation through this service is immediate here; an expiry is checked on
 //! every use.
 
+pub mod reveal;
 mod tokens;
 pub mod usage;
 

@@ -19,3 +19,5 @@ pub mod vault;
 
 pub use installation::{InstallationError, InstallationFacts};
 pub use platform::{Health, Platform, PlatformSettings};
+#[cfg(test)]
+mod testing;

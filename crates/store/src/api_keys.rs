@@ -177,6 +177,70 @@ impl<'a> ApiKeyRepo<'a> {
         Ok(())
     }
 
+    /// Keeps a new key (sealed) for `admin_id` to see once, until `until`.
+    pub async fn set_reveal(
+        &self,
+        id: i64,
+        admin_id: i64,
+        sealed: &[u8],
+        until: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE api_keys SET reveal_admin_id = ?2, reveal_sealed = ?3, reveal_until = ?4 \
+             WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(admin_id)
+        .bind(sealed)
+        .bind(until)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The sealed key waiting for `admin_id`, if it has not expired at `now`;
+    /// cleared by a compare-and-swap, so it is handed out once, whoever asks
+    /// at the same moment. (No read-then-write transaction: in WAL mode its
+    /// upgrade to a writer fails outright when another write came between.)
+    pub async fn take_reveal(
+        &self,
+        id: i64,
+        admin_id: i64,
+        now: i64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let sealed: Option<Vec<u8>> = sqlx::query_scalar(
+            "SELECT reveal_sealed FROM api_keys \
+             WHERE id = ?1 AND reveal_admin_id = ?2 AND reveal_until > ?3 AND reveal_sealed IS NOT NULL",
+        )
+        .bind(id)
+        .bind(admin_id)
+        .bind(now)
+        .fetch_optional(self.pool)
+        .await?;
+        let Some(sealed) = sealed else {
+            // Expired ones are not kept either.
+            sqlx::query(
+                "UPDATE api_keys SET reveal_sealed = NULL, reveal_until = NULL \
+                 WHERE id = ?1 AND reveal_until <= ?2",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(self.pool)
+            .await?;
+            return Ok(None);
+        };
+        let taken = sqlx::query(
+            "UPDATE api_keys SET reveal_sealed = NULL, reveal_until = NULL \
+             WHERE id = ?1 AND reveal_admin_id = ?2 AND reveal_sealed = ?3",
+        )
+        .bind(id)
+        .bind(admin_id)
+        .bind(&sealed)
+        .execute(self.pool)
+        .await?;
+        Ok((taken.rows_affected() == 1).then_some(sealed))
+    }
+
     /// A key's reads per minute since `since`, oldest first: (minute, reads).
     pub async fn reads_per_minute(
         &self,
@@ -307,6 +371,31 @@ mod tests {
             repo.by_hash("h1").await.unwrap().unwrap().issued_count,
             6,
             "totals stay"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_key_waiting_to_be_shown_is_handed_once_to_its_admin_before_it_expires() {
+        let (_dir, store) = store().await;
+        let admin = store.admins().insert("alice", "hash", 1).await.unwrap().id;
+        let repo = store.api_keys();
+        let id = repo.insert(key("h1", &[])).await.unwrap().id;
+        repo.set_reveal(id, admin, b"sealed", 100).await.unwrap();
+        assert_eq!(
+            repo.take_reveal(id, admin + 1, 50).await.unwrap(),
+            None,
+            "another admin"
+        );
+        assert_eq!(
+            repo.take_reveal(id, admin, 50).await.unwrap(),
+            Some(b"sealed".to_vec())
+        );
+        assert_eq!(repo.take_reveal(id, admin, 50).await.unwrap(), None, "once");
+        repo.set_reveal(id, admin, b"sealed", 100).await.unwrap();
+        assert_eq!(
+            repo.take_reveal(id, admin, 100).await.unwrap(),
+            None,
+            "expired"
         );
     }
 }

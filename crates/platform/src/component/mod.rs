@@ -2,7 +2,7 @@
 //! WeChat sends to the authorization event URL, and keeping the
 //! `component_access_token` fresh ahead of expiry from the newest ticket.
 
-mod backoff;
+pub mod backoff;
 mod push;
 mod token;
 
