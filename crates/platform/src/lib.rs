@@ -13,6 +13,7 @@ pub mod component;
 pub mod events;
 mod installation;
 pub mod onboarding;
+pub mod overview;
 mod platform;
 mod single_flight;
 pub mod vault;

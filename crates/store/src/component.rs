@@ -21,6 +21,10 @@ pub enum ComponentTokenProblem {
     WaitingForTicket,
     /// WeChat refused or did not answer the last refresh (`last_error` says how).
     RefreshFailed,
+    /// 61004: WeChat refuses calls from this server's IP (`last_error` names it).
+    IpNotWhitelisted,
+    /// 45009: the daily quota is used up; refreshing waits for midnight China time.
+    QuotaExhausted,
 }
 
 /// The stored component token and its health.

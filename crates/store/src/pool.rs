@@ -8,8 +8,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::{
     AdminRepo, ApiKeyRepo, AuditRepo, AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo,
-    ComponentRepo, InstallationRepo, InviteRepo, PreAuthCodeRepo, PushEventRepo, PushWriter,
-    SessionRepo, StoreError,
+    ComponentRepo, InstallationRepo, InviteRepo, OverviewRepo, PreAuthCodeRepo, PushEventRepo,
+    PushWriter, SessionRepo, StoreError,
 };
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
@@ -95,6 +95,10 @@ impl Store {
     }
 
     /// Onboarding invites.
+    pub fn overview(&self) -> OverviewRepo<'_> {
+        OverviewRepo::new(&self.pool)
+    }
+
     pub fn pre_auth_codes(&self) -> PreAuthCodeRepo<'_> {
         PreAuthCodeRepo::new(&self.pool)
     }

@@ -46,6 +46,8 @@ pub struct ComponentTokenStatus {
     pub expires_at: Option<i64>,
     pub refreshed_at: Option<i64>,
     pub last_error: Option<String>,
+    /// What keeps it from being fresh, if anything.
+    pub problem: Option<ComponentTokenProblem>,
     pub ticket_received_at: Option<i64>,
 }
 
@@ -293,16 +295,15 @@ impl ComponentService {
                     self.request_ticket_push().await;
                 }
                 let message = describe(&err);
+                let problem = match &class {
+                    ErrorClass::IpNotWhitelisted { .. } => ComponentTokenProblem::IpNotWhitelisted,
+                    ErrorClass::Quota => ComponentTokenProblem::QuotaExhausted,
+                    _ => ComponentTokenProblem::RefreshFailed,
+                };
                 inner
                     .store
                     .component()
-                    .record_error(
-                        appid,
-                        &inner.instance_id,
-                        ComponentTokenProblem::RefreshFailed,
-                        &message,
-                        now,
-                    )
+                    .record_error(appid, &inner.instance_id, problem, &message, now)
                     .await?;
                 Ok(RefreshOutcome::Failed { class })
             }
@@ -325,7 +326,14 @@ impl ComponentService {
             (Some(ComponentTokenProblem::WaitingForTicket), _) => {
                 ComponentTokenState::WaitingForTicket
             }
-            (Some(ComponentTokenProblem::RefreshFailed), _) => ComponentTokenState::Failing,
+            (
+                Some(
+                    ComponentTokenProblem::RefreshFailed
+                    | ComponentTokenProblem::IpNotWhitelisted
+                    | ComponentTokenProblem::QuotaExhausted,
+                ),
+                _,
+            ) => ComponentTokenState::Failing,
             (None, Some(at)) if at > now => ComponentTokenState::Fresh,
             (None, _) if ticket.is_none() => ComponentTokenState::WaitingForTicket,
             (None, _) => ComponentTokenState::Expired,
@@ -335,6 +343,7 @@ impl ComponentService {
             expires_at: row.expires_at,
             refreshed_at: row.refreshed_at,
             last_error: row.last_error,
+            problem: row.problem,
             ticket_received_at: ticket.map(|t| t.received_at),
         })
     }
@@ -383,8 +392,14 @@ impl ComponentService {
 
 /// An operator-facing line: the class advice plus WeChat's code, no secrets.
 fn describe(err: &WechatError) -> String {
+    let class = err.class();
+    let seen = match &class {
+        // The address to add to the whitelist, as WeChat saw it.
+        ErrorClass::IpNotWhitelisted { ip: Some(ip) } => format!("（微信看到的 IP：{ip}）"),
+        _ => String::new(),
+    };
     match err.errcode() {
-        Some(code) => format!("errcode {code}: {}", err.class().advice_zh()),
-        None => format!("{err}: {}", err.class().advice_zh()),
+        Some(code) => format!("errcode {code}: {}{seen}", class.advice_zh()),
+        None => format!("{err}: {}{seen}", class.advice_zh()),
     }
 }
