@@ -24,7 +24,8 @@ use leptos_router::{
 };
 
 use crate::admin::{
-    api_keys::ApiKeysPage, audit::AuditPage, companies::CompaniesPage, company::CompanyPage,
+    accounts::AccountsPage, api_keys::ApiKeysPage, audit::AuditPage, companies::CompaniesPage,
+    company::CompanyPage, overview::OverviewPage,
 };
 use crate::login::LoginPage;
 use crate::not_found::NotFound;
@@ -64,7 +65,8 @@ pub fn App() -> impl IntoView {
                 // (out-of-order streaming would leave fallbacks for a script to fill).
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("") view=CompaniesPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view=OverviewPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("companies") view=CompaniesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("api-keys") view=ApiKeysPage ssr=SsrMode::Async />

@@ -7,7 +7,7 @@ test('an admin creates a company and still sees it after a reload @no-js', async
   const name = uniqueName('上海测试科技有限公司-');
 
   await signIn(page);
-  await page.goto('/');
+  await page.goto('/companies');
   await waitForHydration(page);
   await expect(page.getByRole('heading', { name: '公司', exact: true })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: '沙箱模式' })).toBeVisible();

@@ -31,7 +31,9 @@ pub fn AdminLayout(children: Children) -> impl IntoView {
                 <span class="brand-sub">"第三方平台控制台"</span>
             </a>
             <nav aria-label="主导航">
+                <a href="/">"概览"</a>
                 <a href="/companies">"公司"</a>
+                <a href="/accounts">"帐号"</a>
                 <a href="/api-keys">"API 密钥"</a>
                 <a href="/audit">"审计日志"</a>
             </nav>

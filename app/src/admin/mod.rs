@@ -1,9 +1,11 @@
 //! Behind sign-in: the operator's pages and their server functions.
 
+pub mod accounts;
 pub mod api;
 pub mod api_keys;
 pub mod audit;
 pub mod companies;
 pub mod company;
 pub mod layout;
+pub mod overview;
 pub mod platform_status;

@@ -2,7 +2,8 @@
 //! is failing, and one alert per thing an operator must act on. The alert
 //! rules are pure ([`alerts`]) and pinned by tests.
 
-use store::{AccountListRow, AuthorizerStatus, ComponentTokenProblem, StoreError};
+pub use store::AccountListRow;
+use store::{AuthorizerStatus, ComponentTokenProblem, StoreError};
 
 use crate::Platform;
 use crate::component::ComponentTokenStatus;

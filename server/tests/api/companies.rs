@@ -7,7 +7,7 @@ const CREATE: &str = "/api/admin/companies/create";
 #[tokio::test]
 async fn the_companies_page_shows_an_empty_state_on_a_fresh_database() {
     let app = spawn_app().await;
-    let page = app.client.get(app.url("/")).send().await.unwrap();
+    let page = app.client.get(app.url("/companies")).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("还没有公司"), "empty state missing");
@@ -153,7 +153,7 @@ async fn pages_render_while_other_apps_start_in_the_same_process() {
     };
     let mut renders = 0;
     while started.load(Ordering::Relaxed) < 8 {
-        let html = tokio::time::timeout(std::time::Duration::from_secs(10), app.html("/"))
+        let html = tokio::time::timeout(std::time::Duration::from_secs(10), app.html("/companies"))
             .await
             .expect("a render completes while another app starts");
         assert!(html.contains("并发渲染公司"));

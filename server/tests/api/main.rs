@@ -18,6 +18,7 @@ mod health;
 mod helpers;
 mod hostile_pushes;
 mod onboarding;
+mod overview;
 mod pre_auth_codes;
 mod production;
 mod refresh_tokens;

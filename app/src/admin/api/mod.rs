@@ -6,4 +6,5 @@ pub mod audit;
 pub mod companies;
 pub mod invites;
 pub mod me;
+pub mod overview;
 pub mod status;

@@ -1,0 +1,100 @@
+//! The accounts list (`/accounts`): every authorized account, or those of one
+//! status (the overview links here), 50 at a time, with its company and why
+//! its refreshes fail if they do.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::admin::api::overview::{AccountRowView, list_accounts};
+use crate::admin::layout::AdminLayout;
+
+const FILTERS: [(&str, &str); 4] = [
+    ("", "全部"),
+    ("active", "正常"),
+    ("needs_reauthorization", "需要重新授权"),
+    ("revoked", "已取消授权"),
+];
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let query = use_query_map();
+    let status = move || query.read().get("status").unwrap_or_default();
+    let after = move || {
+        query
+            .read()
+            .get("after")
+            .and_then(|a| a.parse::<i64>().ok())
+    };
+    let page = Resource::new(
+        move || (status(), after()),
+        |(status, after)| list_accounts(Some(status), after),
+    );
+
+    view! {
+        <AdminLayout>
+            <section class="page">
+                <header class="page-header">
+                    <h1>"授权帐号"</h1>
+                    <p class="lead">"所有授权给平台的公众号和小程序。"</p>
+                </header>
+                <nav class="tabs" aria-label="按状态筛选">
+                    {move || FILTERS.iter().map(|(value, label)| {
+                        let href = if value.is_empty() { "/accounts".to_owned() } else { format!("/accounts?status={value}") };
+                        let current = status() == *value;
+                        view! { <a href=href aria-current=current.then_some("page") class:current=current>{*label}</a> }
+                    }).collect_view()}
+                </nav>
+                <section class="card">
+                    <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+                        {move || Suspend::new(async move {
+                            match page.await {
+                                Ok(page) => {
+                                    let next = page.next_after.map(|after| {
+                                        let status = status();
+                                        let href = if status.is_empty() { format!("/accounts?after={after}") } else { format!("/accounts?status={status}&after={after}") };
+                                        view! { <p><a class="button small" href=href>"下一页 →"</a></p> }
+                                    });
+                                    view! { <AccountTable rows=page.rows /> {next} }.into_any()
+                                }
+                                Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </section>
+            </section>
+        </AdminLayout>
+    }
+}
+
+#[component]
+fn AccountTable(rows: Vec<AccountRowView>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty-state">"没有这种状态的帐号。帐号由商户通过公司的授权邀请链接授权后出现在这里。"</p> }.into_any();
+    }
+    view! {
+        <table class="table">
+            <thead>
+                <tr>
+                    <th scope="col">"帐号"</th>
+                    <th scope="col">"类型"</th>
+                    <th scope="col">"公司"</th>
+                    <th scope="col">"状态"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|row| {
+                    let appid = row.appid.clone();
+                    view! {
+                    <tr data-appid=appid>
+                        <td>{row.name}<br /><code class="muted small">{row.appid}</code></td>
+                        <td>{row.kind}</td>
+                        <td><a href=format!("/companies/{}", row.company_id)>{row.company}</a></td>
+                        <td>{row.status}{row.problem.map(|p| view! { <br /><span class="muted small">{p}</span> })}</td>
+                    </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

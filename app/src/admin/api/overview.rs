@@ -1,0 +1,201 @@
+//! Server functions for the overview (the landing page) and the accounts list.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::UiError;
+
+/// One thing to act on, in words, with where to act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertView {
+    pub title: String,
+    pub advice: String,
+    pub link: Option<(String, String)>,
+}
+
+/// What the overview shows (formatted on the server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverviewView {
+    pub alerts: Vec<AlertView>,
+    pub active: i64,
+    pub needs_reauthorization: i64,
+    pub revoked: i64,
+    pub failing_refreshes: i64,
+    pub pushes_last_hour: i64,
+    pub failed_events: i64,
+    /// e.g. "23 分钟前", or "尚未收到".
+    pub ticket_age: String,
+    pub token_expires_at: Option<String>,
+    pub token_healthy: bool,
+}
+
+#[server(prefix = "/api/admin", endpoint = "overview")]
+pub async fn get_overview() -> Result<OverviewView, UiError> {
+    let platform = crate::shared::ssr::admin_platform().await?;
+    let overview = platform
+        .overview()
+        .await
+        .map_err(|err| crate::shared::ssr::internal(&err))?;
+    Ok(ssr::view(overview))
+}
+
+/// An account as the accounts list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRowView {
+    pub appid: String,
+    pub name: String,
+    pub kind: String,
+    pub company_id: i64,
+    pub company: String,
+    pub status: String,
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountsPageView {
+    pub rows: Vec<AccountRowView>,
+    pub next_after: Option<i64>,
+}
+
+/// Accounts, optionally of one status (`active`, `needs_reauthorization`, `revoked`).
+#[server(prefix = "/api/admin", endpoint = "accounts/list")]
+pub async fn list_accounts(
+    status: Option<String>,
+    after: Option<i64>,
+) -> Result<AccountsPageView, UiError> {
+    let platform = crate::shared::ssr::admin_platform().await?;
+    let status = match status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(name) => Some(ssr::status(name).ok_or(UiError::NotFound)?),
+    };
+    let (rows, next_after) = platform
+        .accounts_page(status, after)
+        .await
+        .map_err(|err| crate::shared::ssr::internal(&err))?;
+    Ok(AccountsPageView {
+        rows: rows.into_iter().map(ssr::row).collect(),
+        next_after,
+    })
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use platform::authorizers::AuthorizerStatus;
+    use platform::overview::{Alert, Overview};
+
+    use super::{AccountRowView, AlertView, OverviewView};
+    use crate::shared::ssr::format_time;
+
+    pub(super) fn status(name: &str) -> Option<AuthorizerStatus> {
+        match name {
+            "active" => Some(AuthorizerStatus::Active),
+            "needs_reauthorization" => Some(AuthorizerStatus::NeedsReauthorization),
+            "revoked" => Some(AuthorizerStatus::Revoked),
+            _ => None,
+        }
+    }
+
+    pub(super) fn status_words(status: AuthorizerStatus) -> &'static str {
+        match status {
+            AuthorizerStatus::Active => "正常",
+            AuthorizerStatus::NeedsReauthorization => "需要重新授权",
+            AuthorizerStatus::Revoked => "已取消授权",
+        }
+    }
+
+    pub(super) fn row(row: platform::overview::AccountListRow) -> AccountRowView {
+        AccountRowView {
+            name: row
+                .nick_name
+                .unwrap_or_else(|| row.authorizer_appid.clone()),
+            appid: row.authorizer_appid,
+            kind: if row.is_mini_program {
+                "小程序"
+            } else {
+                "公众号"
+            }
+            .to_owned(),
+            company_id: row.company_id,
+            company: row.company_name,
+            status: status_words(row.status).to_owned(),
+            problem: (row.failures > 0).then(|| {
+                format!(
+                    "连续 {} 次刷新失败：{}",
+                    row.failures,
+                    row.last_error.unwrap_or_default()
+                )
+            }),
+        }
+    }
+
+    pub(super) fn view(o: Overview) -> OverviewView {
+        let ticket_age = match o.component.ticket_received_at {
+            None => "尚未收到".to_owned(),
+            Some(at) => {
+                let minutes = (o.now - at).max(0) / 60;
+                if minutes < 60 {
+                    format!("{minutes} 分钟前")
+                } else {
+                    format!("{} 小时前", minutes / 60)
+                }
+            }
+        };
+        OverviewView {
+            alerts: o.alerts.into_iter().map(alert).collect(),
+            active: o.accounts.active,
+            needs_reauthorization: o.accounts.needs_reauthorization,
+            revoked: o.accounts.revoked,
+            failing_refreshes: o.failing_refreshes,
+            pushes_last_hour: o.pushes_last_hour,
+            failed_events: o.failed_events,
+            ticket_age,
+            token_expires_at: o.component.expires_at.map(format_time),
+            token_healthy: o.component.state == platform::component::ComponentTokenState::Fresh,
+        }
+    }
+
+    fn alert(alert: Alert) -> AlertView {
+        let (title, advice, link) = match alert {
+            Alert::TicketMissing => (
+                "尚未收到 component_verify_ticket".to_owned(),
+                "微信每 10 分钟推送一次票据。请确认开放平台「授权事件接收URL」指向本站的 /wechat/component/events，且服务器能从公网访问。".to_owned(),
+                None,
+            ),
+            Alert::TicketStale { hours } => (
+                format!("最近一次票据是 {hours} 小时前收到的"),
+                "票据超过 12 小时未更新，平台令牌将无法刷新。请检查「授权事件接收URL」和服务器的可达性。".to_owned(),
+                None,
+            ),
+            Alert::IpNotWhitelisted { message } => (
+                "微信拒绝了本服务器的 IP（61004）".to_owned(),
+                format!("请在开放平台「开发资料 → 白名单 IP」中添加微信看到的地址。{message}"),
+                None,
+            ),
+            Alert::QuotaExhausted => (
+                "今日接口调用次数已用完（45009）".to_owned(),
+                "平台令牌将在北京时间零点后重试。如需立即恢复，可在开放平台清零配额，并检查调用频率。".to_owned(),
+                None,
+            ),
+            Alert::ComponentTokenFailing { message } => (
+                "平台令牌（component_access_token）刷新失败".to_owned(),
+                message,
+                None,
+            ),
+            Alert::NeedsReauthorization { accounts } => (
+                format!("{accounts} 个帐号需要商户重新授权"),
+                "这些帐号的刷新令牌已失效，平台无法再代其调用接口。请给对应公司发送新的授权邀请。".to_owned(),
+                Some(("/accounts?status=needs_reauthorization".to_owned(), "查看这些帐号".to_owned())),
+            ),
+            Alert::FailedEvents { events } => (
+                format!("{events} 条授权事件处理失败"),
+                "这些推送已多次重试仍无法处理，原因记录在事件中。".to_owned(),
+                None,
+            ),
+        };
+        AlertView {
+            title,
+            advice,
+            link,
+        }
+    }
+}
