@@ -24,8 +24,13 @@ use leptos_router::{
 };
 
 use crate::admin::{
-    accounts::AccountsPage, api_keys::ApiKeysPage, audit::AuditPage, companies::CompaniesPage,
-    company::CompanyPage, overview::OverviewPage,
+    accounts::AccountsPage,
+    api_keys::ApiKeysPage,
+    audit::AuditPage,
+    companies::CompaniesPage,
+    company::CompanyPage,
+    events::{EventPage, EventsPage},
+    overview::OverviewPage,
 };
 use crate::login::LoginPage;
 use crate::not_found::NotFound;
@@ -67,6 +72,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("") view=OverviewPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("accounts") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("events") view=EventsPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("events"), ParamSegment("id")) view=EventPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("companies") view=CompaniesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("api-keys") view=ApiKeysPage ssr=SsrMode::Async />

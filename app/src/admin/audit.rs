@@ -73,7 +73,7 @@ pub fn AuditPage() -> impl IntoView {
 }
 
 /// Percent-encodes a query value (filters carry `:` and may carry anything typed).
-fn urlencoding(value: &str) -> String {
+pub(crate) fn urlencoding(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod companies;
 pub mod company;
+pub mod events;
 pub mod layout;
 pub mod overview;
 pub mod platform_status;

@@ -50,6 +50,18 @@ pub enum EventAttemptEnd<'a> {
     },
 }
 
+/// Which pushes a page of the events list shows; `None` is any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventFilter<'a> {
+    pub info_type: Option<&'a str>,
+    pub authorizer_appid: Option<&'a str>,
+    pub state: Option<PushEventState>,
+    /// Received at or after this (unix seconds).
+    pub since: Option<i64>,
+    /// Only pushes older than this id (the previous page's last), for keyset paging.
+    pub before_id: Option<i64>,
+}
+
 pub struct PushEventRepo<'a> {
     pool: &'a SqlitePool,
 }
@@ -134,6 +146,28 @@ impl<'a> PushEventRepo<'a> {
         .await?)
     }
 
+    /// Up to `limit` pushes matching `filter`, newest first.
+    pub async fn page(
+        &self,
+        filter: EventFilter<'_>,
+        limit: i64,
+    ) -> Result<Vec<PushEventRow>, StoreError> {
+        Ok(sqlx::query_as::<_, PushEventRow>(&format!(
+            "{SELECT} WHERE (?1 IS NULL OR info_type = ?1) AND (?2 IS NULL OR authorizer_appid = ?2) \
+               AND (?3 IS NULL OR state = ?3) AND (?4 IS NULL OR received_at >= ?4) \
+               AND (?5 IS NULL OR id < ?5) \
+             ORDER BY id DESC LIMIT ?6"
+        ))
+        .bind(filter.info_type)
+        .bind(filter.authorizer_appid)
+        .bind(filter.state)
+        .bind(filter.since)
+        .bind(filter.before_id)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
     /// The most recent pushes, newest first.
     pub async fn recent(&self, limit: i64) -> Result<Vec<PushEventRow>, StoreError> {
         Ok(sqlx::query_as::<_, PushEventRow>(&format!(
@@ -147,7 +181,7 @@ impl<'a> PushEventRepo<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{EventAttemptEnd, PushEventState};
+    use super::{EventAttemptEnd, EventFilter, PushEventState};
     use crate::{PushRecord, Recorded, Store};
 
     async fn store_with_one_push() -> (tempfile::TempDir, Store, i64) {
@@ -228,6 +262,63 @@ mod tests {
         // A failed push is never due again, nor claimable.
         assert!(events.due(i64::MAX, 10).await.unwrap().is_empty());
         assert_eq!(events.claim(id, i64::MAX, i64::MAX).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_page_filters_by_kind_account_state_and_time_newest_first() {
+        let (_dir, store, first) = store_with_one_push().await;
+        store
+            .push_writer()
+            .record(PushRecord {
+                dedup_key: "k2".into(),
+                info_type: "unauthorized".into(),
+                authorizer_appid: Some("wxb".into()),
+                create_time: Some(8),
+                received_at: 9,
+                payload_sealed: b"sealed".to_vec(),
+                ticket: None,
+            })
+            .await
+            .unwrap();
+        let events = store.push_events();
+        let ids = |rows: Vec<super::PushEventRow>| {
+            rows.iter().map(|r| r.info_type.clone()).collect::<Vec<_>>()
+        };
+        let all = events.page(EventFilter::default(), 10).await.unwrap();
+        assert_eq!(ids(all), ["unauthorized", "authorized"]);
+        let kind = EventFilter {
+            info_type: Some("authorized"),
+            ..EventFilter::default()
+        };
+        assert_eq!(ids(events.page(kind, 10).await.unwrap()), ["authorized"]);
+        let account = EventFilter {
+            authorizer_appid: Some("wxb"),
+            ..EventFilter::default()
+        };
+        assert_eq!(
+            ids(events.page(account, 10).await.unwrap()),
+            ["unauthorized"]
+        );
+        let since = EventFilter {
+            since: Some(7),
+            ..EventFilter::default()
+        };
+        assert_eq!(ids(events.page(since, 10).await.unwrap()), ["unauthorized"]);
+        events.claim(first, 6, 100).await.unwrap();
+        events
+            .end_attempt(first, 7, EventAttemptEnd::Failed { error: "x" })
+            .await
+            .unwrap();
+        let failed = EventFilter {
+            state: Some(PushEventState::Failed),
+            ..EventFilter::default()
+        };
+        assert_eq!(ids(events.page(failed, 10).await.unwrap()), ["authorized"]);
+        let older = EventFilter {
+            before_id: Some(first + 1),
+            ..EventFilter::default()
+        };
+        assert_eq!(ids(events.page(older, 10).await.unwrap()), ["authorized"]);
     }
 
     #[tokio::test]

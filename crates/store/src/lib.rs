@@ -39,7 +39,7 @@ pub use authorizers::{
 pub use companies::{CompanyRepo, CompanyRow, NewCompany};
 pub use component::{ComponentRepo, ComponentTokenProblem, ComponentTokenRow, TicketRow};
 pub use error::StoreError;
-pub use events::{EventAttemptEnd, PushEventRepo, PushEventRow, PushEventState};
+pub use events::{EventAttemptEnd, EventFilter, PushEventRepo, PushEventRow, PushEventState};
 pub use installation::{InstallationRepo, InstallationRow};
 pub use invites::{InviteRepo, InviteRow, NewInvite};
 pub use overview::{AccountListRow, OverviewRepo};

@@ -221,7 +221,7 @@ async fn an_authorized_push_through_a_link_we_did_not_make_fails_visibly_and_sto
 }
 
 /// A pre_auth_code asked of WeChat directly, not through an invite.
-async fn foreign_pre_auth_code(app: &TestApp) -> String {
+pub(crate) async fn foreign_pre_auth_code(app: &TestApp) -> String {
     let token = app.platform.component().component_token().await.unwrap();
     let answer: serde_json::Value = reqwest::Client::new()
         .post(format!(

@@ -14,6 +14,7 @@ mod component_events;
 mod component_token;
 mod config;
 mod event_retries;
+mod events_page;
 mod health;
 mod helpers;
 mod hostile_pushes;

@@ -5,6 +5,7 @@
 //! ends, and the retry loop picks it up (also right after a restart).
 
 mod apply;
+pub mod history;
 pub mod retry;
 
 use std::time::Duration;

@@ -11,10 +11,12 @@
 
 mod component;
 mod envelope;
+mod masked;
 mod xml_out;
 
 pub use component::{ComponentPush, FastRegisterInfo};
 pub use envelope::Envelope;
+pub use masked::masked_xml;
 
 use crate::crypto::CryptoError;
 
