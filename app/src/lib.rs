@@ -24,6 +24,7 @@ use leptos_router::{
 };
 
 use crate::admin::{
+    account::AccountPage,
     accounts::AccountsPage,
     api_keys::ApiKeysPage,
     audit::AuditPage,
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("") view=OverviewPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("accounts") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("accounts"), ParamSegment("appid")) view=AccountPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("events") view=EventsPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("events"), ParamSegment("id")) view=EventPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("companies") view=CompaniesPage ssr=SsrMode::Async />

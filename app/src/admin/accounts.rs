@@ -86,7 +86,7 @@ fn AccountTable(rows: Vec<AccountRowView>) -> impl IntoView {
                     let appid = row.appid.clone();
                     view! {
                     <tr data-appid=appid>
-                        <td>{row.name}<br /><code class="muted small">{row.appid}</code></td>
+                        <td><a href=format!("/accounts/{}", row.appid)>{row.name}</a><br /><code class="muted small">{row.appid}</code></td>
                         <td>{row.kind}</td>
                         <td><a href=format!("/companies/{}", row.company_id)>{row.company}</a></td>
                         <td>{row.status}{row.problem.map(|p| view! { <br /><span class="muted small">{p}</span> })}</td>

@@ -1,5 +1,6 @@
 //! Behind sign-in: the operator's pages and their server functions.
 
+pub mod account;
 pub mod accounts;
 pub mod api;
 pub mod api_keys;

@@ -28,7 +28,8 @@ pub fn AuthorizerCard(authorizer: AuthorizerView) -> impl IntoView {
         <article class="authorizer" aria-label=nick_name.clone()>
             <div class="authorizer-head">
                 {match head_img {
-                    Some(src) => view! { <img class="avatar" src=src alt="" /> }.into_any(),
+                    // WeChat's image host refuses requests that carry our Referer.
+                    Some(src) => view! { <img class="avatar" src=src alt="" referrerpolicy="no-referrer" /> }.into_any(),
                     None => view! { <span class="avatar placeholder" aria-hidden="true">{initial}</span> }.into_any(),
                 }}
                 <div>

@@ -23,10 +23,11 @@ pub enum AuditAction {
     DatabaseAdopted,
     ApiKeyCreated,
     ApiKeyRevoked,
+    AccountRefreshed,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -40,6 +41,7 @@ impl AuditAction {
         Self::DatabaseAdopted,
         Self::ApiKeyCreated,
         Self::ApiKeyRevoked,
+        Self::AccountRefreshed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +59,7 @@ impl AuditAction {
             Self::DatabaseAdopted => "database_adopted",
             Self::ApiKeyCreated => "api_key_created",
             Self::ApiKeyRevoked => "api_key_revoked",
+            Self::AccountRefreshed => "account_refreshed",
         }
     }
 

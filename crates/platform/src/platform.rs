@@ -87,7 +87,7 @@ pub struct Services {
     component: ComponentService,
     pub(crate) vault: Vault,
     signer: StateSigner,
-    refresh: Arc<AuthorizerRefresh>,
+    pub(crate) refresh: Arc<AuthorizerRefresh>,
     api_keys: ApiKeyService,
     admins: AdminService,
     /// One exchange per auth_code at a time in this process (callback and push).

@@ -79,3 +79,55 @@ async fn a_61004_on_the_component_token_is_a_banner_with_the_ip_wechat_saw() {
     assert!(html.contains("微信拒绝了本服务器的 IP（61004）"), "{html}");
     assert!(html.contains("203.0.113.9"), "{html}");
 }
+
+#[tokio::test]
+async fn an_account_page_shows_token_health_and_refreshes_now_from_a_plain_form() {
+    let app = spawn_production_app().await;
+    let appid = authorize_accounts(&app, 1).await.remove(0);
+    let page = app.html(format!("/accounts/{appid}")).await;
+    assert!(
+        page.contains("令牌状态") && page.contains("刷新测试公司"),
+        "{page}"
+    );
+    assert!(page.contains("data-health=\"failures\">0<"));
+    if page.contains("<img class=\"avatar\"") {
+        assert!(
+            page.contains("referrerpolicy=\"no-referrer\""),
+            "WeChat's image host"
+        );
+    }
+    let before = app
+        .platform
+        .authorizer_tokens()
+        .access_token(&appid)
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .post(app.url("/api/admin/accounts/refresh"))
+        .header("accept", "text/html")
+        .form(&[("appid", appid.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["location"].to_str().unwrap(),
+        format!("/accounts/{appid}?refresh=done")
+    );
+    let after = app
+        .platform
+        .authorizer_tokens()
+        .access_token(&appid)
+        .await
+        .unwrap();
+    assert_ne!(after.access_token.expose(), before.access_token.expose());
+    let shown = app.html(format!("/accounts/{appid}?refresh=done")).await;
+    assert!(shown.contains("已刷新"));
+    let audit = app.html(format!("/audit?object=authorizer:{appid}")).await;
+    assert!(audit.contains("立即刷新帐号令牌"));
+    assert!(
+        app.html("/accounts/wxunknown0000000")
+            .await
+            .contains("找不到请求的内容")
+    );
+}

@@ -93,6 +93,7 @@ mod ssr {
             AuditAction::DatabaseAdopted => "接管数据库",
             AuditAction::ApiKeyCreated => "创建 API 密钥",
             AuditAction::ApiKeyRevoked => "吊销 API 密钥",
+            AuditAction::AccountRefreshed => "立即刷新帐号令牌",
         }
     }
 

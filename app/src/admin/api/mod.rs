@@ -1,6 +1,7 @@
 //! The admin server functions, all under `/api/admin/`: the router's guard
 //! answers 401 to any of them without a session.
 
+pub mod account;
 pub mod api_keys;
 pub mod audit;
 pub mod companies;

@@ -5,11 +5,13 @@
 //! same transaction as the new access token. This module also answers the
 //! token service: the stored token, and a refresh when a consumer saw it fail.
 
+mod account;
 mod engine;
 mod outcome;
 mod reconcile;
 mod recovery;
 
+pub use account::{Account, TokenHealth};
 pub use engine::{AuthorizerRefresh, Refreshed, SchedulerConfig};
 pub use reconcile::ReconcileReport;
 /// Where an authorizer stands; the same enum from the database to the pages.

@@ -360,7 +360,8 @@ impl Onboarding<'_> {
     }
 }
 
-fn to_authorizer(row: store::AuthorizerRow) -> Authorizer {
+/// The authorizer a stored row describes.
+pub(crate) fn to_authorizer(row: store::AuthorizerRow) -> Authorizer {
     Authorizer {
         authorizer_appid: row.authorizer_appid,
         company_id: row.company_id,

@@ -7,6 +7,7 @@ mod invites;
 pub mod pre_auth;
 pub mod state;
 
+pub(crate) use authorize::to_authorizer as authorizer_of_row;
 pub use authorize::{AuthorizationLink, Authorizer, Device, OFFERED_AUTH_TYPES, OnboardingError};
 pub use invites::{
     Invite, InviteError, InviteStatus, MAX_VALID_DAYS as INVITE_MAX_VALID_DAYS, NewInviteRequest,
