@@ -1,0 +1,89 @@
+// The operator's console after a merchant authorized: the account appears with
+// its permissions and token health; WeChat refusing its refresh token (61023,
+// forced in the emulator) puts a banner on the overview and marks the account;
+// the authorization's push opens as masked XML. Each test brings its own
+// company and its own emulator account, so no test depends on another.
+import { expect, test, type Page } from '@playwright/test';
+import { failOnConsoleErrors, signIn, uniqueName, waitForHydration } from './helpers';
+
+const SIM = 'http://127.0.0.1:4100'; // WECHAT_SIM_LISTEN in playwright.config.ts
+
+/** A new official account at the emulator, for this test alone; returns (appid, nickname). */
+async function newOfficialAccount(page: Page): Promise<{ appid: string; nickname: string }> {
+  const nickname = uniqueName('控制台测试号-');
+  const response = await page.request.post(`${SIM}/__sim/accounts`, {
+    data: { kind: 'official_account', nick_name: nickname, principal_name: '控制台测试有限公司' },
+  });
+  expect(response.ok()).toBeTruthy();
+  const body = await response.json();
+  return { appid: (body.appid ?? body.authorizer_appid) as string, nickname };
+}
+
+/** Company, invite and the merchant's authorization through the emulator's page. */
+async function onboard(page: Page, nickname: string): Promise<void> {
+  const company = uniqueName('控制台测试公司-');
+  await signIn(page);
+  await page.goto('/companies');
+  await page.getByLabel('公司名称').fill(company);
+  await page.getByRole('button', { name: '创建公司' }).click();
+  await page.getByRole('link', { name: company, exact: true }).click();
+  await page.getByRole('button', { name: '创建邀请' }).click();
+  const invite = await page.getByRole('textbox', { name: '邀请链接' }).first().inputValue();
+  await page.goto(invite);
+  await page.getByRole('link', { name: '前往微信授权' }).click();
+  await page.getByLabel(nickname, { exact: true }).check();
+  await page.getByRole('button', { name: '确认授权' }).click();
+  await expect(page.getByText('授权成功')).toBeVisible();
+}
+
+test('an authorized account shows its health, a dead refresh token raises the banner, and its push opens masked', async ({ page }) => {
+  const errors = failOnConsoleErrors(page);
+  const { appid, nickname } = await newOfficialAccount(page);
+  await onboard(page, nickname);
+
+  // The account, from the accounts list.
+  await page.goto('/accounts?status=active');
+  await waitForHydration(page);
+  await page.getByRole('link', { name: nickname, exact: true }).click();
+  await expect(page.getByRole('heading', { name: nickname, level: 1 })).toBeVisible();
+  await expect(page.getByRole('list', { name: '已授权的权限集' })).toContainText('消息管理');
+  await expect(page.getByText('令牌状态')).toBeVisible();
+  await expect(page.locator('[data-health="failures"]')).toHaveText('0');
+
+  // WeChat now refuses its refresh token and lists that very token: dead for good.
+  const fault = await page.request.put(`${SIM}/__sim/faults/api_authorizer_token`, { data: { errcode: 61023, times: 1 } });
+  expect(fault.ok()).toBeTruthy();
+  await page.getByRole('button', { name: '立即刷新令牌' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '刷新失败' })).toBeVisible();
+  await expect(page.getByText('需要重新授权').first()).toBeVisible();
+
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '概览' }).click();
+  const banner = page.getByRole('alert').filter({ hasText: '需要商户重新授权' });
+  await expect(banner).toBeVisible();
+  await banner.getByRole('link', { name: '查看这些帐号' }).click();
+  await expect(page.getByRole('link', { name: nickname, exact: true })).toBeVisible();
+
+  // Its authorization push, opened: codes masked.
+  await page.goto(`/events?appid=${appid}&kind=authorized`);
+  await page.getByRole('table').getByRole('link').first().click();
+  const xml = page.locator('[data-masked-xml]');
+  await expect(xml).toContainText('AuthorizationCode');
+  await expect(xml).toContainText('•••');
+  await expect(xml).not.toContainText('queryauthcode@@@');
+  expect(errors).toEqual([]);
+});
+
+test('the overview and an account read well on a tablet', async ({ page }) => {
+  await page.setViewportSize({ width: 768, height: 1024 });
+  const { nickname } = await newOfficialAccount(page);
+  await onboard(page, nickname);
+  await page.goto('/');
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { name: '概览', exact: true })).toBeVisible();
+  const noHorizontalScroll = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  expect(await noHorizontalScroll()).toBe(true);
+  await page.goto('/accounts');
+  await page.getByRole('link', { name: nickname, exact: true }).click();
+  await expect(page.getByText('令牌状态')).toBeVisible();
+  expect(await noHorizontalScroll()).toBe(true);
+});
