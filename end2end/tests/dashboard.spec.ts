@@ -4,20 +4,7 @@
 // the authorization's push opens as masked XML. Each test brings its own
 // company and its own emulator account, so no test depends on another.
 import { expect, test, type Page } from '@playwright/test';
-import { failOnConsoleErrors, signIn, uniqueName, waitForHydration } from './helpers';
-
-const SIM = 'http://127.0.0.1:4100'; // WECHAT_SIM_LISTEN in playwright.config.ts
-
-/** A new official account at the emulator, for this test alone; returns (appid, nickname). */
-async function newOfficialAccount(page: Page): Promise<{ appid: string; nickname: string }> {
-  const nickname = uniqueName('控制台测试号-');
-  const response = await page.request.post(`${SIM}/__sim/accounts`, {
-    data: { kind: 'official_account', nick_name: nickname, principal_name: '控制台测试有限公司' },
-  });
-  expect(response.ok()).toBeTruthy();
-  const body = await response.json();
-  return { appid: (body.appid ?? body.authorizer_appid) as string, nickname };
-}
+import { SIM, failOnConsoleErrors, newOfficialAccount, signIn, uniqueName, waitForHydration } from './helpers';
 
 /** Company, invite and the merchant's authorization through the emulator's page. */
 async function onboard(page: Page, nickname: string): Promise<void> {

@@ -44,3 +44,27 @@ export async function signIn(page: Page): Promise<void> {
   expect(response.status()).toBe(303);
   expect(response.headers()['location']).toBe('/');
 }
+
+/** The sandbox emulator's control API (WECHAT_SIM_LISTEN in playwright.config.ts). */
+export const SIM = 'http://127.0.0.1:4100';
+
+/**
+ * A new account at the emulator, for the calling test alone (an account
+ * belongs to one company, so tests never share one); returns its appid and nickname.
+ */
+export async function newAccount(
+  page: Page,
+  kind: 'official_account' | 'mini_program',
+): Promise<{ appid: string; nickname: string }> {
+  const nickname = uniqueName(kind === 'mini_program' ? '测试小程序-' : '测试公众号-');
+  const response = await page.request.post(`${SIM}/__sim/accounts`, {
+    data: { kind, nick_name: nickname, principal_name: '测试主体有限公司' },
+  });
+  expect(response.ok()).toBeTruthy();
+  const body = await response.json();
+  return { appid: body.appid as string, nickname };
+}
+
+export function newOfficialAccount(page: Page): Promise<{ appid: string; nickname: string }> {
+  return newAccount(page, 'official_account');
+}

@@ -2,9 +2,8 @@
 // emulator's authorization page: admin creates a company and an invite, the
 // merchant opens it, authorizes on "WeChat", and lands on the result page.
 import { expect, test, type Page } from '@playwright/test';
-import { failOnConsoleErrors, signIn, uniqueName, waitForHydration } from './helpers';
+import { SIM, failOnConsoleErrors, newAccount, newOfficialAccount, signIn, uniqueName, waitForHydration } from './helpers';
 
-const SIM = 'http://127.0.0.1:4100'; // WECHAT_SIM_LISTEN in playwright.config.ts
 
 /** Creates a company and an invite through the admin UI; returns the invite link. */
 async function createInvite(page: Page, company: string): Promise<string> {
@@ -35,21 +34,10 @@ async function confirmOnWechat(page: Page, nickname: string) {
   await page.getByRole('button', { name: '确认授权' }).click();
 }
 
-/** The nickname of a seeded official account of the emulator. */
-async function demoOfficialAccount(page: Page, index = 0): Promise<string> {
-  const response = await page.request.get(`${SIM}/__sim/accounts`);
-  expect(response.ok()).toBeTruthy();
-  const body = await response.json();
-  const accounts = (Array.isArray(body) ? body : body.accounts) as Array<Record<string, unknown>>;
-  const official = accounts.filter((a) => a.kind === 'official_account');
-  expect(official.length).toBeGreaterThan(index);
-  return official[index].nick_name as string;
-}
-
 test('a merchant authorizes an official account and sees it on the result page', async ({ page }) => {
   const errors = failOnConsoleErrors(page);
   const invite = await createInvite(page, uniqueName('授权测试公司-'));
-  const nickname = await demoOfficialAccount(page, 0);
+  const { nickname } = await newOfficialAccount(page);
 
   await page.goto(invite);
   await waitForHydration(page);
@@ -71,7 +59,7 @@ test('a merchant authorizes an official account and sees it on the result page',
 
 test('a reloaded callback shows the result again; a tampered state and an expired code get their pages', async ({ page }) => {
   const invite = await createInvite(page, uniqueName('回调测试公司-'));
-  const nickname = await demoOfficialAccount(page, 1);
+  const { nickname } = await newOfficialAccount(page);
 
   await page.goto(invite);
   await page.getByRole('link', { name: '前往微信授权' }).click();
@@ -124,7 +112,7 @@ test('a merchant who cancels on WeChat comes back to a page that says so', async
 });
 
 test('an account that belongs to another company is not moved', async ({ page }) => {
-  const nickname = await demoOfficialAccount(page, 2);
+  const { nickname } = await newOfficialAccount(page);
   const first = await createInvite(page, uniqueName('原公司-'));
   await page.goto(first);
   await page.getByRole('link', { name: '前往微信授权' }).click();
@@ -189,13 +177,7 @@ test('the onboarding page speaks English on request', async ({ page }) => {
 });
 
 test('an invite naming one mini program is complete once the merchant authorizes it', async ({ page }) => {
-  const response = await page.request.get(`${SIM}/__sim/accounts`);
-  const body = await response.json();
-  const accounts = (Array.isArray(body) ? body : body.accounts) as Array<Record<string, unknown>>;
-  const miniProgram = accounts.find((a) => a.kind === 'mini_program');
-  expect(miniProgram).toBeDefined();
-  const appid = miniProgram!.appid as string;
-  const nickname = miniProgram!.nick_name as string;
+  const { appid, nickname } = await newAccount(page, 'mini_program');
 
   const company = uniqueName('指定帐号公司-');
   await signIn(page);
