@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::UiError;
-use crate::admin::api::companies::{CompanySummary, CreateCompany, list_companies};
+use crate::admin::api::companies::{CompanyRowView, CreateCompany, companies_page, list_companies};
 use crate::admin::platform_status::PlatformStatusCard;
 
 #[component]
@@ -16,6 +16,17 @@ pub fn CompaniesPage() -> impl IntoView {
     let create = ServerAction::<CreateCompany>::new();
     let companies = Resource::new(|| (), |_| list_companies());
     let query = use_query_map();
+    let search = move || query.read().get("q").filter(|q| !q.trim().is_empty());
+    let before = move || {
+        query
+            .read()
+            .get("before")
+            .and_then(|b| b.parse::<i64>().ok())
+    };
+    let page = Resource::new(
+        move || (search(), before()),
+        |(q, before)| companies_page(q, before),
+    );
     let created = move || {
         query
             .read()
@@ -66,10 +77,27 @@ pub fn CompaniesPage() -> impl IntoView {
 
                 <section class="card" aria-labelledby="company-list-title">
                     <h2 id="company-list-title">"公司列表"</h2>
+                    <form method="get" action="/companies" class="filters" role="search">
+                        <div class="field-row">
+                            <label for="company-search">"搜索公司"</label>
+                            <input id="company-search" name="q" type="search" value=move || search().unwrap_or_default() placeholder="公司名称中的文字" />
+                            <button type="submit" class="button">"搜索"</button>
+                        </div>
+                    </form>
                     <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
                         {move || Suspend::new(async move {
-                            match companies.await {
-                                Ok(list) => view! { <CompanyList companies=list /> }.into_any(),
+                            match page.await {
+                                Ok(page) => {
+                                    let next = page.next_before.map(|before| {
+                                        let href = match search() {
+                                            Some(q) => format!("/companies?q={}&before={before}", crate::admin::audit::urlencoding(&q)),
+                                            None => format!("/companies?before={before}"),
+                                        };
+                                        view! { <p><a class="button small" href=href>"更早的公司 →"</a></p> }
+                                    });
+                                    let searching = search().is_some();
+                                    view! { <CompanyList companies=page.rows searching=searching /> {next} }.into_any()
+                                }
                                 Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                             }
                         })}
@@ -81,29 +109,40 @@ pub fn CompaniesPage() -> impl IntoView {
 }
 
 #[component]
-fn CompanyList(companies: Vec<CompanySummary>) -> impl IntoView {
+fn CompanyList(companies: Vec<CompanyRowView>, searching: bool) -> impl IntoView {
     if companies.is_empty() {
-        return view! {
-            <p class="empty-state">"还没有公司。在上方填写名称，创建第一家公司。"</p>
-        }
-        .into_any();
+        let text = if searching {
+            "没有名称包含这些文字的公司。"
+        } else {
+            "还没有公司。在上方填写名称，创建第一家公司。"
+        };
+        return view! { <p class="empty-state">{text}</p> }.into_any();
     }
     view! {
         <table class="table">
             <thead>
                 <tr>
                     <th scope="col">"公司名称"</th>
+                    <th scope="col">"正常帐号"</th>
+                    <th scope="col">"需要重新授权"</th>
+                    <th scope="col">"已取消授权"</th>
                     <th scope="col">"创建时间"</th>
                 </tr>
             </thead>
             <tbody>
                 {companies
                     .into_iter()
-                    .map(|company| view! {
-                        <tr>
+                    .map(|company| {
+                        let attention = company.needs_reauthorization > 0;
+                        view! {
+                        <tr data-company-id=company.id>
                             <td><a href=format!("/companies/{}", company.id)>{company.name}</a></td>
+                            <td data-count="active">{company.active}</td>
+                            <td data-count="needs_reauthorization" class:warn=attention>{company.needs_reauthorization}</td>
+                            <td data-count="revoked">{company.revoked}</td>
                             <td class="muted">{company.created_at}</td>
                         </tr>
+                        }
                     })
                     .collect_view()}
             </tbody>

@@ -14,6 +14,17 @@ pub struct CompanyRow {
     pub created_at: i64,
 }
 
+/// A company with its accounts counted by status, for the companies list.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CompanyWithCounts {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub active: i64,
+    pub needs_reauthorization: i64,
+    pub revoked: i64,
+}
+
 /// What is needed to insert a company; the name is already validated by the caller.
 #[derive(Debug, Clone)]
 pub struct NewCompany<'a> {
@@ -50,6 +61,38 @@ impl<'a> CompanyRepo<'a> {
         Ok(sqlx::query_as::<_, CompanyRow>(
             "SELECT id, name, created_at FROM companies ORDER BY created_at DESC, id DESC",
         )
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Up to `limit` companies whose name contains `search` (any case; `None`:
+    /// all), newest first, older than `before_id` (keyset), each with its
+    /// accounts counted by status.
+    pub async fn page(
+        &self,
+        search: Option<&str>,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<CompanyWithCounts>, StoreError> {
+        let pattern = search.map(|s| {
+            let escaped = s
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        Ok(sqlx::query_as::<_, CompanyWithCounts>(
+            "SELECT c.id, c.name, c.created_at, \
+                    (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'active') AS active, \
+                    (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'needs_reauthorization') AS needs_reauthorization, \
+                    (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'revoked') AS revoked \
+             FROM companies c \
+             WHERE (?1 IS NULL OR c.name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR c.id < ?2) \
+             ORDER BY c.id DESC LIMIT ?3",
+        )
+        .bind(pattern)
+        .bind(before_id)
+        .bind(limit)
         .fetch_all(self.pool)
         .await?)
     }
@@ -135,5 +178,70 @@ mod tests {
             "{err:?}"
         );
         assert_eq!(repo.list().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_page_searches_names_pages_by_id_and_counts_accounts_by_status() {
+        let (_dir, store) = store().await;
+        let repo = store.companies();
+        let mut ids = Vec::new();
+        for name in ["上海甲公司", "北京乙公司", "上海丙公司", "100%_公司"] {
+            ids.push(
+                repo.insert(NewCompany {
+                    name,
+                    created_at: datetime!(2026-01-01 0:00 UTC),
+                })
+                .await
+                .unwrap()
+                .id,
+            );
+        }
+        for (i, company) in [ids[0], ids[0], ids[2]].into_iter().enumerate() {
+            store
+                .authorizers()
+                .save_authorization(crate::AuthorizationWrite {
+                    authorizer_appid: &format!("wx{i:016x}"),
+                    company_id: company,
+                    func_info_json: "[]",
+                    refresh_token_sealed: b"r",
+                    access_token_sealed: b"a",
+                    access_token_expires_at: 100,
+                    code_hash: &format!("c{i}"),
+                    invite_id: None,
+                    now: 1,
+                })
+                .await
+                .unwrap();
+        }
+        store
+            .authorizers()
+            .mark_revoked("wx0000000000000001", 5)
+            .await
+            .unwrap();
+        let names = |rows: Vec<crate::CompanyWithCounts>| {
+            rows.into_iter().map(|r| r.name).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(repo.page(Some("上海"), None, 10).await.unwrap()),
+            ["上海丙公司", "上海甲公司"]
+        );
+        assert_eq!(
+            names(repo.page(Some("%_"), None, 10).await.unwrap()),
+            ["100%_公司"],
+            "wildcards are literal"
+        );
+        assert_eq!(
+            names(repo.page(None, None, 2).await.unwrap()),
+            ["100%_公司", "上海丙公司"]
+        );
+        assert_eq!(
+            names(repo.page(None, Some(ids[2]), 2).await.unwrap()),
+            ["北京乙公司", "上海甲公司"]
+        );
+        let first = repo.page(Some("甲"), None, 10).await.unwrap().remove(0);
+        assert_eq!(
+            (first.active, first.needs_reauthorization, first.revoked),
+            (1, 0, 1)
+        );
     }
 }

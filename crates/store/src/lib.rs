@@ -36,7 +36,7 @@ pub use authorizers::{
     AuthorizationStored, AuthorizationWrite, AuthorizerProfile, AuthorizerRepo, AuthorizerRow,
     AuthorizerStatus,
 };
-pub use companies::{CompanyRepo, CompanyRow, NewCompany};
+pub use companies::{CompanyRepo, CompanyRow, CompanyWithCounts, NewCompany};
 pub use component::{ComponentRepo, ComponentTokenProblem, ComponentTokenRow, TicketRow};
 pub use error::StoreError;
 pub use events::{EventAttemptEnd, EventFilter, PushEventRepo, PushEventRow, PushEventState};

@@ -163,3 +163,61 @@ async fn pages_render_while_other_apps_start_in_the_same_process() {
     starter.join().unwrap();
     assert!(renders > 8, "renders overlapped the starts: {renders}");
 }
+
+#[tokio::test]
+async fn the_companies_list_searches_pages_and_counts_accounts_by_status() {
+    let app = spawn_app().await;
+    for n in 0..55 {
+        app.platform
+            .companies()
+            .create(&format!("批量公司{n:02}"))
+            .await
+            .unwrap();
+    }
+    app.platform
+        .companies()
+        .create("上海检索公司")
+        .await
+        .unwrap();
+    let first = app.html("/companies").await;
+    assert_eq!(first.matches("data-company-id=").count(), 50);
+    let next = first
+        .split("href=\"")
+        .find(|s| s.starts_with("/companies?before="))
+        .and_then(|s| s.split('"').next())
+        .expect("a link to older companies")
+        .to_owned();
+    let second = app.html(&next).await;
+    assert_eq!(second.matches("data-company-id=").count(), 6);
+    assert!(second.contains("批量公司00"));
+
+    let found = app.html("/companies?q=检索").await;
+    assert_eq!(found.matches("data-company-id=").count(), 1);
+    assert!(found.contains("上海检索公司"));
+    assert!(
+        app.html("/companies?q=不存在")
+            .await
+            .contains("没有名称包含这些文字的公司")
+    );
+
+    // Counts by status: one account authorized through an invite.
+    let token = crate::onboarding::invite(&app, "计数公司").await;
+    let (appid, _) = crate::onboarding::demo_official_account(&app);
+    let (page, link) = crate::onboarding::authorization_link(&app, &token).await;
+    let callback = crate::onboarding::confirm_on_wechat(&app, &link, &page, &appid).await;
+    assert!(
+        crate::onboarding::location(&app, &callback)
+            .await
+            .contains("/result/")
+    );
+    let row = app.html("/companies?q=计数公司").await;
+    assert!(
+        row.contains("data-count=\"active\">1<"),
+        "one active account"
+    );
+    assert!(
+        row.contains("data-count=\"needs_reauthorization\" class=\"\">0<")
+            || row.contains("data-count=\"needs_reauthorization\">0<")
+    );
+    assert!(row.contains("data-count=\"revoked\">0<"));
+}

@@ -26,6 +26,51 @@ pub async fn list_companies() -> Result<Vec<CompanySummary>, UiError> {
     Ok(companies.into_iter().map(ssr::summary).collect())
 }
 
+/// A row of the companies list: the company and its accounts by status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyRowView {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub active: i64,
+    pub needs_reauthorization: i64,
+    pub revoked: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompaniesPageView {
+    pub rows: Vec<CompanyRowView>,
+    pub next_before: Option<i64>,
+}
+
+/// Companies whose name contains `q` (blank: all), 50 a page, newest first.
+#[server(prefix = "/api/admin", endpoint = "companies/page")]
+pub async fn companies_page(
+    q: Option<String>,
+    before: Option<i64>,
+) -> Result<CompaniesPageView, UiError> {
+    let platform = crate::shared::ssr::admin_platform().await?;
+    let (rows, next_before) = platform
+        .companies()
+        .page(q.as_deref(), before)
+        .await
+        .map_err(ssr::to_ui_error)?;
+    Ok(CompaniesPageView {
+        rows: rows
+            .into_iter()
+            .map(|c| CompanyRowView {
+                id: c.id,
+                name: c.name,
+                created_at: crate::shared::ssr::format_time(c.created_at),
+                active: c.active,
+                needs_reauthorization: c.needs_reauthorization,
+                revoked: c.revoked,
+            })
+            .collect(),
+        next_before,
+    })
+}
+
 /// Creates a company from the name typed in the form (field `name`).
 #[server(prefix = "/api/admin", endpoint = "companies/create")]
 pub async fn create_company(name: String) -> Result<CompanySummary, UiError> {

@@ -8,6 +8,11 @@ pub use name::{CompanyName, CompanyNameError, MAX_CHARS as NAME_MAX_CHARS};
 use store::{NewCompany, Store, StoreError};
 use time::OffsetDateTime;
 
+/// Companies per page of the companies list.
+pub const COMPANIES_PAGE_SIZE: i64 = 50;
+
+pub use store::CompanyWithCounts;
+
 /// A company as the use cases see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Company {
@@ -64,6 +69,26 @@ impl<'a> Companies<'a> {
     /// One company, `None` when there is none.
     pub async fn get(&self, id: i64) -> Result<Option<Company>, CompanyError> {
         Ok(self.store.companies().get(id).await?.map(to_company))
+    }
+
+    /// A page of companies whose name contains `search` (blank: all), newest
+    /// first, older than `before_id`, with their accounts counted by status;
+    /// and the `before_id` of the next page if there is one.
+    pub async fn page(
+        &self,
+        search: Option<&str>,
+        before_id: Option<i64>,
+    ) -> Result<(Vec<CompanyWithCounts>, Option<i64>), CompanyError> {
+        let search = search.map(str::trim).filter(|s| !s.is_empty());
+        let mut rows = self
+            .store
+            .companies()
+            .page(search, before_id, COMPANIES_PAGE_SIZE + 1)
+            .await?;
+        let more = rows.len() > COMPANIES_PAGE_SIZE as usize;
+        rows.truncate(COMPANIES_PAGE_SIZE as usize);
+        let next = more.then(|| rows.last().map(|row| row.id)).flatten();
+        Ok((rows, next))
     }
 
     /// Every company, newest first.
