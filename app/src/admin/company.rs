@@ -4,8 +4,9 @@
 
 use crate::admin::layout::AdminLayout;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::admin::api::companies::RenameCompany;
 use crate::admin::api::invites::{CreateInvite, InviteView, RevokeInvite, get_company_detail};
 use crate::shared::authorizer_card::AuthorizerCard;
 use crate::shared::copy_button::CopyButton;
@@ -20,6 +21,9 @@ pub fn CompanyPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or_default()
     };
+    let query = use_query_map();
+    let renamed = move || query.read().get("renamed").is_some();
+    let rename = ServerAction::<RenameCompany>::new();
     let create = ServerAction::<CreateInvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
     let detail = Resource::new(
@@ -39,6 +43,21 @@ pub fn CompanyPage() -> impl IntoView {
                                     <h1>{company.name.clone()}</h1>
                                     <p class="lead">"把邀请链接发给这家公司的管理员：对方打开链接、用微信确认授权即可。"</p>
                                 </header>
+                                {move || renamed().then(|| view! { <p class="notice success" role="status">"已更新公司名称。"</p> })}
+                                <details class="card">
+                                    <summary>"重命名公司"</summary>
+                                    <ActionForm action=rename>
+                                        <input type="hidden" name="id" value=company.id />
+                                        <div class="field-row">
+                                            <label for="company-rename">"新名称"</label>
+                                            <input id="company-rename" name="name" type="text" required maxlength="100" value=company.name.clone() />
+                                            <button type="submit" class="button">"保存名称"</button>
+                                        </div>
+                                    </ActionForm>
+                                    {move || rename.value().get().and_then(Result::err).map(|err: crate::UiError| view! {
+                                        <p class="notice error" role="alert">{err.to_string()}</p>
+                                    })}
+                                </details>
                                 <section class="card" aria-labelledby="new-invite-title">
                                     <h2 id="new-invite-title">"创建邀请链接"</h2>
                                     <ActionForm action=create>

@@ -163,6 +163,9 @@ struct Inner {
     keys: RwLock<HashMap<[u8; 32], (ApiKey, Instant)>>,
     /// (key id, minute) → (issuances not yet written, last issuance time).
     pending: Mutex<HashMap<(i64, i64), (i64, i64)>>,
+    /// One flush at a time: a listing's flush waits for the flusher's write
+    /// instead of finding nothing pending and reading before that write lands.
+    flushing: tokio::sync::Mutex<()>,
     tokens: tokens::TokenCache,
 }
 

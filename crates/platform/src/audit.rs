@@ -24,10 +24,11 @@ pub enum AuditAction {
     ApiKeyCreated,
     ApiKeyRevoked,
     AccountRefreshed,
+    CompanyRenamed,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -42,6 +43,7 @@ impl AuditAction {
         Self::ApiKeyCreated,
         Self::ApiKeyRevoked,
         Self::AccountRefreshed,
+        Self::CompanyRenamed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +62,7 @@ impl AuditAction {
             Self::ApiKeyCreated => "api_key_created",
             Self::ApiKeyRevoked => "api_key_revoked",
             Self::AccountRefreshed => "account_refreshed",
+            Self::CompanyRenamed => "company_renamed",
         }
     }
 

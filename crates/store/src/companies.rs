@@ -97,6 +97,18 @@ impl<'a> CompanyRepo<'a> {
         .await?)
     }
 
+    /// Renames a company; `false` when there is none. A name another company
+    /// has (case-insensitively) is a [`StoreError::Conflict`] on `name`.
+    pub async fn rename(&self, id: i64, name: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE companies SET name = ?2 WHERE id = ?1")
+            .bind(id)
+            .bind(name)
+            .execute(self.pool)
+            .await
+            .map_err(|e| StoreError::from_write(e, "name"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// One company by id, `None` when there is none.
     pub async fn get(&self, id: i64) -> Result<Option<CompanyRow>, StoreError> {
         Ok(sqlx::query_as::<_, CompanyRow>(

@@ -221,3 +221,52 @@ async fn the_companies_list_searches_pages_and_counts_accounts_by_status() {
     );
     assert!(row.contains("data-count=\"revoked\">0<"));
 }
+
+#[tokio::test]
+async fn a_company_is_renamed_from_its_page_a_taken_name_is_refused_and_the_log_says_what_it_became()
+ {
+    let app = spawn_app().await;
+    let id = app
+        .platform
+        .companies()
+        .create("旧名公司")
+        .await
+        .unwrap()
+        .id;
+    app.platform.companies().create("已占用公司").await.unwrap();
+    let rename = |name: &'static str| {
+        app.client
+            .post(app.url("/api/admin/companies/rename"))
+            .header("accept", "text/html")
+            .header("referer", app.url(&format!("/companies/{id}")))
+            .form(&[("id", id.to_string()), ("name", name.to_owned())])
+            .send()
+    };
+    let response = rename("  新名公司 ").await.unwrap();
+    assert_eq!(
+        response.headers()["location"].to_str().unwrap(),
+        format!("/companies/{id}?renamed=1")
+    );
+    let page = app.html(format!("/companies/{id}?renamed=1")).await;
+    assert!(
+        page.contains("已更新公司名称") && page.contains("<h1>新名公司"),
+        "{page}"
+    );
+
+    let taken = rename("已占用公司").await.unwrap();
+    let location = taken.headers()["location"].to_str().unwrap().to_owned();
+    let page = app.html(&location).await;
+    assert!(page.contains("已有同名公司"), "{location}: {page}");
+    assert_eq!(
+        app.platform
+            .companies()
+            .get(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "新名公司"
+    );
+    let audit = app.html(format!("/audit?object=company:{id}")).await;
+    assert!(audit.contains("重命名公司") && audit.contains("新名公司"));
+}

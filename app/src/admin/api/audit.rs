@@ -94,6 +94,7 @@ mod ssr {
             AuditAction::ApiKeyCreated => "创建 API 密钥",
             AuditAction::ApiKeyRevoked => "吊销 API 密钥",
             AuditAction::AccountRefreshed => "立即刷新帐号令牌",
+            AuditAction::CompanyRenamed => "重命名公司",
         }
     }
 

@@ -91,6 +91,35 @@ pub async fn create_company(name: String) -> Result<CompanySummary, UiError> {
     Ok(ssr::summary(company))
 }
 
+/// Renames a company (fields `id`, `name`); back to its page.
+#[server(prefix = "/api/admin", endpoint = "companies/rename")]
+pub async fn rename_company(id: i64, name: String) -> Result<CompanySummary, UiError> {
+    let admin = crate::shared::ssr::admin().await?;
+    let company = admin
+        .platform
+        .companies()
+        .rename(id, &name)
+        .await
+        .map_err(ssr::to_ui_error)?;
+    // The new name in the detail: the object's id alone would not say what it became.
+    if let Err(err) = admin
+        .platform
+        .admins()
+        .audit()
+        .record(
+            &admin.actor,
+            platform::audit::AuditAction::CompanyRenamed,
+            Some(&format!("company:{id}")),
+            Some(&company.name),
+        )
+        .await
+    {
+        tracing::error!(error = %err, "writing the audit log failed");
+    }
+    crate::shared::ssr::redirect_form_post(&format!("/companies/{id}?renamed=1")).await;
+    Ok(ssr::summary(company))
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use platform::companies::{Company, CompanyError, CompanyNameError};
@@ -123,6 +152,7 @@ mod ssr {
                 invalid("公司名称含有无法显示的字符。".into())
             }
             CompanyError::DuplicateName => UiError::Conflict("已有同名公司，请换一个名称。".into()),
+            CompanyError::NotFound => UiError::NotFound,
             CompanyError::Storage(err) => crate::shared::ssr::internal(&err),
         }
     }

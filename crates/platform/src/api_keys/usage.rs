@@ -30,6 +30,7 @@ impl ApiKeyService {
 
     /// Writes the counted issuances; on failure they are kept for the next flush.
     pub async fn flush_issuance(&self) -> Result<(), StoreError> {
+        let _one_at_a_time = self.inner.flushing.lock().await;
         let taken: Vec<IssuedCount> = self
             .pending()
             .drain()

@@ -28,6 +28,8 @@ pub enum CompanyError {
     InvalidName(#[from] CompanyNameError),
     #[error("a company with this name already exists")]
     DuplicateName,
+    #[error("no company with this id")]
+    NotFound,
     #[error(transparent)]
     Storage(StoreError),
 }
@@ -64,6 +66,16 @@ impl<'a> Companies<'a> {
             .await?;
         tracing::info!(company_id = row.id, "company created");
         Ok(to_company(row))
+    }
+
+    /// Gives a company another name (the same rules as at creation).
+    pub async fn rename(&self, id: i64, raw_name: &str) -> Result<Company, CompanyError> {
+        let name = CompanyName::parse(raw_name)?;
+        if !self.store.companies().rename(id, name.as_str()).await? {
+            return Err(CompanyError::NotFound);
+        }
+        tracing::info!(company_id = id, "company renamed");
+        self.get(id).await?.ok_or(CompanyError::NotFound)
     }
 
     /// One company, `None` when there is none.
