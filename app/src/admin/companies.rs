@@ -136,7 +136,10 @@ fn CompanyList(companies: Vec<CompanyRowView>, searching: bool) -> impl IntoView
                         let attention = company.needs_reauthorization > 0;
                         view! {
                         <tr data-company-id=company.id>
-                            <td><a href=format!("/companies/{}", company.id)>{company.name}</a></td>
+                            <td>
+                                <a href=format!("/companies/{}", company.id)>{company.name}</a>
+                                {company.archived.then(|| view! { " " <span class="tag warn">"已归档"</span> })}
+                            </td>
                             <td data-count="active">{company.active}</td>
                             <td data-count="needs_reauthorization" class:warn=attention>{company.needs_reauthorization}</td>
                             <td data-count="revoked">{company.revoked}</td>

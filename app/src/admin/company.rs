@@ -6,7 +6,7 @@ use crate::admin::layout::AdminLayout;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::admin::api::companies::RenameCompany;
+use crate::admin::api::companies::{ArchiveCompany, RenameCompany};
 use crate::admin::api::invites::{CreateInvite, InviteView, RevokeInvite, get_company_detail};
 use crate::shared::authorizer_card::AuthorizerCard;
 use crate::shared::copy_button::CopyButton;
@@ -24,6 +24,8 @@ pub fn CompanyPage() -> impl IntoView {
     let query = use_query_map();
     let renamed = move || query.read().get("renamed").is_some();
     let rename = ServerAction::<RenameCompany>::new();
+    let archive = ServerAction::<ArchiveCompany>::new();
+    let archived_now = move || query.read().get("archived").is_some();
     let create = ServerAction::<CreateInvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
     let detail = Resource::new(
@@ -44,6 +46,10 @@ pub fn CompanyPage() -> impl IntoView {
                                     <p class="lead">"把邀请链接发给这家公司的管理员：对方打开链接、用微信确认授权即可。"</p>
                                 </header>
                                 {move || renamed().then(|| view! { <p class="notice success" role="status">"已更新公司名称。"</p> })}
+                                {move || archived_now().then(|| view! { <p class="notice success" role="status">"已归档公司：它的邀请链接已失效，帐号仍然保留。"</p> })}
+                                {company.archived.then(|| view! {
+                                    <p class="notice" role="note"><span class="tag warn">"已归档"</span>" 这家公司不再接受新的授权；已授权的帐号照常刷新令牌。"</p>
+                                })}
                                 <details class="card">
                                     <summary>"重命名公司"</summary>
                                     <ActionForm action=rename>
@@ -58,6 +64,16 @@ pub fn CompanyPage() -> impl IntoView {
                                         <p class="notice error" role="alert">{err.to_string()}</p>
                                     })}
                                 </details>
+                                {(!company.archived).then(|| view! {
+                                    <details class="card">
+                                        <summary>"归档公司"</summary>
+                                        <p>"归档后，这家公司的所有邀请链接立即失效，也不能再创建新的邀请；已授权的帐号保留并照常刷新令牌。"</p>
+                                        <ActionForm action=archive>
+                                            <input type="hidden" name="id" value=company.id />
+                                            <button type="submit" class="button danger">"确认归档"</button>
+                                        </ActionForm>
+                                    </details>
+                                })}
                                 <section class="card" aria-labelledby="new-invite-title">
                                     <h2 id="new-invite-title">"创建邀请链接"</h2>
                                     <ActionForm action=create>

@@ -25,10 +25,11 @@ pub enum AuditAction {
     ApiKeyRevoked,
     AccountRefreshed,
     CompanyRenamed,
+    CompanyArchived,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -44,6 +45,7 @@ impl AuditAction {
         Self::ApiKeyRevoked,
         Self::AccountRefreshed,
         Self::CompanyRenamed,
+        Self::CompanyArchived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +65,7 @@ impl AuditAction {
             Self::ApiKeyRevoked => "api_key_revoked",
             Self::AccountRefreshed => "account_refreshed",
             Self::CompanyRenamed => "company_renamed",
+            Self::CompanyArchived => "company_archived",
         }
     }
 

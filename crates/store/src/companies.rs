@@ -12,6 +12,8 @@ pub struct CompanyRow {
     pub name: String,
     /// Unix seconds, UTC.
     pub created_at: i64,
+    /// When it was archived (unix seconds); `None` while it is active.
+    pub archived_at: Option<i64>,
 }
 
 /// A company with its accounts counted by status, for the companies list.
@@ -20,6 +22,7 @@ pub struct CompanyWithCounts {
     pub id: i64,
     pub name: String,
     pub created_at: i64,
+    pub archived_at: Option<i64>,
     pub active: i64,
     pub needs_reauthorization: i64,
     pub revoked: i64,
@@ -47,7 +50,7 @@ impl<'a> CompanyRepo<'a> {
     pub async fn insert(&self, new: NewCompany<'_>) -> Result<CompanyRow, StoreError> {
         sqlx::query_as::<_, CompanyRow>(
             "INSERT INTO companies (name, created_at) VALUES (?1, ?2) \
-             RETURNING id, name, created_at",
+             RETURNING id, name, created_at, archived_at",
         )
         .bind(new.name)
         .bind(new.created_at.unix_timestamp())
@@ -59,7 +62,7 @@ impl<'a> CompanyRepo<'a> {
     /// Every company, newest first.
     pub async fn list(&self) -> Result<Vec<CompanyRow>, StoreError> {
         Ok(sqlx::query_as::<_, CompanyRow>(
-            "SELECT id, name, created_at FROM companies ORDER BY created_at DESC, id DESC",
+            "SELECT id, name, created_at, archived_at FROM companies ORDER BY created_at DESC, id DESC",
         )
         .fetch_all(self.pool)
         .await?)
@@ -82,7 +85,7 @@ impl<'a> CompanyRepo<'a> {
             format!("%{escaped}%")
         });
         Ok(sqlx::query_as::<_, CompanyWithCounts>(
-            "SELECT c.id, c.name, c.created_at, \
+            "SELECT c.id, c.name, c.created_at, c.archived_at, \
                     (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'active') AS active, \
                     (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'needs_reauthorization') AS needs_reauthorization, \
                     (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'revoked') AS revoked \
@@ -109,10 +112,32 @@ impl<'a> CompanyRepo<'a> {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Archives a company at `at` and revokes its invites in one transaction;
+    /// `false` when there is no such company. Archiving twice keeps the first time.
+    pub async fn archive(&self, id: i64, at: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE companies SET archived_at = COALESCE(archived_at, ?2) WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE invites SET revoked_at = ?2 WHERE company_id = ?1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// One company by id, `None` when there is none.
     pub async fn get(&self, id: i64) -> Result<Option<CompanyRow>, StoreError> {
         Ok(sqlx::query_as::<_, CompanyRow>(
-            "SELECT id, name, created_at FROM companies WHERE id = ?1",
+            "SELECT id, name, created_at, archived_at FROM companies WHERE id = ?1",
         )
         .bind(id)
         .fetch_optional(self.pool)
@@ -255,5 +280,38 @@ mod tests {
             (first.active, first.needs_reauthorization, first.revoked),
             (1, 0, 1)
         );
+    }
+
+    #[tokio::test]
+    async fn archiving_revokes_the_invites_once_and_keeps_the_first_time() {
+        let (_dir, store) = store().await;
+        let repo = store.companies();
+        let id = repo
+            .insert(NewCompany {
+                name: "归档",
+                created_at: datetime!(2026-01-01 0:00 UTC),
+            })
+            .await
+            .unwrap()
+            .id;
+        let invite = store
+            .invites()
+            .insert(crate::NewInvite {
+                company_id: id,
+                token_hash: "h",
+                token_sealed: b"t",
+                auth_type: 3,
+                biz_appid: None,
+                created_at: 1,
+                expires_at: 1_000,
+            })
+            .await
+            .unwrap();
+        assert!(repo.archive(id, 10).await.unwrap());
+        assert!(repo.archive(id, 20).await.unwrap());
+        assert_eq!(repo.get(id).await.unwrap().unwrap().archived_at, Some(10));
+        let row = store.invites().by_id(invite).await.unwrap().unwrap();
+        assert_eq!(row.revoked_at, Some(10));
+        assert!(!repo.archive(id + 1, 10).await.unwrap(), "no such company");
     }
 }

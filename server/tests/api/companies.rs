@@ -270,3 +270,67 @@ async fn a_company_is_renamed_from_its_page_a_taken_name_is_refused_and_the_log_
     let audit = app.html(format!("/audit?object=company:{id}")).await;
     assert!(audit.contains("重命名公司") && audit.contains("新名公司"));
 }
+
+#[tokio::test]
+async fn an_archived_company_keeps_its_accounts_but_its_invites_stop_and_no_new_one_is_made() {
+    let app = spawn_app().await;
+    let token = crate::onboarding::invite(&app, "归档公司").await;
+    let (appid, _) = crate::onboarding::demo_official_account(&app);
+    let (page, link) = crate::onboarding::authorization_link(&app, &token).await;
+    let callback = crate::onboarding::confirm_on_wechat(&app, &link, &page, &appid).await;
+    assert!(
+        crate::onboarding::location(&app, &callback)
+            .await
+            .contains("/result/")
+    );
+    let id = app.platform.companies().list().await.unwrap()[0].id;
+
+    let response = app
+        .client
+        .post(app.url("/api/admin/companies/archive"))
+        .header("accept", "text/html")
+        .form(&[("id", id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["location"].to_str().unwrap(),
+        format!("/companies/{id}?archived=1")
+    );
+    // The merchant's link no longer offers authorization.
+    let invite_page = app.html(format!("/onboard/{token}")).await;
+    assert!(invite_page.contains("邀请链接已被撤销"), "{invite_page}");
+    assert!(!invite_page.contains("前往微信授权"));
+    // No new invite.
+    let refused = app
+        .platform
+        .onboarding()
+        .create_invite(platform::onboarding::NewInviteRequest {
+            company_id: id,
+            auth_type: platform::onboarding::AuthType::Both,
+            biz_appid: None,
+            valid_days: 7,
+        })
+        .await;
+    assert!(matches!(
+        refused,
+        Err(platform::onboarding::InviteError::CompanyArchived)
+    ));
+    // The company and its account stay visible.
+    let detail = app.html(format!("/companies/{id}")).await;
+    assert!(detail.contains("已归档") && detail.contains(&appid));
+    assert!(!detail.contains("确认归档"), "archived once");
+    assert!(app.html("/companies?q=归档").await.contains("已归档"));
+    assert!(
+        app.platform
+            .authorizer_tokens()
+            .access_token(&appid)
+            .await
+            .is_ok()
+    );
+    assert!(
+        app.html(format!("/audit?object=company:{id}"))
+            .await
+            .contains("归档公司")
+    );
+}

@@ -95,6 +95,7 @@ mod ssr {
             AuditAction::ApiKeyRevoked => "吊销 API 密钥",
             AuditAction::AccountRefreshed => "立即刷新帐号令牌",
             AuditAction::CompanyRenamed => "重命名公司",
+            AuditAction::CompanyArchived => "归档公司",
         }
     }
 

@@ -35,6 +35,7 @@ pub struct CompanyRowView {
     pub active: i64,
     pub needs_reauthorization: i64,
     pub revoked: i64,
+    pub archived: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +66,7 @@ pub async fn companies_page(
                 active: c.active,
                 needs_reauthorization: c.needs_reauthorization,
                 revoked: c.revoked,
+                archived: c.archived_at.is_some(),
             })
             .collect(),
         next_before,
@@ -118,6 +120,26 @@ pub async fn rename_company(id: i64, name: String) -> Result<CompanySummary, UiE
     }
     crate::shared::ssr::redirect_form_post(&format!("/companies/{id}?renamed=1")).await;
     Ok(ssr::summary(company))
+}
+
+/// Archives a company (field `id`): its invites stop working, its accounts stay.
+#[server(prefix = "/api/admin", endpoint = "companies/archive")]
+pub async fn archive_company(id: i64) -> Result<(), UiError> {
+    let admin = crate::shared::ssr::admin().await?;
+    admin
+        .platform
+        .companies()
+        .archive(id)
+        .await
+        .map_err(ssr::to_ui_error)?;
+    admin
+        .audit(
+            platform::audit::AuditAction::CompanyArchived,
+            format!("company:{id}"),
+        )
+        .await;
+    crate::shared::ssr::redirect_form_post(&format!("/companies/{id}?archived=1")).await;
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]

@@ -28,6 +28,8 @@ pub struct InviteView {
 pub struct CompanyDetail {
     pub id: i64,
     pub name: String,
+    /// Archived: its invites were revoked and it takes no new one.
+    pub archived: bool,
     pub invites: Vec<InviteView>,
     pub authorizers: Vec<AuthorizerView>,
 }
@@ -55,6 +57,7 @@ pub async fn get_company_detail(company_id: i64) -> Result<Option<CompanyDetail>
     Ok(Some(CompanyDetail {
         id: company.id,
         name: company.name,
+        archived: company.archived_at.is_some(),
         invites: invites.into_iter().map(ssr::invite_view).collect(),
         authorizers: authorizers
             .into_iter()
@@ -104,6 +107,9 @@ pub async fn create_invite(
                 ),
             },
             InviteError::UnknownCompany => UiError::NotFound,
+            InviteError::CompanyArchived => {
+                UiError::Conflict("这家公司已归档，不能再创建邀请链接。".into())
+            }
             other => crate::shared::ssr::internal(&other),
         })?;
     admin

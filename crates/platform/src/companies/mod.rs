@@ -19,6 +19,8 @@ pub struct Company {
     pub id: i64,
     pub name: String,
     pub created_at: OffsetDateTime,
+    /// Archived companies keep their accounts but take no new authorization.
+    pub archived_at: Option<i64>,
 }
 
 /// Why a company could not be created or read.
@@ -78,6 +80,17 @@ impl<'a> Companies<'a> {
         self.get(id).await?.ok_or(CompanyError::NotFound)
     }
 
+    /// Archives a company: its invites stop working and no new one can be
+    /// made; its accounts stay (visible, refreshed).
+    pub async fn archive(&self, id: i64) -> Result<(), CompanyError> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        if !self.store.companies().archive(id, now).await? {
+            return Err(CompanyError::NotFound);
+        }
+        tracing::info!(company_id = id, "company archived");
+        Ok(())
+    }
+
     /// One company, `None` when there is none.
     pub async fn get(&self, id: i64) -> Result<Option<Company>, CompanyError> {
         Ok(self.store.companies().get(id).await?.map(to_company))
@@ -123,6 +136,7 @@ fn to_company(row: store::CompanyRow) -> Company {
         // Rows are written by us from valid timestamps; fall back to the epoch rather than fail a page.
         created_at: OffsetDateTime::from_unix_timestamp(row.created_at)
             .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        archived_at: row.archived_at,
     }
 }
 

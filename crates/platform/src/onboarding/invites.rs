@@ -57,6 +57,8 @@ pub enum InviteStatus {
 pub enum InviteError {
     #[error("no such company")]
     UnknownCompany,
+    #[error("the company is archived: it takes no new invite")]
+    CompanyArchived,
     #[error("biz_appid must look like wx followed by 16 letters or digits")]
     InvalidBizAppid,
     #[error("an invite lives between 1 and {MAX_VALID_DAYS} days")]
@@ -91,14 +93,12 @@ impl Onboarding<'_> {
             Some(_) => return Err(InviteError::InvalidBizAppid),
             None => None,
         };
-        if self
-            .store
-            .companies()
-            .get(request.company_id)
-            .await?
-            .is_none()
-        {
-            return Err(InviteError::UnknownCompany);
+        match self.store.companies().get(request.company_id).await? {
+            None => return Err(InviteError::UnknownCompany),
+            Some(company) if company.archived_at.is_some() => {
+                return Err(InviteError::CompanyArchived);
+            }
+            Some(_) => {}
         }
         let mut raw = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut raw);
