@@ -26,10 +26,12 @@ pub enum AuditAction {
     AccountRefreshed,
     CompanyRenamed,
     CompanyArchived,
+    /// Reconcile found a revoked account authorized at WeChat again.
+    AccountRevived,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -46,6 +48,7 @@ impl AuditAction {
         Self::AccountRefreshed,
         Self::CompanyRenamed,
         Self::CompanyArchived,
+        Self::AccountRevived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +69,7 @@ impl AuditAction {
             Self::AccountRefreshed => "account_refreshed",
             Self::CompanyRenamed => "company_renamed",
             Self::CompanyArchived => "company_archived",
+            Self::AccountRevived => "account_revived",
         }
     }
 
@@ -99,6 +103,15 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Reconcile, comparing the accounts with WeChat's list.
+    pub fn reconcile() -> Self {
+        Self {
+            admin_id: None,
+            name: "reconcile".to_owned(),
+            client_addr: None,
+        }
+    }
+
     /// The `server` command line on the machine itself.
     pub fn command_line() -> Self {
         Self {

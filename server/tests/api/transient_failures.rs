@@ -91,4 +91,7 @@ async fn reconcile_revives_an_account_revoked_here_that_wechat_lists_as_authoriz
     assert_eq!(refresh(&app, &appid).await, Refreshed::Done);
     let again = app.platform.authorizer_tokens().reconcile().await.unwrap();
     assert!(again.revived.is_empty(), "revived once");
+    // In the account's history: the audit log names it, once.
+    let history = app.html(format!("/audit?object=authorizer:{appid}")).await;
+    assert_eq!(history.matches("对账后恢复帐号").count(), 1, "{history}");
 }

@@ -96,6 +96,7 @@ mod ssr {
             AuditAction::AccountRefreshed => "立即刷新帐号令牌",
             AuditAction::CompanyRenamed => "重命名公司",
             AuditAction::CompanyArchived => "归档公司",
+            AuditAction::AccountRevived => "对账后恢复帐号",
         }
     }
 

@@ -88,6 +88,22 @@ impl AuthorizerTokens<'_> {
                             report.recovered.push(appid.clone());
                         } else if self.store.authorizers().revive(appid, now).await? {
                             tracing::warn!(authorizer_appid = %appid, "revoked here but authorized at WeChat: revived by reconcile");
+                            // In the account's history (the audit log, by object).
+                            let audit = crate::audit::Audit::new(
+                                self.store.clone(),
+                                self.component.clock().clone(),
+                            );
+                            if let Err(err) = audit
+                                .record(
+                                    &crate::audit::Actor::reconcile(),
+                                    crate::audit::AuditAction::AccountRevived,
+                                    Some(&format!("authorizer:{appid}")),
+                                    None,
+                                )
+                                .await
+                            {
+                                tracing::error!(error = %err, "writing the audit log failed");
+                            }
                             report.revived.push(appid.clone());
                         }
                     }
