@@ -16,6 +16,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Failure> {
             .map_err(|_| Failure::new(format!("--minutes wants a number, not {n:?}")))?,
         _ => return Err(Failure::new("usage: cargo xtask fuzz [--minutes N]")),
     };
+    // libFuzzer reads a total time of 0 as "no limit"; a soak needs time to kill.
+    if minutes == 0 {
+        return Err(Failure::new("--minutes must be at least 1"));
+    }
     if !Cmd::new("cargo").args(["+nightly", "--version"]).succeeds() {
         return Err(Failure::new(
             "fuzzing needs the nightly toolchain (rustup toolchain install nightly)",

@@ -15,6 +15,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Failure> {
             .map_err(|_| Failure::new(format!("--minutes wants a number, not {n:?}")))?,
         _ => return Err(Failure::new("usage: cargo xtask soak [--minutes N]")),
     };
+    // libFuzzer reads a total time of 0 as "no limit"; a soak needs time to kill.
+    if minutes == 0 {
+        return Err(Failure::new("--minutes must be at least 1"));
+    }
     Cmd::new("cargo")
         .args(["build", "-p", "server", "--bin", "server"])
         .current_dir(root)
