@@ -183,10 +183,8 @@ impl Audit {
             object: query.object.as_deref(),
             before_id: query.before_id,
         };
-        let mut rows = self.store.audit().page(filter, AUDIT_PAGE_SIZE + 1).await?;
-        let more = rows.len() > AUDIT_PAGE_SIZE as usize;
-        rows.truncate(AUDIT_PAGE_SIZE as usize);
-        let next_before = more.then(|| rows.last().map(|row| row.id)).flatten();
+        let rows = self.store.audit().page(filter, AUDIT_PAGE_SIZE + 1).await?;
+        let (rows, next_before) = crate::paging::keyset_page(rows, AUDIT_PAGE_SIZE, |row| row.id);
         Ok(AuditPage {
             entries: rows.into_iter().map(entry).collect(),
             next_before,

@@ -14,6 +14,7 @@ pub mod events;
 mod installation;
 pub mod onboarding;
 pub mod overview;
+mod paging;
 mod platform;
 mod single_flight;
 pub mod vault;

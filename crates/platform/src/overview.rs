@@ -126,15 +126,16 @@ impl Platform {
         status: Option<AuthorizerStatus>,
         after_id: Option<i64>,
     ) -> Result<(Vec<AccountListRow>, Option<i64>), StoreError> {
-        let mut rows = self
+        let rows = self
             .store
             .overview()
             .accounts(status, after_id, ACCOUNTS_PAGE_SIZE + 1)
             .await?;
-        let more = rows.len() > ACCOUNTS_PAGE_SIZE as usize;
-        rows.truncate(ACCOUNTS_PAGE_SIZE as usize);
-        let next = more.then(|| rows.last().map(|row| row.id)).flatten();
-        Ok((rows, next))
+        Ok(crate::paging::keyset_page(
+            rows,
+            ACCOUNTS_PAGE_SIZE,
+            |row| row.id,
+        ))
     }
 }
 

@@ -105,15 +105,16 @@ impl<'a> Companies<'a> {
         before_id: Option<i64>,
     ) -> Result<(Vec<CompanyWithCounts>, Option<i64>), CompanyError> {
         let search = search.map(str::trim).filter(|s| !s.is_empty());
-        let mut rows = self
+        let rows = self
             .store
             .companies()
             .page(search, before_id, COMPANIES_PAGE_SIZE + 1)
             .await?;
-        let more = rows.len() > COMPANIES_PAGE_SIZE as usize;
-        rows.truncate(COMPANIES_PAGE_SIZE as usize);
-        let next = more.then(|| rows.last().map(|row| row.id)).flatten();
-        Ok((rows, next))
+        Ok(crate::paging::keyset_page(
+            rows,
+            COMPANIES_PAGE_SIZE,
+            |row| row.id,
+        ))
     }
 
     /// Every company, newest first.

@@ -68,14 +68,12 @@ impl Platform {
             since: query.since,
             before_id: query.before_id,
         };
-        let mut rows = self
+        let rows = self
             .store
             .push_events()
             .page(filter, EVENTS_PAGE_SIZE + 1)
             .await?;
-        let more = rows.len() > EVENTS_PAGE_SIZE as usize;
-        rows.truncate(EVENTS_PAGE_SIZE as usize);
-        let next = more.then(|| rows.last().map(|row| row.id)).flatten();
+        let (rows, next) = crate::paging::keyset_page(rows, EVENTS_PAGE_SIZE, |row| row.id);
         Ok((rows.into_iter().map(summary).collect(), next))
     }
 
