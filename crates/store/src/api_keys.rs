@@ -257,6 +257,17 @@ impl<'a> ApiKeyRepo<'a> {
         .await?)
     }
 
+    /// Every key's reads since `since`, summed from its per-minute counts:
+    /// (key id, reads); keys without a read are absent.
+    pub async fn reads_since(&self, since: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(sqlx::query_as::<_, (i64, i64)>(
+            "SELECT api_key_id, SUM(reads) FROM api_key_reads WHERE minute >= ?1 GROUP BY api_key_id",
+        )
+        .bind(since)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
     /// Deletes per-minute counts older than `before` (totals stay).
     pub async fn purge_reads_before(&self, before: i64) -> Result<u64, StoreError> {
         Ok(sqlx::query("DELETE FROM api_key_reads WHERE minute < ?1")

@@ -106,18 +106,14 @@ mod ssr {
         let infos = keys.list().await.map_err(to_ui_error)?;
         let now = keys.clock().now();
         let midnight = platform::component::backoff::next_china_midnight(now) - 86_400;
-        let mut views = Vec::with_capacity(infos.len());
-        for info in infos {
-            let reads_today = keys
-                .reads_per_minute(info.id, midnight)
-                .await
-                .map_err(to_ui_error)?
-                .iter()
-                .map(|(_, n)| n)
-                .sum();
-            views.push(view(info, now, reads_today));
-        }
-        Ok(views)
+        let reads_today = keys.reads_since(midnight).await.map_err(to_ui_error)?;
+        Ok(infos
+            .into_iter()
+            .map(|info| {
+                let reads = reads_today.get(&info.id).copied().unwrap_or(0);
+                view(info, now, reads)
+            })
+            .collect())
     }
 
     fn view(info: ApiKeyInfo, now: i64, reads_today: i64) -> ApiKeyView {

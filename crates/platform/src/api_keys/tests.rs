@@ -171,6 +171,12 @@ async fn reads_are_counted_per_minute() {
         [(start, 2), (start + 60, 1)]
     );
     assert_eq!(keys.list().await.unwrap()[0].issued_count, 3);
+    keys.record_issuance(&key);
+    assert_eq!(
+        keys.reads_since(start + 60).await.unwrap()[&key.id],
+        2,
+        "flushed first"
+    );
 }
 
 #[test]

@@ -68,6 +68,22 @@ impl ApiKeyService {
         Ok(self.store.api_keys().reads_per_minute(id, since).await?)
     }
 
+    /// Every key's reads since `since` (unix seconds), by key id, with up-to-date
+    /// counts: one flush and one query for all keys.
+    pub async fn reads_since(
+        &self,
+        since: i64,
+    ) -> Result<std::collections::HashMap<i64, i64>, ApiKeyError> {
+        self.flush_issuance().await?;
+        Ok(self
+            .store
+            .api_keys()
+            .reads_since(since)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
     /// Runs forever: writes the counted issuances every `tick`, and drops
     /// per-minute counts past their retention once an hour.
     pub async fn run_issuance_flusher(self, tick: Duration) {

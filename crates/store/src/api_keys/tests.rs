@@ -94,6 +94,9 @@ async fn issuances_add_up_per_key_and_minute_and_last_use_only_moves_forward() {
         [(360, 2), (480, 4)]
     );
     assert_eq!(repo.reads_per_minute(id, 361).await.unwrap(), [(480, 4)]);
+    assert_eq!(repo.reads_since(0).await.unwrap(), [(id, 6)]);
+    assert_eq!(repo.reads_since(361).await.unwrap(), [(id, 4)]);
+    assert!(repo.reads_since(481).await.unwrap().is_empty());
     assert_eq!(repo.purge_reads_before(480).await.unwrap(), 1);
     assert_eq!(repo.reads_per_minute(id, 0).await.unwrap(), [(480, 4)]);
     assert_eq!(
