@@ -75,6 +75,11 @@ pub(crate) async fn redirect_form_post(path: &str) {
     }
 }
 
+/// A filter field as typed: trimmed, and `None` when left blank.
+pub(crate) fn filled(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
 /// Logs `err` once with a fresh reference id and returns the [`UiError`] that shows it.
 pub(crate) fn internal(err: &dyn std::fmt::Display) -> UiError {
     let reference = reference_id();

@@ -14,7 +14,8 @@ fn ticket_xml(app: &TestApp, ticket: &str, create_time: i64) -> String {
     .to_xml()
 }
 
-async fn push_event_count(app: &TestApp) -> i64 {
+/// How many pushes are recorded.
+pub(crate) async fn push_event_count(app: &TestApp) -> i64 {
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
         .await
         .unwrap();

@@ -14,6 +14,7 @@ use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockEncryptMut, KeyIvInit};
 use sha1::{Digest as _, Sha1};
 
+use crate::component_events::push_event_count;
 use crate::helpers::TestApp;
 use crate::production::spawn_production_app;
 
@@ -136,18 +137,6 @@ fn envelope(encrypt: &str) -> String {
 /// A push's inner XML with these elements after `<xml>`.
 fn inner(elements: &str) -> String {
     format!("<xml>{elements}</xml>")
-}
-
-async fn stored_pushes(app: &TestApp) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
-        .await
-        .unwrap();
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM push_events")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-    n
 }
 
 #[tokio::test]
@@ -423,7 +412,7 @@ async fn every_class_of_hostile_push_gets_a_4xx_and_stores_nothing() {
         ),
     ];
     // Not UTF-8 in the body itself.
-    let before = stored_pushes(&app).await;
+    let before = push_event_count(&app).await;
     let (status, _) = h.send(&good_query, vec![0xffu8, 0xfe, 0x00, 0x3c]).await;
     assert!((400..500).contains(&status), "body not UTF-8: {status}");
     let distinct = cases.len() + 1;
@@ -436,23 +425,23 @@ async fn every_class_of_hostile_push_gets_a_4xx_and_stores_nothing() {
             "{what}: {answer:?}"
         );
     }
-    assert_eq!(stored_pushes(&app).await, before, "nothing stored");
+    assert_eq!(push_event_count(&app).await, before, "nothing stored");
     // Still serving: the good push is accepted after all that.
     let (status, answer) = h.send(&good_query, good_body).await;
     assert_eq!((status, answer.as_str()), (200, "success"));
-    assert_eq!(stored_pushes(&app).await, before + 1);
+    assert_eq!(push_event_count(&app).await, before + 1);
 }
 
 #[tokio::test]
 async fn a_verified_push_of_an_unknown_info_type_is_kept_and_answered_success() {
     let app = spawn_production_app().await;
     let h = Hostile::new(&app);
-    let before = stored_pushes(&app).await;
+    let before = push_event_count(&app).await;
     let (query, body) = h.frame(&Frame::xml(&inner(&format!(
         "<AppId><![CDATA[{}]]></AppId><CreateTime>1700000000</CreateTime>\
          <InfoType><![CDATA[something_new]]></InfoType><Whatever>1</Whatever>",
         app.component_appid
     ))));
     assert_eq!(h.send(&query, body).await, (200, "success".to_owned()));
-    assert_eq!(stored_pushes(&app).await, before + 1);
+    assert_eq!(push_event_count(&app).await, before + 1);
 }

@@ -36,11 +36,10 @@ pub async fn list_audit(
     before: Option<i64>,
 ) -> Result<AuditPageView, UiError> {
     let platform = crate::shared::ssr::admin_platform().await?;
-    let given =
-        |value: Option<String>| value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let filled = crate::shared::ssr::filled;
     let query = platform::audit::AuditQuery {
-        actor: given(actor),
-        object: given(object),
+        actor: filled(actor),
+        object: filled(object),
         before_id: before,
     };
     let page = platform

@@ -46,7 +46,7 @@ pub async fn list_events(
     before: Option<i64>,
 ) -> Result<EventsPageView, UiError> {
     let platform = crate::shared::ssr::admin_platform().await?;
-    let given = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let given = crate::shared::ssr::filled;
     let state = match given(state) {
         None => None,
         Some(name) => Some(ssr::state(&name).ok_or(UiError::NotFound)?),
