@@ -32,6 +32,7 @@ use crate::admin::{
     company::CompanyPage,
     events::{EventPage, EventsPage},
     overview::OverviewPage,
+    unassigned::UnassignedPage,
 };
 use crate::login::LoginPage;
 use crate::not_found::NotFound;
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=OverviewPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("accounts"), ParamSegment("appid")) view=AccountPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("unassigned") view=UnassignedPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("events") view=EventsPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("events"), ParamSegment("id")) view=EventPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("companies") view=CompaniesPage ssr=SsrMode::Async />

@@ -1,11 +1,14 @@
 //! One account (`/accounts/{appid}`): who it is, its permission sets (the
 //! required ones marked), its token health and why it stopped working if it
-//! did, and "refresh now" (a plain form).
+//! did, the operator's actions (plain forms), and its timeline.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::admin::api::account::{RefreshAccount, get_account};
+use crate::admin::api::account::{RefreshAccount, TimelineItemView, get_account};
+use crate::admin::api::account_actions::{
+    MoveAccount, RefetchAccountInfo, SendReauthorizationInvite,
+};
 use crate::admin::layout::AdminLayout;
 use crate::shared::authorizer_card::AuthorizerCard;
 
@@ -16,11 +19,34 @@ pub fn AccountPage() -> impl IntoView {
     let appid = move || params.read().get("appid").unwrap_or_default();
     let account = Resource::new(appid, get_account);
     let refresh = ServerAction::<RefreshAccount>::new();
-    let outcome = move || match query.read().get("refresh").as_deref() {
-        Some("done") => Some(("notice success", "已刷新：新的 access_token 已保存。")),
-        Some("skipped") => Some(("notice", "没有刷新：帐号不是正常状态，或另一处刚刚刷新过。")),
-        Some("failed") => Some(("notice error", "刷新失败，原因见下方「令牌状态」。")),
-        _ => None,
+    let refetch = ServerAction::<RefetchAccountInfo>::new();
+    let reinvite = ServerAction::<SendReauthorizationInvite>::new();
+    let move_to = ServerAction::<MoveAccount>::new();
+    let outcome = move || {
+        let q = query.read();
+        match (
+            q.get("refresh").as_deref(),
+            q.get("info").as_deref(),
+            q.get("moved").is_some(),
+            q.get("attached").is_some(),
+        ) {
+            (Some("done"), ..) => Some(("notice success", "已刷新：新的 access_token 已保存。")),
+            (Some("skipped"), ..) => {
+                Some(("notice", "没有刷新：帐号不是正常状态，或另一处刚刚刷新过。"))
+            }
+            (Some("failed"), ..) => Some(("notice error", "刷新失败，原因见下方「令牌状态」。")),
+            (_, Some("done"), ..) => Some(("notice success", "已从微信重新获取帐号资料和权限集。")),
+            (_, Some("failed"), ..) => Some((
+                "notice error",
+                "没能从微信获取帐号资料：请稍后再试（平台令牌的状态见概览页）。",
+            )),
+            (_, _, true, _) => Some(("notice success", "已把帐号移到新的公司。")),
+            (_, _, _, true) => Some((
+                "notice success",
+                "已把帐号归入公司：令牌已开始刷新，资料已从微信获取。",
+            )),
+            _ => None,
+        }
     };
 
     view! {
@@ -33,6 +59,9 @@ pub fn AccountPage() -> impl IntoView {
                         match account.await {
                             Ok(a) => {
                                 let appid = a.card.authorizer_appid.clone();
+                                let active = a.card.active;
+                                let actions_appid = appid.clone();
+                                let timeline_appid = appid.clone();
                                 view! {
                                     <header class="page-header">
                                         <h1>{a.card.nick_name.clone()}</h1>
@@ -60,10 +89,12 @@ pub fn AccountPage() -> impl IntoView {
                                         </dl>
                                         {a.last_error.map(|e| view! { <p class="notice error" role="alert">"最近的错误：" {e}</p> })}
                                         <ActionForm action=refresh>
-                                            <input type="hidden" name="appid" value=appid />
+                                            <input type="hidden" name="appid" value=appid.clone() />
                                             <button type="submit" class="button">"立即刷新令牌"</button>
                                         </ActionForm>
                                     </section>
+                                    <AccountActions appid=actions_appid active refetch reinvite move_to />
+                                    <Timeline items=a.timeline appid=timeline_appid />
                                 }.into_any()
                             }
                             Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
@@ -72,5 +103,107 @@ pub fn AccountPage() -> impl IntoView {
                 </Transition>
             </section>
         </AdminLayout>
+    }
+}
+
+/// Refetch info, a re-authorization invite (for an account that needs one),
+/// and moving it to another company with a confirmation.
+#[component]
+fn AccountActions(
+    appid: String,
+    active: bool,
+    refetch: ServerAction<RefetchAccountInfo>,
+    reinvite: ServerAction<SendReauthorizationInvite>,
+    move_to: ServerAction<MoveAccount>,
+) -> impl IntoView {
+    let error = move || {
+        [
+            refetch.value().get().and_then(Result::err),
+            reinvite.value().get().and_then(Result::err),
+            move_to.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|err: crate::UiError| view! { <p class="notice error" role="alert">{err.to_string()}</p> })
+    };
+    let refetch_appid = appid.clone();
+    let reinvite_form = (!active).then(|| {
+        let appid = appid.clone();
+        view! {
+            <ActionForm action=reinvite>
+                <input type="hidden" name="appid" value=appid />
+                <button type="submit" class="button primary">"发送重新授权邀请"</button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="account-actions-title">
+            <h2 id="account-actions-title">"操作"</h2>
+            {error}
+            <div class="actions-row">
+                <ActionForm action=refetch>
+                    <input type="hidden" name="appid" value=refetch_appid />
+                    <button type="submit" class="button">"重新获取帐号资料"</button>
+                </ActionForm>
+                {reinvite_form}
+            </div>
+            <details>
+                <summary>"移到另一家公司"</summary>
+                <p class="muted small">"帐号的令牌和历史保持不变；令牌服务按新公司的范围发放。"</p>
+                <ActionForm action=move_to>
+                    <input type="hidden" name="appid" value=appid />
+                    <div class="form-grid">
+                        <label for="move-company">"目标公司名称"</label>
+                        <input id="move-company" name="company" type="text" required maxlength="100" autocomplete="off" />
+                    </div>
+                    <p>
+                        <label>
+                            <input type="checkbox" name="confirm" value="yes" required />
+                            " 我确认把这个帐号移到上面填写的公司"
+                        </label>
+                    </p>
+                    <button type="submit" class="button danger">"移动帐号"</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+/// The account's history, newest first; runs of refreshes folded away.
+#[component]
+fn Timeline(items: Vec<TimelineItemView>, appid: String) -> impl IntoView {
+    let body = if items.is_empty() {
+        view! { <p class="empty-state">"还没有记录。"</p> }.into_any()
+    } else {
+        view! {
+            <ol class="timeline">
+                {items.into_iter().map(|item| {
+                    let class = format!("timeline-item tone-{}", item.tone);
+                    let content = view! {
+                        <p class="timeline-title">{item.title}</p>
+                        {item.detail.map(|d| view! { <p class="muted small timeline-detail">{d}</p> })}
+                    };
+                    view! {
+                        <li class=class>
+                            <time class="muted small">{item.when}{item.span.map(|s| format!("（{s}）"))}</time>
+                            {if item.folded {
+                                view! { <details><summary>"令牌刷新"</summary>{content}</details> }.into_any()
+                            } else {
+                                content.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="account-timeline-title">
+            <h2 id="account-timeline-title">"历史"</h2>
+            {body}
+            <p class="muted small"><a href=format!("/audit?object=authorizer:{appid}")>"在审计日志中查看对这个帐号的全部操作"</a></p>
+        </section>
     }
 }

@@ -26,6 +26,7 @@ pub fn CompanyPage() -> impl IntoView {
     let rename = ServerAction::<RenameCompany>::new();
     let archive = ServerAction::<ArchiveCompany>::new();
     let archived_now = move || query.read().get("archived").is_some();
+    let reinvited = move || query.read().get("reinvited");
     let create = ServerAction::<CreateInvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
     let detail = Resource::new(
@@ -46,6 +47,9 @@ pub fn CompanyPage() -> impl IntoView {
                                     <p class="lead">"把邀请链接发给这家公司的管理员：对方打开链接、用微信确认授权即可。"</p>
                                 </header>
                                 {move || renamed().then(|| view! { <p class="notice success" role="status">"已更新公司名称。"</p> })}
+                                {move || reinvited().map(|appid| view! {
+                                    <p class="notice success" role="status">"已为帐号 " <code>{appid}</code> " 创建重新授权邀请：把下方最新的链接或二维码发给商户。"</p>
+                                })}
                                 {move || archived_now().then(|| view! { <p class="notice success" role="status">"已归档公司：它的邀请链接已失效，帐号仍然保留。"</p> })}
                                 {company.archived.then(|| view! {
                                     <p class="notice" role="note"><span class="tag warn">"已归档"</span>" 这家公司不再接受新的授权；已授权的帐号照常刷新令牌。"</p>
@@ -95,6 +99,8 @@ pub fn CompanyPage() -> impl IntoView {
                                                 <option value="30">"30 天"</option>
                                                 <option value="90">"90 天"</option>
                                             </select>
+                                            <label for="invite-note">"备注（可选）"</label>
+                                            <input id="invite-note" name="note" type="text" maxlength="200" placeholder="例如：发给财务部张经理" autocomplete="off" />
                                         </div>
                                         <button type="submit" class="button primary">"创建邀请"</button>
                                     </ActionForm>
@@ -145,6 +151,9 @@ fn InviteItem(invite: InviteView, revoke: ServerAction<RevokeInvite>) -> impl In
         status,
         active,
         fulfilled,
+        note,
+        opened,
+        brought_in,
         ..
     } = invite;
     view! {
@@ -155,6 +164,11 @@ fn InviteItem(invite: InviteView, revoke: ServerAction<RevokeInvite>) -> impl In
                     <span class="tag">{asks_for}</span>
                     {biz_appid.map(|a| view! { <span class="tag">"指定 " {a}</span> })}
                     <span class="muted">"有效期至 " {expires_at}</span>
+                </p>
+                {note.map(|n| view! { <p class="invite-note">{n}</p> })}
+                <p class="muted small" data-invite-stats>
+                    "打开 " <span data-count="opened">{opened}</span> " 次 · 带来 "
+                    <span data-count="brought_in">{brought_in}</span> " 个授权帐号"
                 </p>
                 <div class="link-row">
                     <input type="text" readonly value=url.clone() aria-label="邀请链接" class="link-input" />

@@ -34,6 +34,7 @@ pub fn AdminLayout(children: Children) -> impl IntoView {
                 <a href="/">"概览"</a>
                 <a href="/companies">"公司"</a>
                 <a href="/accounts">"帐号"</a>
+                <a href="/unassigned">"对账"</a>
                 <a href="/events">"事件"</a>
                 <a href="/api-keys">"API 密钥"</a>
                 <a href="/audit">"审计日志"</a>

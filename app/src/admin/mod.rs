@@ -11,3 +11,4 @@ pub mod events;
 pub mod layout;
 pub mod overview;
 pub mod platform_status;
+pub mod unassigned;

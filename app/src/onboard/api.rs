@@ -66,7 +66,7 @@ pub async fn get_onboarding(
     let lang = crate::shared::ssr::lang(lang).await;
     let platform = crate::shared::ssr::platform()?;
     let onboarding = platform.onboarding();
-    let invite = match onboarding.open_invite(&token).await {
+    let invite = match onboarding.open_invite_page(&token).await {
         Ok(invite) => invite,
         Err(err @ (InviteError::NotFound | InviteError::Expired | InviteError::Revoked)) => {
             return Ok(ssr::invite_problem(&err, lang));

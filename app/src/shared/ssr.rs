@@ -45,8 +45,21 @@ impl Admin {
     /// Writes an audit entry for what this admin did; a failed write is logged,
     /// not shown (the action itself succeeded).
     pub async fn audit(&self, action: AuditAction, object: String) {
+        self.audit_with_detail(action, object, None).await;
+    }
+
+    /// [`Self::audit`] with a detail (e.g. from which company to which).
+    pub async fn audit_with_detail(
+        &self,
+        action: AuditAction,
+        object: String,
+        detail: Option<&str>,
+    ) {
         let audit = self.platform.admins().audit();
-        if let Err(err) = audit.record(&self.actor, action, Some(&object), None).await {
+        if let Err(err) = audit
+            .record(&self.actor, action, Some(&object), detail)
+            .await
+        {
             tracing::error!(error = %err, ?action, "writing the audit log failed");
         }
     }

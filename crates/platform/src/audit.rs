@@ -26,12 +26,18 @@ pub enum AuditAction {
     AccountRefreshed,
     CompanyRenamed,
     CompanyArchived,
-    /// Reconcile found a revoked account authorized at WeChat again.
+    /// Reconcile found a revoked account authorized at WeChat again (written
+    /// by earlier versions; the account's history records it now).
     AccountRevived,
+    AccountInfoRefetched,
+    AccountMoved,
+    ReauthorizationInviteCreated,
+    AccountAttached,
+    ReconcileRun,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 22] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -49,6 +55,11 @@ impl AuditAction {
         Self::CompanyRenamed,
         Self::CompanyArchived,
         Self::AccountRevived,
+        Self::AccountInfoRefetched,
+        Self::AccountMoved,
+        Self::ReauthorizationInviteCreated,
+        Self::AccountAttached,
+        Self::ReconcileRun,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +81,11 @@ impl AuditAction {
             Self::CompanyRenamed => "company_renamed",
             Self::CompanyArchived => "company_archived",
             Self::AccountRevived => "account_revived",
+            Self::AccountInfoRefetched => "account_info_refetched",
+            Self::AccountMoved => "account_moved",
+            Self::ReauthorizationInviteCreated => "reauthorization_invite_created",
+            Self::AccountAttached => "account_attached",
+            Self::ReconcileRun => "reconcile_run",
         }
     }
 

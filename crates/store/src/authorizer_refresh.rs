@@ -5,6 +5,7 @@
 
 use sqlx::SqlitePool;
 
+use crate::authorizer_history::{self as history, HistoryKind};
 use crate::{AuthorizerStatus, StoreError};
 
 /// An authorizer whose access token needs refreshing soon.
@@ -118,7 +119,9 @@ impl<'a> AuthorizerRefreshRepo<'a> {
             "UPDATE authorizers SET access_token_sealed = ?3, access_token_expires_at = ?4, \
                  refresh_token_sealed = ?5, refreshed_at = ?6, updated_at = ?6, \
                  failures = 0, next_attempt_at = NULL, last_error = NULL, \
-                 lease_holder = NULL, lease_until = NULL \
+                 lease_holder = NULL, lease_until = NULL, \
+                 refreshes_pending = refreshes_pending + 1, \
+                 refreshes_pending_since = COALESCE(refreshes_pending_since, ?6) \
              WHERE authorizer_appid = ?1 AND lease_holder = ?2 AND lease_until >= ?6 \
                AND refresh_token_sealed IS ?7",
         )
@@ -142,7 +145,8 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         f: RefreshFailure<'_>,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let recorded = sqlx::query(
             "UPDATE authorizers SET last_error = ?3, failures = ?4, next_attempt_at = ?5, updated_at = ?6, \
                  lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
                  lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
@@ -154,8 +158,12 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         .bind(f.failures)
         .bind(f.next_attempt_at)
         .bind(now)
-        .execute(self.pool)
+        .execute(&mut *tx)
         .await?;
+        if recorded.rows_affected() == 1 {
+            history::append_failure(&mut tx, appid, f.error, now).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -166,7 +174,8 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         error: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let marked = sqlx::query(
             "UPDATE authorizers SET status = 'needs_reauthorization', last_error = ?2, updated_at = ?3, \
                  lease_holder = NULL, lease_until = NULL \
              WHERE authorizer_appid = ?1 AND status = 'active'",
@@ -174,8 +183,19 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         .bind(appid)
         .bind(error)
         .bind(now)
-        .execute(self.pool)
+        .execute(&mut *tx)
         .await?;
+        if marked.rows_affected() == 1 {
+            history::append(
+                &mut tx,
+                appid,
+                HistoryKind::NeedsReauthorization,
+                Some(error),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -186,14 +206,26 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         refresh_token_sealed: &[u8],
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let replaced = sqlx::query(
             "UPDATE authorizers SET refresh_token_sealed = ?2, updated_at = ?3 WHERE authorizer_appid = ?1",
         )
         .bind(appid)
         .bind(refresh_token_sealed)
         .bind(now)
-        .execute(self.pool)
+        .execute(&mut *tx)
         .await?;
+        if replaced.rows_affected() == 1 {
+            history::append(
+                &mut tx,
+                appid,
+                HistoryKind::RefreshTokenRecovered,
+                None,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 use sqlx::SqlitePool;
 
 use crate::StoreError;
+use crate::authorizer_history::{self as history, HistoryKind};
 
 /// An authorizer as stored (tokens still sealed).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -129,13 +130,14 @@ impl<'a> AuthorizerRepo<'a> {
         .bind(w.now)
         .execute(&mut *tx)
         .await?;
-        let owner: Option<i64> =
-            sqlx::query_scalar("SELECT company_id FROM authorizers WHERE authorizer_appid = ?1")
-                .bind(w.authorizer_appid)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let owner: Option<(i64, AuthorizerStatus)> = sqlx::query_as(
+            "SELECT company_id, status FROM authorizers WHERE authorizer_appid = ?1",
+        )
+        .bind(w.authorizer_appid)
+        .fetch_optional(&mut *tx)
+        .await?;
         let stored = match owner {
-            Some(company_id) if company_id != w.company_id => {
+            Some((company_id, _)) if company_id != w.company_id => {
                 sqlx::query(
                     "UPDATE authorizers SET refresh_token_sealed = ?2, access_token_sealed = ?3, \
                          access_token_expires_at = ?4, refreshed_at = ?5, updated_at = ?5 \
@@ -147,6 +149,14 @@ impl<'a> AuthorizerRepo<'a> {
                 .bind(w.access_token_expires_at)
                 .bind(w.now)
                 .execute(&mut *tx)
+                .await?;
+                history::append(
+                    &mut tx,
+                    w.authorizer_appid,
+                    HistoryKind::AuthorizedThroughAnotherCompany,
+                    Some(&w.company_id.to_string()),
+                    w.now,
+                )
                 .await?;
                 AuthorizationStored::OwnedByAnotherCompany { company_id }
             }
@@ -176,6 +186,12 @@ impl<'a> AuthorizerRepo<'a> {
                 .bind(w.now)
                 .execute(&mut *tx)
                 .await?;
+                let kind = match owner {
+                    None => HistoryKind::Authorized,
+                    Some((_, AuthorizerStatus::Active)) => HistoryKind::Updated,
+                    Some(_) => HistoryKind::Reauthorized,
+                };
+                history::append(&mut tx, w.authorizer_appid, kind, None, w.now).await?;
                 AuthorizationStored::Saved
             }
         };
@@ -232,10 +248,32 @@ impl<'a> AuthorizerRepo<'a> {
         .await?)
     }
 
-    /// Marks an authorizer revoked (it stays, with its history).
+    /// Moves an authorizer from one company to another; `false` when it is
+    /// not (any more) `from`'s.
+    pub async fn move_to(
+        &self,
+        appid: &str,
+        from: i64,
+        to: i64,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE authorizers SET company_id = ?3, updated_at = ?4 \
+             WHERE authorizer_appid = ?1 AND company_id = ?2",
+        )
+        .bind(appid)
+        .bind(from)
+        .bind(to)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// A revoked authorizer that WeChat lists as authorized again (reconcile):
     /// active again, authorized as of `at`; `false` when it was not revoked.
     pub async fn revive(&self, appid: &str, at: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE authorizers SET status = 'active', revoked_at = NULL, authorized_at = ?2, \
                  failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ?2 \
@@ -243,127 +281,42 @@ impl<'a> AuthorizerRepo<'a> {
         )
         .bind(appid)
         .bind(at)
-        .execute(self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let revived = done.rows_affected() == 1;
+        if revived {
+            history::append(&mut tx, appid, HistoryKind::Revived, None, at).await?;
+        }
+        tx.commit().await?;
+        Ok(revived)
     }
 
-    pub async fn mark_revoked(&self, appid: &str, at: i64) -> Result<bool, StoreError> {
+    /// Marks an authorizer revoked (it stays, with its history); `why` is
+    /// [`HistoryKind::Unauthorized`] or [`HistoryKind::NoLongerListed`].
+    /// `false` when it was revoked already.
+    pub async fn mark_revoked(
+        &self,
+        appid: &str,
+        at: i64,
+        why: HistoryKind,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE authorizers SET status = 'revoked', revoked_at = ?2, updated_at = ?2 \
              WHERE authorizer_appid = ?1 AND status != 'revoked'",
         )
         .bind(appid)
         .bind(at)
-        .execute(self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let revoked = done.rows_affected() == 1;
+        if revoked {
+            history::append(&mut tx, appid, why, None, at).await?;
+        }
+        tx.commit().await?;
+        Ok(revoked)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use time::macros::datetime;
-
-    use super::*;
-    use crate::{NewCompany, Store};
-
-    async fn setup() -> (tempfile::TempDir, Store, i64, i64) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::connect(&format!("sqlite://{}", dir.path().join("a.db").display()))
-            .await
-            .unwrap();
-        let at = datetime!(2026-01-01 0:00 UTC);
-        let a = store
-            .companies()
-            .insert(NewCompany {
-                name: "A",
-                created_at: at,
-            })
-            .await
-            .unwrap()
-            .id;
-        let b = store
-            .companies()
-            .insert(NewCompany {
-                name: "B",
-                created_at: at,
-            })
-            .await
-            .unwrap()
-            .id;
-        (dir, store, a, b)
-    }
-
-    fn write(
-        company_id: i64,
-        code: &'static str,
-        refresh: &'static [u8],
-        now: i64,
-    ) -> AuthorizationWrite<'static> {
-        AuthorizationWrite {
-            authorizer_appid: "wxacc",
-            company_id,
-            func_info_json: "[1,15]",
-            refresh_token_sealed: refresh,
-            access_token_sealed: b"access",
-            access_token_expires_at: now + 7200,
-            code_hash: code,
-            invite_id: None,
-            now,
-        }
-    }
-
-    #[tokio::test]
-    async fn an_authorization_is_saved_once_per_code_and_revived_after_revocation() {
-        let (_dir, store, a, _) = setup().await;
-        let repo = store.authorizers();
-        assert_eq!(
-            repo.save_authorization(write(a, "c1", b"r1", 10))
-                .await
-                .unwrap(),
-            AuthorizationStored::Saved
-        );
-        assert_eq!(
-            repo.code_used("c1").await.unwrap().as_deref(),
-            Some("wxacc")
-        );
-        assert!(repo.mark_revoked("wxacc", 20).await.unwrap());
-        assert_eq!(
-            repo.by_appid("wxacc").await.unwrap().unwrap().status,
-            AuthorizerStatus::Revoked
-        );
-
-        repo.save_authorization(write(a, "c2", b"r2", 30))
-            .await
-            .unwrap();
-        let row = repo.by_appid("wxacc").await.unwrap().unwrap();
-        assert_eq!(
-            (row.status, row.revoked_at, row.id),
-            (AuthorizerStatus::Active, None, 1)
-        );
-        assert_eq!(row.refresh_token_sealed.as_deref(), Some(&b"r2"[..]));
-        assert_eq!(repo.for_company(a).await.unwrap().len(), 1);
-    }
-
-    #[tokio::test]
-    async fn an_account_of_another_company_keeps_its_company_but_gets_the_new_tokens() {
-        let (_dir, store, a, b) = setup().await;
-        let repo = store.authorizers();
-        repo.save_authorization(write(a, "c1", b"r1", 10))
-            .await
-            .unwrap();
-        let stored = repo
-            .save_authorization(write(b, "c2", b"r2", 20))
-            .await
-            .unwrap();
-        assert_eq!(
-            stored,
-            AuthorizationStored::OwnedByAnotherCompany { company_id: a }
-        );
-        let row = repo.by_appid("wxacc").await.unwrap().unwrap();
-        assert_eq!(row.company_id, a);
-        assert_eq!(row.refresh_token_sealed.as_deref(), Some(&b"r2"[..]));
-        assert!(repo.for_company(b).await.unwrap().is_empty());
-    }
-}
+mod tests;

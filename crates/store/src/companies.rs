@@ -143,6 +143,16 @@ impl<'a> CompanyRepo<'a> {
         .fetch_optional(self.pool)
         .await?)
     }
+
+    /// The company named `name` (names are unique regardless of case).
+    pub async fn by_name(&self, name: &str) -> Result<Option<CompanyRow>, StoreError> {
+        Ok(sqlx::query_as::<_, CompanyRow>(
+            "SELECT id, name, created_at, archived_at FROM companies WHERE name = ?1 COLLATE NOCASE",
+        )
+        .bind(name)
+        .fetch_optional(self.pool)
+        .await?)
+    }
 }
 
 #[cfg(test)]
@@ -215,6 +225,8 @@ mod tests {
             "{err:?}"
         );
         assert_eq!(repo.list().await.unwrap().len(), 1);
+        assert_eq!(repo.by_name("aCmE").await.unwrap().unwrap().name, "Acme");
+        assert!(repo.by_name("Acm").await.unwrap().is_none());
     }
 
     #[tokio::test]
@@ -252,7 +264,7 @@ mod tests {
         }
         store
             .authorizers()
-            .mark_revoked("wx0000000000000001", 5)
+            .mark_revoked("wx0000000000000001", 5, crate::HistoryKind::Unauthorized)
             .await
             .unwrap();
         let names = |rows: Vec<crate::CompanyWithCounts>| {
@@ -304,6 +316,7 @@ mod tests {
                 biz_appid: None,
                 created_at: 1,
                 expires_at: 1_000,
+                note: None,
             })
             .await
             .unwrap();

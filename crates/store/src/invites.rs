@@ -16,6 +16,11 @@ pub struct InviteRow {
     pub created_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+    pub note: Option<String>,
+    /// How often its link was opened.
+    pub opened: i64,
+    /// Accounts authorized through its link.
+    pub brought_in: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -27,6 +32,7 @@ pub struct NewInvite<'a> {
     pub biz_appid: Option<&'a str>,
     pub created_at: i64,
     pub expires_at: i64,
+    pub note: Option<&'a str>,
 }
 
 pub struct InviteRepo<'a> {
@@ -34,7 +40,8 @@ pub struct InviteRepo<'a> {
 }
 
 const SELECT: &str = "SELECT i.id, i.company_id, c.name AS company_name, i.token_sealed, i.auth_type, \
-     i.biz_appid, i.created_at, i.expires_at, i.revoked_at \
+     i.biz_appid, i.created_at, i.expires_at, i.revoked_at, i.note, i.opened, \
+     (SELECT COUNT(DISTINCT a.authorizer_appid) FROM authorization_codes a WHERE a.invite_id = i.id) AS brought_in \
      FROM invites i JOIN companies c ON c.id = i.company_id";
 
 impl<'a> InviteRepo<'a> {
@@ -44,8 +51,8 @@ impl<'a> InviteRepo<'a> {
 
     pub async fn insert(&self, new: NewInvite<'_>) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
-            "INSERT INTO invites (company_id, token_hash, token_sealed, auth_type, biz_appid, created_at, expires_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+            "INSERT INTO invites (company_id, token_hash, token_sealed, auth_type, biz_appid, created_at, expires_at, note) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
         )
         .bind(new.company_id)
         .bind(new.token_hash)
@@ -54,6 +61,7 @@ impl<'a> InviteRepo<'a> {
         .bind(new.biz_appid)
         .bind(new.created_at)
         .bind(new.expires_at)
+        .bind(new.note)
         .fetch_one(self.pool)
         .await?)
     }
@@ -84,6 +92,15 @@ impl<'a> InviteRepo<'a> {
         .bind(company_id)
         .fetch_all(self.pool)
         .await?)
+    }
+
+    /// Counts one opening of the invite's link.
+    pub async fn count_opened(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE invites SET opened = opened + 1 WHERE id = ?1")
+            .bind(id)
+            .execute(self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Revokes an invite; returns whether it existed and was not already revoked.

@@ -10,6 +10,7 @@ mod admin_sessions;
 mod admins;
 mod api_keys;
 mod audit;
+mod authorizer_history;
 mod authorizer_refresh;
 mod authorizers;
 mod companies;
@@ -24,11 +25,13 @@ mod pre_auth_codes;
 mod push_writer;
 #[cfg(test)]
 mod test_support;
+mod unassigned;
 
 pub use admin_sessions::{NewSession, SessionRepo, SessionRow};
 pub use admins::{AdminRepo, AdminRow};
 pub use api_keys::{ApiKeyRepo, ApiKeyRow, IssuedCount, NewApiKey};
 pub use audit::{AuditFilter, AuditRepo, AuditRow, NewAuditEntry};
+pub use authorizer_history::{AuthorizerHistoryRepo, HistoryKind, HistoryRow};
 pub use authorizer_refresh::{
     AuthorizerRefreshRepo, DueAuthorizer, LeasedAuthorizer, RefreshFailure, SaveRefreshed,
 };
@@ -46,3 +49,4 @@ pub use overview::{AccountListRow, OverviewRepo};
 pub use pool::Store;
 pub use pre_auth_codes::{LinkDevice, NewPreAuthCode, PreAuthCodeRepo, PreAuthCodeRow};
 pub use push_writer::{PushRecord, PushWriter, Recorded, TicketWrite};
+pub use unassigned::{UnassignedRepo, UnassignedRow};

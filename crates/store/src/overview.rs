@@ -126,7 +126,7 @@ mod tests {
         }
         store
             .authorizers()
-            .mark_revoked("wx0000000000000002", 5)
+            .mark_revoked("wx0000000000000002", 5, crate::HistoryKind::Unauthorized)
             .await
             .unwrap();
         let overview = store.overview();

@@ -7,9 +7,9 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::{
-    AdminRepo, ApiKeyRepo, AuditRepo, AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo,
-    ComponentRepo, InstallationRepo, InviteRepo, OverviewRepo, PreAuthCodeRepo, PushEventRepo,
-    PushWriter, SessionRepo, StoreError,
+    AdminRepo, ApiKeyRepo, AuditRepo, AuthorizerHistoryRepo, AuthorizerRefreshRepo, AuthorizerRepo,
+    CompanyRepo, ComponentRepo, InstallationRepo, InviteRepo, OverviewRepo, PreAuthCodeRepo,
+    PushEventRepo, PushWriter, SessionRepo, StoreError, UnassignedRepo,
 };
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
@@ -110,6 +110,16 @@ impl Store {
     /// Authorized accounts and the codes exchanged for them.
     pub fn authorizers(&self) -> AuthorizerRepo<'_> {
         AuthorizerRepo::new(&self.pool)
+    }
+
+    /// What happened to each account, for its timeline.
+    pub fn authorizer_history(&self) -> AuthorizerHistoryRepo<'_> {
+        AuthorizerHistoryRepo::new(&self.pool)
+    }
+
+    /// Accounts reconcile found at WeChat that no invite brought in.
+    pub fn unassigned(&self) -> UnassignedRepo<'_> {
+        UnassignedRepo::new(&self.pool)
     }
 
     /// Refresh bookkeeping of authorizer tokens.

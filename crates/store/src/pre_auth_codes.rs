@@ -146,6 +146,7 @@ mod tests {
                         biz_appid: None,
                         created_at: 1,
                         expires_at: 100,
+                        note: None,
                     })
                     .await
                     .unwrap(),

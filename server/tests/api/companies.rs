@@ -310,6 +310,7 @@ async fn an_archived_company_keeps_its_accounts_but_its_invites_stop_and_no_new_
             auth_type: platform::onboarding::AuthType::Both,
             biz_appid: None,
             valid_days: 7,
+            note: None,
         })
         .await;
     assert!(matches!(
@@ -333,4 +334,67 @@ async fn an_archived_company_keeps_its_accounts_but_its_invites_stop_and_no_new_
             .await
             .contains("归档公司")
     );
+}
+
+#[tokio::test]
+async fn an_invite_shows_its_note_how_often_it_was_opened_and_what_it_brought_in() {
+    let app = crate::production::spawn_production_app().await;
+    let company = app
+        .platform
+        .companies()
+        .create("邀请统计公司")
+        .await
+        .unwrap();
+    let long_note = "备".repeat(201);
+    let (status, body) = crate::account_page::call(
+        &app,
+        "/api/admin/invites/create",
+        &[
+            ("company_id", &company.id.to_string()),
+            ("auth_type", "3"),
+            ("biz_appid", ""),
+            ("valid_days", "7"),
+            ("note", &long_note),
+        ],
+    )
+    .await;
+    assert!(status >= 400, "{status}");
+    assert_eq!(body["Validation"]["field"], "note", "{body}");
+    let (status, body) = crate::account_page::call(
+        &app,
+        "/api/admin/invites/create",
+        &[
+            ("company_id", &company.id.to_string()),
+            ("auth_type", "3"),
+            ("biz_appid", ""),
+            ("valid_days", "7"),
+            ("note", "  发给财务部张经理 "),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let invite = app
+        .platform
+        .onboarding()
+        .invites_of(company.id)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(invite.note.as_deref(), Some("发给财务部张经理"));
+
+    // The merchant opens the link twice and authorizes one account through it.
+    app.html(format!("/onboard/{}", invite.token)).await;
+    let (appid, _) = crate::onboarding::demo_official_account(&app);
+    let (page, link) = crate::onboarding::authorization_link(&app, &invite.token).await;
+    let callback = crate::onboarding::confirm_on_wechat(&app, &link, &page, &appid).await;
+    assert!(
+        crate::onboarding::location(&app, &callback)
+            .await
+            .contains("/result/")
+    );
+
+    let html = app.html(format!("/companies/{}", company.id)).await;
+    assert!(html.contains("发给财务部张经理"), "{html}");
+    assert!(html.contains("data-count=\"opened\">2<"), "{html}");
+    assert!(html.contains("data-count=\"brought_in\">1<"), "{html}");
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
 
 mod access;
+mod account_page;
 mod api_keys_page;
 mod audit_log;
 mod authorization_events;
@@ -22,6 +23,7 @@ mod onboarding;
 mod overview;
 mod pre_auth_codes;
 mod production;
+mod reconcile_page;
 mod refresh_tokens;
 mod sign_in;
 mod token_reads;

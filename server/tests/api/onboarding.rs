@@ -13,6 +13,7 @@ pub(crate) async fn invite(app: &TestApp, company: &str) -> String {
         auth_type: AuthType::Both,
         biz_appid: None,
         valid_days: 7,
+        note: None,
     };
     app.platform
         .onboarding()
@@ -332,6 +333,7 @@ async fn an_invite_naming_one_account_is_complete_once_that_account_is_authorize
             auth_type: AuthType::OfficialAccount,
             biz_appid: Some(appid.clone()),
             valid_days: 7,
+            note: None,
         })
         .await
         .unwrap()

@@ -18,6 +18,7 @@ pub(crate) async fn authorized_account(app: &TestApp, company: &str) -> (i64, St
             auth_type: AuthType::Both,
             biz_appid: None,
             valid_days: 7,
+            note: None,
         })
         .await
         .unwrap();

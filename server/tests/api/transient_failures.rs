@@ -81,7 +81,13 @@ async fn reconcile_revives_an_account_revoked_here_that_wechat_lists_as_authoriz
         .await
         .unwrap();
     let now = app.platform.component().clock().now();
-    assert!(store.authorizers().mark_revoked(&appid, now).await.unwrap());
+    assert!(
+        store
+            .authorizers()
+            .mark_revoked(&appid, now, store::HistoryKind::Unauthorized)
+            .await
+            .unwrap()
+    );
     assert_eq!(status(&app).await, AuthorizerStatus::Revoked);
 
     let report = app.platform.authorizer_tokens().reconcile().await.unwrap();
@@ -91,7 +97,11 @@ async fn reconcile_revives_an_account_revoked_here_that_wechat_lists_as_authoriz
     assert_eq!(refresh(&app, &appid).await, Refreshed::Done);
     let again = app.platform.authorizer_tokens().reconcile().await.unwrap();
     assert!(again.revived.is_empty(), "revived once");
-    // In the account's history: the audit log names it, once.
-    let history = app.html(format!("/audit?object=authorizer:{appid}")).await;
-    assert_eq!(history.matches("对账后恢复帐号").count(), 1, "{history}");
+    // In the account's timeline, once.
+    let page = app.html(format!("/accounts/{appid}")).await;
+    assert_eq!(
+        page.matches("对账发现它仍在微信授权中").count(),
+        1,
+        "{page}"
+    );
 }

@@ -1,5 +1,5 @@
-//! Server functions for one account: its details and token health, and
-//! "refresh now".
+//! Server functions for one account: its details, token health and
+//! timeline, and "refresh now". (The other actions: `account_actions`.)
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,21 @@ pub struct AccountView {
     pub next_refresh_at: String,
     pub failures: i64,
     pub last_error: Option<String>,
+    pub timeline: Vec<TimelineItemView>,
+}
+
+/// One entry of the account's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineItemView {
+    /// When (the latest of a run), and the span of a run of several.
+    pub when: String,
+    pub span: Option<String>,
+    pub title: String,
+    pub detail: Option<String>,
+    /// `ok`, `warn`, `bad` or `admin`: how the entry is marked.
+    pub tone: String,
+    /// Runs of refreshes are folded away by default.
+    pub folded: bool,
 }
 
 #[server(prefix = "/api/admin", endpoint = "accounts/get")]
@@ -30,7 +45,11 @@ pub async fn get_account(appid: String) -> Result<AccountView, UiError> {
         .await
         .map_err(|err| crate::shared::ssr::internal(&err))?
         .ok_or(UiError::NotFound)?;
-    Ok(ssr::view(account, platform.settings()))
+    let timeline = platform
+        .account_timeline(&appid)
+        .await
+        .map_err(|err| crate::shared::ssr::internal(&err))?;
+    Ok(ssr::view(account, timeline, platform.settings()))
 }
 
 /// Refreshes the account's token now (an operator's request); back to its page.
@@ -58,12 +77,16 @@ pub async fn refresh_account(appid: String) -> Result<(), UiError> {
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use platform::authorizers::Account;
+    use platform::authorizers::{Account, HistoryKind, TimelineEntry};
 
-    use super::AccountView;
+    use super::{AccountView, TimelineItemView};
     use crate::shared::ssr::format_time;
 
-    pub(super) fn view(account: Account, settings: &platform::PlatformSettings) -> AccountView {
+    pub(super) fn view(
+        account: Account,
+        timeline: Vec<TimelineEntry>,
+        settings: &platform::PlatformSettings,
+    ) -> AccountView {
         let when = |at: Option<i64>| at.map_or_else(|| "—".to_owned(), format_time);
         let health = account.health;
         AccountView {
@@ -81,6 +104,82 @@ mod ssr {
             next_refresh_at: when(health.next_refresh_at),
             failures: health.failures,
             last_error: health.last_error,
+            timeline: timeline.into_iter().map(item).collect(),
+        }
+    }
+
+    fn item(entry: TimelineEntry) -> TimelineItemView {
+        match entry {
+            TimelineEntry::Happened {
+                kind,
+                at,
+                last_at,
+                count,
+                detail,
+            } => {
+                let (title, tone) = happened(kind, count);
+                let detail = match kind {
+                    HistoryKind::AuthorizedThroughAnotherCompany => {
+                        detail.map(|id| format!("邀请来自公司编号 {id}"))
+                    }
+                    _ => detail,
+                };
+                TimelineItemView {
+                    when: format_time(last_at),
+                    span: (count > 1).then(|| format!("自 {} 起", format_time(at))),
+                    title,
+                    detail,
+                    tone: tone.to_owned(),
+                    folded: kind == HistoryKind::Refreshed,
+                }
+            }
+            TimelineEntry::Admin {
+                action,
+                actor,
+                at,
+                detail,
+            } => TimelineItemView {
+                when: format_time(at),
+                span: None,
+                title: format!(
+                    "{actor}：{}",
+                    action.map_or("（未知操作）", crate::admin::api::audit::ssr::label)
+                ),
+                detail,
+                tone: "admin".to_owned(),
+                folded: false,
+            },
+        }
+    }
+
+    /// What happened, in words, and its tone.
+    fn happened(kind: HistoryKind, count: i64) -> (String, &'static str) {
+        match kind {
+            HistoryKind::Authorized => ("首次授权".into(), "ok"),
+            HistoryKind::Reauthorized => ("商户重新授权，恢复正常".into(), "ok"),
+            HistoryKind::Updated => ("商户更新了授权（权限集可能有变化）".into(), "ok"),
+            HistoryKind::AuthorizedThroughAnotherCompany => (
+                "通过另一家公司的邀请授权：令牌已保存，帐号仍属于本公司".into(),
+                "warn",
+            ),
+            HistoryKind::Unauthorized => ("商户取消了授权".into(), "bad"),
+            HistoryKind::NoLongerListed => (
+                "微信的授权列表中已没有此帐号：标记为已取消授权".into(),
+                "bad",
+            ),
+            HistoryKind::Revived => ("对账发现它仍在微信授权中：恢复为正常".into(), "ok"),
+            HistoryKind::RefreshTokenRecovered => {
+                ("从微信的授权列表找回了 refresh_token".into(), "ok")
+            }
+            HistoryKind::RefreshFailed if count > 1 => {
+                (format!("刷新失败（连续 {count} 次）"), "warn")
+            }
+            HistoryKind::RefreshFailed => ("刷新失败".into(), "warn"),
+            HistoryKind::NeedsReauthorization => {
+                ("refresh_token 已失效：需要商户重新授权".into(), "bad")
+            }
+            HistoryKind::Refreshed if count > 1 => (format!("令牌刷新 {count} 次"), "ok"),
+            HistoryKind::Refreshed => ("令牌已刷新".into(), "ok"),
         }
     }
 }

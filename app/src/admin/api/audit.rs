@@ -55,7 +55,7 @@ pub async fn list_audit(
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use platform::audit::{AuditAction, AuditEntry};
 
     use super::AuditEntryView;
@@ -77,7 +77,7 @@ mod ssr {
     }
 
     /// What an action means, for operators.
-    pub(super) fn label(action: AuditAction) -> &'static str {
+    pub(crate) fn label(action: AuditAction) -> &'static str {
         match action {
             AuditAction::SignedIn => "登录",
             AuditAction::SignInFailed => "登录失败",
@@ -96,6 +96,11 @@ mod ssr {
             AuditAction::CompanyRenamed => "重命名公司",
             AuditAction::CompanyArchived => "归档公司",
             AuditAction::AccountRevived => "对账后恢复帐号",
+            AuditAction::AccountInfoRefetched => "重新获取帐号资料",
+            AuditAction::AccountMoved => "把帐号移到另一家公司",
+            AuditAction::ReauthorizationInviteCreated => "发送重新授权邀请",
+            AuditAction::AccountAttached => "把对账发现的帐号归入公司",
+            AuditAction::ReconcileRun => "与微信授权列表对账",
         }
     }
 

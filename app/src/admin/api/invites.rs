@@ -21,6 +21,11 @@ pub struct InviteView {
     pub active: bool,
     /// The account it names is authorized.
     pub fulfilled: bool,
+    pub note: Option<String>,
+    /// How often the merchant's page was opened through it.
+    pub opened: i64,
+    /// Accounts authorized through it.
+    pub brought_in: i64,
 }
 
 /// Everything on a company's page.
@@ -75,6 +80,7 @@ pub async fn create_invite(
     auth_type: u8,
     biz_appid: String,
     valid_days: u32,
+    note: Option<String>,
 ) -> Result<InviteView, UiError> {
     use platform::onboarding::{AuthType, InviteError, NewInviteRequest};
 
@@ -89,6 +95,7 @@ pub async fn create_invite(
         auth_type,
         biz_appid: Some(biz_appid),
         valid_days,
+        note,
     };
     let invite = platform
         .onboarding()
@@ -104,6 +111,13 @@ pub async fn create_invite(
                 message: format!(
                     "有效期应为 1 到 {} 天。",
                     platform::onboarding::INVITE_MAX_VALID_DAYS
+                ),
+            },
+            InviteError::NoteTooLong => UiError::Validation {
+                field: "note".into(),
+                message: format!(
+                    "备注最多 {} 个字。",
+                    platform::onboarding::INVITE_NOTE_MAX_CHARS
                 ),
             },
             InviteError::UnknownCompany => UiError::NotFound,
@@ -169,6 +183,9 @@ mod ssr {
             status: status.to_owned(),
             active: invite.status == InviteStatus::Active,
             fulfilled: invite.status == InviteStatus::Fulfilled,
+            note: invite.note,
+            opened: invite.opened,
+            brought_in: invite.brought_in,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! answers 401 to any of them without a session.
 
 pub mod account;
+pub mod account_actions;
 pub mod api_keys;
 pub mod audit;
 pub mod companies;

@@ -7,15 +7,23 @@
 
 mod account;
 mod engine;
+mod manage;
 mod outcome;
+mod profile;
 mod reconcile;
 mod recovery;
+mod timeline;
 
 pub use account::{Account, TokenHealth};
 pub use engine::{AuthorizerRefresh, Refreshed, SchedulerConfig};
+pub use manage::{AccountActionError, Moved, REAUTHORIZATION_INVITE_DAYS};
+pub use profile::ProfileError;
+pub(crate) use profile::fetch_profile;
 pub use reconcile::ReconcileReport;
 /// Where an authorizer stands; the same enum from the database to the pages.
 pub use store::AuthorizerStatus;
+pub use store::{HistoryKind, UnassignedRow};
+pub use timeline::{TIMELINE_LENGTH, TimelineEntry};
 
 use store::Store;
 use wechat::Secret;

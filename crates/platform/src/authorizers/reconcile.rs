@@ -17,8 +17,8 @@ use super::{AuthorizerTokenError, AuthorizerTokens, refresh_context};
 pub struct ReconcileReport {
     /// Authorizers whose stored refresh token was missing or different, now replaced.
     pub recovered: Vec<String>,
-    /// Authorized at WeChat but unknown here (no company to attach them to):
-    /// the admins should send their company an invite.
+    /// Authorized at WeChat but unknown here: kept as unassigned accounts
+    /// (with their refresh tokens) for the admins to attach to a company.
     pub unknown: Vec<String>,
     /// Known here as active or needing re-authorization, absent from WeChat's list: now revoked.
     pub revoked: Vec<String>,
@@ -88,29 +88,16 @@ impl AuthorizerTokens<'_> {
                             report.recovered.push(appid.clone());
                         } else if self.store.authorizers().revive(appid, now).await? {
                             tracing::warn!(authorizer_appid = %appid, "revoked here but authorized at WeChat: revived by reconcile");
-                            // In the account's history (the audit log, by object).
-                            let audit = crate::audit::Audit::new(
-                                self.store.clone(),
-                                self.component.clock().clone(),
-                            );
-                            if let Err(err) = audit
-                                .record(
-                                    &crate::audit::Actor::reconcile(),
-                                    crate::audit::AuditAction::AccountRevived,
-                                    Some(&format!("authorizer:{appid}")),
-                                    None,
-                                )
-                                .await
-                            {
-                                tracing::error!(error = %err, "writing the audit log failed");
-                            }
                             report.revived.push(appid.clone());
                         }
                     }
                 }
                 Some(None) => {}
                 None if *status != AuthorizerStatus::Revoked => {
-                    self.store.authorizers().mark_revoked(appid, now).await?;
+                    self.store
+                        .authorizers()
+                        .mark_revoked(appid, now, store::HistoryKind::NoLongerListed)
+                        .await?;
                     report.revoked.push(appid.clone());
                 }
                 None => {}
@@ -124,6 +111,22 @@ impl AuthorizerTokens<'_> {
             .cloned()
             .collect();
         report.unknown.sort();
+        // Kept, with their refresh tokens, until an admin attaches them.
+        for appid in &report.unknown {
+            let sealed = listed[appid]
+                .as_ref()
+                .map(|token| self.vault.seal(&refresh_context(appid), token.expose()));
+            self.store
+                .unassigned()
+                .found(appid, sealed.as_deref(), now)
+                .await?;
+        }
+        for waiting in self.store.unassigned().list().await? {
+            let appid = &waiting.authorizer_appid;
+            if !listed.contains_key(appid) || known.contains(appid) {
+                self.store.unassigned().remove(appid).await?;
+            }
+        }
         tracing::info!(
             recovered = report.recovered.len(),
             unknown = report.unknown.len(),

@@ -32,7 +32,10 @@ impl AuthorizerTokens<'_> {
     ) -> Result<Refreshed, AuthorizerTokenError> {
         match self.listing(component_token, appid).await {
             Ok(Listing::NotListed) => {
-                self.store.authorizers().mark_revoked(appid, now).await?;
+                self.store
+                    .authorizers()
+                    .mark_revoked(appid, now, store::HistoryKind::NoLongerListed)
+                    .await?;
                 tracing::warn!(authorizer_appid = %appid, "authorization revoked (61003, confirmed by api_get_authorizer_list); refreshing stops");
                 Ok(Refreshed::Failed("revoked".into()))
             }

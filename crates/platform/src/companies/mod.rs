@@ -92,6 +92,16 @@ impl<'a> Companies<'a> {
     }
 
     /// One company, `None` when there is none.
+    /// The company an admin typed the name of (any case, surrounding spaces ignored).
+    pub async fn by_name(&self, name: &str) -> Result<Option<Company>, CompanyError> {
+        Ok(self
+            .store
+            .companies()
+            .by_name(name.trim())
+            .await?
+            .map(to_company))
+    }
+
     pub async fn get(&self, id: i64) -> Result<Option<Company>, CompanyError> {
         Ok(self.store.companies().get(id).await?.map(to_company))
     }

@@ -66,7 +66,7 @@ impl Platform {
                 let revoked = self
                     .store
                     .authorizers()
-                    .mark_revoked(&authorizer_appid, now)
+                    .mark_revoked(&authorizer_appid, now, store::HistoryKind::Unauthorized)
                     .await?;
                 tracing::info!(%authorizer_appid, revoked, "unauthorized: authorizer revoked, refreshing stops");
                 Ok(())

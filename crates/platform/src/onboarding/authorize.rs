@@ -2,7 +2,7 @@
 //! callback that exchanges WeChat's auth_code for the authorizer's tokens,
 //! stores them under the invite's company and fetches the account's profile.
 
-use store::{AuthorizationStored, AuthorizationWrite, AuthorizerProfile, AuthorizerStatus};
+use store::{AuthorizationStored, AuthorizationWrite, AuthorizerStatus};
 use wechat::Secret;
 use wechat::error::{ErrorClass, WechatError};
 use wechat::links::AuthType;
@@ -288,36 +288,11 @@ impl Onboarding<'_> {
         }
 
         // The tokens are safe now; a failed profile fetch only leaves the page plainer.
-        let info_of = appid.as_str();
-        match self
-            .component
-            .with_component_token(|token| async move {
-                client.api_get_authorizer_info(&token, info_of).await
-            })
-            .await
+        if let Err(err) =
+            crate::authorizers::fetch_profile(self.store, self.component, &appid, &func_info_json)
+                .await
         {
-            Ok(details) => {
-                let a = &details.authorizer_info;
-                let profile = AuthorizerProfile {
-                    nick_name: Some(a.nick_name.as_str()),
-                    head_img: Some(a.head_img.as_str()).filter(|s| !s.is_empty()),
-                    user_name: Some(a.user_name.as_str()),
-                    principal_name: Some(a.principal_name.as_str()),
-                    alias: Some(a.alias.as_str()).filter(|s| !s.is_empty()),
-                    qrcode_url: Some(a.qrcode_url.as_str()).filter(|s| !s.is_empty()),
-                    service_type: a.service_type_info.as_ref().map(|t| t.id),
-                    verify_type: a.verify_type_info.as_ref().map(|t| t.id),
-                    is_mini_program: a.mini_program_info.is_some(),
-                    func_info_json: &func_info_json,
-                };
-                self.store
-                    .authorizers()
-                    .save_profile(&appid, profile, now)
-                    .await?;
-            }
-            Err(err) => {
-                tracing::warn!(authorizer_appid = %appid, error = %err, "api_get_authorizer_info failed")
-            }
+            tracing::warn!(authorizer_appid = %appid, error = %err, "api_get_authorizer_info failed");
         }
         let authorizer = self
             .authorizer(&appid)

@@ -25,7 +25,12 @@ pub struct NewInviteRequest {
     /// Restrict to one account (wins over `auth_type` on WeChat's page).
     pub biz_appid: Option<String>,
     pub valid_days: u32,
+    /// Who the invite is for, for the admins (at most [`NOTE_MAX_CHARS`]).
+    pub note: Option<String>,
 }
+
+/// The longest note an invite takes, in characters.
+pub const NOTE_MAX_CHARS: usize = 200;
 
 /// An invite as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +46,11 @@ pub struct Invite {
     pub created_at: i64,
     pub expires_at: i64,
     pub status: InviteStatus,
+    pub note: Option<String>,
+    /// How often the merchant's page was opened through the link.
+    pub opened: i64,
+    /// Accounts authorized through the link.
+    pub brought_in: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +73,8 @@ pub enum InviteError {
     InvalidBizAppid,
     #[error("an invite lives between 1 and {MAX_VALID_DAYS} days")]
     InvalidValidity,
+    #[error("a note has at most {NOTE_MAX_CHARS} characters")]
+    NoteTooLong,
     #[error("no such invite")]
     NotFound,
     #[error("the invite has expired")]
@@ -93,6 +105,14 @@ impl Onboarding<'_> {
             Some(_) => return Err(InviteError::InvalidBizAppid),
             None => None,
         };
+        let note = request
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        if note.is_some_and(|n| n.chars().count() > NOTE_MAX_CHARS) {
+            return Err(InviteError::NoteTooLong);
+        }
         match self.store.companies().get(request.company_id).await? {
             None => return Err(InviteError::UnknownCompany),
             Some(company) if company.archived_at.is_some() => {
@@ -115,6 +135,7 @@ impl Onboarding<'_> {
                 biz_appid: biz_appid.as_deref(),
                 created_at: now,
                 expires_at: now + i64::from(request.valid_days) * 86_400,
+                note,
             })
             .await?;
         tracing::info!(
@@ -144,6 +165,18 @@ impl Onboarding<'_> {
             InviteStatus::Expired => Err(InviteError::Expired),
             InviteStatus::Revoked => Err(InviteError::Revoked),
         }
+    }
+
+    /// [`Self::open_invite`] for the merchant's page, counted as one opening
+    /// for the admins (a failed count never blocks the merchant).
+    pub async fn open_invite_page(&self, token: &str) -> Result<Invite, InviteError> {
+        let opened = self.open_invite(token).await;
+        if let Ok(invite) = &opened
+            && let Err(err) = self.store.invites().count_opened(invite.id).await
+        {
+            tracing::warn!(invite_id = invite.id, error = %err, "counting an invite opening failed");
+        }
+        opened
     }
 
     pub async fn revoke_invite(&self, id: i64) -> Result<(), InviteError> {
@@ -205,6 +238,9 @@ impl Onboarding<'_> {
             created_at: row.created_at,
             expires_at: row.expires_at,
             status,
+            note: row.note,
+            opened: row.opened,
+            brought_in: row.brought_in,
         })
     }
 

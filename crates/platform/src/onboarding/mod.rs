@@ -10,7 +10,8 @@ pub mod state;
 pub(crate) use authorize::to_authorizer as authorizer_of_row;
 pub use authorize::{AuthorizationLink, Authorizer, Device, OFFERED_AUTH_TYPES, OnboardingError};
 pub use invites::{
-    Invite, InviteError, InviteStatus, MAX_VALID_DAYS as INVITE_MAX_VALID_DAYS, NewInviteRequest,
+    Invite, InviteError, InviteStatus, MAX_VALID_DAYS as INVITE_MAX_VALID_DAYS,
+    NOTE_MAX_CHARS as INVITE_NOTE_MAX_CHARS, NewInviteRequest,
 };
 
 pub use wechat::links::AuthType;

@@ -41,7 +41,11 @@ async fn store_with(appids: &[(&str, i64)]) -> (tempfile::TempDir, Store) {
 #[tokio::test]
 async fn only_active_unleased_authorizers_expiring_before_the_horizon_are_due() {
     let (_dir, store) = store_with(&[("wxsoon", 100), ("wxlater", 10_000), ("wxgone", 50)]).await;
-    store.authorizers().mark_revoked("wxgone", 1).await.unwrap();
+    store
+        .authorizers()
+        .mark_revoked("wxgone", 1, crate::HistoryKind::Unauthorized)
+        .await
+        .unwrap();
     let repo = store.authorizer_refresh();
     let due: Vec<_> = repo
         .due(10, 1000, 100)

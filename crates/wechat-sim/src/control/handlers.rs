@@ -100,6 +100,41 @@ pub(super) struct Authorize {
     redirect_uri: Option<String>,
 }
 
+#[derive(Deserialize)]
+pub(super) struct GrantUnseen {
+    authorizer_appid: String,
+    func_ids: Option<Vec<u32>>,
+    /// Whether another tool exchanged its code (then the list carries its
+    /// refresh token); default true.
+    exchanged: Option<bool>,
+}
+
+/// An authorization the platform never hears of (no link of its own, no
+/// push): what reconcile is for.
+pub(super) async fn grant_unseen(
+    State(sim): State<Simulator>,
+    Json(body): Json<GrantUnseen>,
+) -> Reply {
+    let config = sim.config().clone();
+    let kind = sim
+        .read_state(|s| s.accounts.get(&body.authorizer_appid).map(|a| a.kind))
+        .ok_or_else(|| ControlError::not_found(format!("no account {}", body.authorizer_appid)))?;
+    let func_ids = body
+        .func_ids
+        .unwrap_or_else(|| default_permission_sets(kind).to_vec());
+    sim.with_state(|s, now| {
+        s.grant_unseen(
+            &body.authorizer_appid,
+            func_ids,
+            body.exchanged.unwrap_or(true),
+            now,
+            &config,
+        )
+    })
+    .map_err(ControlError::bad_request)?;
+    ok(json!({ "authorizer_appid": body.authorizer_appid, "pushed": false }))
+}
+
 /// Play the admin without the HTML page; the event is pushed before answering.
 pub(super) async fn authorize(State(sim): State<Simulator>, Json(body): Json<Authorize>) -> Reply {
     let config = sim.config().clone();

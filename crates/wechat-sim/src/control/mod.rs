@@ -20,7 +20,10 @@ pub(crate) fn routes() -> Router<Simulator> {
     Router::new()
         .route("/accounts", get(list_accounts).post(create_account))
         .route("/accounts/seed-demo", post(seed_demo))
-        .route("/authorizations", get(list_authorizations))
+        .route(
+            "/authorizations",
+            get(list_authorizations).post(grant_unseen),
+        )
         .route("/authorizations/{appid}/revoke", post(revoke))
         .route(
             "/authorizations/{appid}/permissions",
@@ -67,6 +70,10 @@ pub(crate) const INDEX: &[(&str, &str)] = &[
     (
         "GET /__sim/authorizations",
         "list authorizations (revoked ones included)",
+    ),
+    (
+        "POST /__sim/authorizations",
+        "authorize without a link and without a push {authorizer_appid, func_ids?, exchanged?}: only the authorizer list shows it (with its refresh token unless exchanged is false)",
     ),
     (
         "POST /__sim/authorizations/{appid}/revoke",

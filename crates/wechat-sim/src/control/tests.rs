@@ -75,3 +75,77 @@ async fn permissions_change_pushes_updateauthorized_and_revoke_kills_tokens() {
     let check = post(&sim, "/__sim/tokens/check", json!({"access_token": access})).await;
     assert_eq!(check["valid"], false);
 }
+
+#[tokio::test]
+async fn an_unseen_grant_is_listed_but_never_pushed() {
+    let sim = sim();
+    let token = component_token(&sim).await;
+    let pushes_before = get(&sim, "/__sim/pushes").await.as_array().unwrap().len();
+    let appid = post(
+        &sim,
+        "/__sim/accounts",
+        json!({"kind": "official_account", "nick_name": "对账公众号"}),
+    )
+    .await["appid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let granted = post(
+        &sim,
+        "/__sim/authorizations",
+        json!({"authorizer_appid": appid}),
+    )
+    .await;
+    assert_eq!(granted["pushed"], false);
+    let list = post(
+        &sim,
+        &format!("/cgi-bin/component/api_get_authorizer_list?component_access_token={token}"),
+        json!({"component_appid": crate::testutil::APPID, "offset": 0, "count": 100}),
+    )
+    .await;
+    let listed = list["list"].as_array().unwrap();
+    assert!(listed.iter().any(|item| {
+        item["authorizer_appid"] == appid.as_str()
+            && item["refresh_token"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+    }));
+
+    // Nobody exchanged its code: listed without a refresh token.
+    let other = post(
+        &sim,
+        "/__sim/accounts",
+        json!({"kind": "mini_program", "nick_name": "未换码小程序"}),
+    )
+    .await["appid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    post(
+        &sim,
+        "/__sim/authorizations",
+        json!({"authorizer_appid": other, "exchanged": false}),
+    )
+    .await;
+    let list = post(
+        &sim,
+        &format!("/cgi-bin/component/api_get_authorizer_list?component_access_token={token}"),
+        json!({"component_appid": crate::testutil::APPID, "offset": 0, "count": 100}),
+    )
+    .await;
+    let item = list["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["authorizer_appid"] == other.as_str())
+        .cloned()
+        .unwrap();
+    assert!(
+        item.get("refresh_token").is_none_or(|t| t.is_null()),
+        "{item}"
+    );
+    assert_eq!(
+        get(&sim, "/__sim/pushes").await.as_array().unwrap().len(),
+        pushes_before
+    );
+}

@@ -68,6 +68,29 @@ impl State {
         Ok(self.grant(authorizer_appid, func_ids, pre_auth_code, now, config))
     }
 
+    /// An authorization that reached WeChat without our link and whose push
+    /// never arrived (another tool's link, or a lost push): only WeChat's
+    /// authorizer list knows it. `exchanged`: someone exchanged its code
+    /// (another tool), so the list carries its refresh token (C-listrt);
+    /// otherwise the list shows the account without one.
+    pub fn grant_unseen(
+        &mut self,
+        authorizer_appid: &str,
+        func_ids: Vec<u32>,
+        exchanged: bool,
+        now: i64,
+        config: &SimConfig,
+    ) -> Result<(), String> {
+        if !self.accounts.contains_key(authorizer_appid) {
+            return Err("unknown account".to_owned());
+        }
+        self.grant(authorizer_appid, func_ids, "", now, config);
+        if let Some(auth) = self.authorizations.get_mut(authorizer_appid) {
+            auth.code_exchanged |= exchanged;
+        }
+        Ok(())
+    }
+
     /// Record a grant (new, renewed after revocation, or changed) and mint its auth_code.
     fn grant(
         &mut self,

@@ -37,7 +37,7 @@ impl Harness {
         self.platform
             .store
             .authorizers()
-            .mark_revoked(appid, now)
+            .mark_revoked(appid, now, store::HistoryKind::Unauthorized)
             .await
             .unwrap();
     }
@@ -134,6 +134,7 @@ async fn merchant_confirms(h: &Harness) -> (i64, String, String, String) {
             auth_type: AuthType::Both,
             biz_appid: None,
             valid_days: 7,
+            note: None,
         })
         .await
         .unwrap();
@@ -275,6 +276,7 @@ async fn an_invite_naming_one_account_is_fulfilled_once_it_is_authorized() {
             auth_type: AuthType::OfficialAccount,
             biz_appid: Some(appid.clone()),
             valid_days: 7,
+            note: None,
         })
         .await
         .unwrap();

@@ -1,0 +1,145 @@
+//! `unassigned_authorizers`: accounts WeChat lists as authorized that no
+//! invite brought in, kept with their sealed refresh token until an admin
+//! attaches them to a company (which makes them ordinary authorizers).
+
+use sqlx::SqlitePool;
+
+use crate::StoreError;
+
+/// An account waiting for a company.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UnassignedRow {
+    pub authorizer_appid: String,
+    pub found_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub struct UnassignedRepo<'a> {
+    pool: &'a SqlitePool,
+}
+
+impl<'a> UnassignedRepo<'a> {
+    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    /// Records (or refreshes) an account reconcile found at WeChat and not
+    /// here, with the refresh token WeChat listed (kept when the list has none).
+    pub async fn found(
+        &self,
+        appid: &str,
+        refresh_token_sealed: Option<&[u8]>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO unassigned_authorizers (authorizer_appid, refresh_token_sealed, found_at, last_seen_at) \
+             VALUES (?1, ?2, ?3, ?3) \
+             ON CONFLICT (authorizer_appid) DO UPDATE SET \
+                 refresh_token_sealed = COALESCE(excluded.refresh_token_sealed, unassigned_authorizers.refresh_token_sealed), \
+                 last_seen_at = excluded.last_seen_at",
+        )
+        .bind(appid)
+        .bind(refresh_token_sealed)
+        .bind(now)
+        .execute(self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every account waiting for a company, most recently found first.
+    pub async fn list(&self) -> Result<Vec<UnassignedRow>, StoreError> {
+        Ok(sqlx::query_as::<_, UnassignedRow>(
+            "SELECT authorizer_appid, found_at, last_seen_at FROM unassigned_authorizers \
+             ORDER BY found_at DESC, authorizer_appid",
+        )
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// Forgets an account WeChat no longer lists, or one that became known
+    /// another way (an authorization through an invite).
+    pub async fn remove(&self, appid: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM unassigned_authorizers WHERE authorizer_appid = ?1")
+            .bind(appid)
+            .execute(self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Makes the account an authorizer of `company_id` (active, with the
+    /// listed refresh token and no access token yet, so the scheduler
+    /// refreshes it at once), in one transaction. `false` when it is not
+    /// waiting (attached meanwhile, or never found); an account that is
+    /// already an authorizer keeps its company.
+    pub async fn attach(&self, appid: &str, company_id: i64, now: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(refresh_token_sealed) = sqlx::query_scalar::<_, Option<Vec<u8>>>(
+            "DELETE FROM unassigned_authorizers WHERE authorizer_appid = ?1 RETURNING refresh_token_sealed",
+        )
+        .bind(appid)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(false);
+        };
+        sqlx::query(
+            "INSERT INTO authorizers (authorizer_appid, company_id, status, refresh_token_sealed, \
+                 authorized_at, updated_at) \
+             VALUES (?1, ?2, 'active', ?3, ?4, ?4) ON CONFLICT (authorizer_appid) DO NOTHING",
+        )
+        .bind(appid)
+        .bind(company_id)
+        .bind(refresh_token_sealed)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use crate::NewCompany;
+    use crate::test_support::store;
+
+    #[tokio::test]
+    async fn a_found_account_keeps_its_refresh_token_until_attached_once() {
+        let (_dir, store) = store().await;
+        let company = store
+            .companies()
+            .insert(NewCompany {
+                name: "A",
+                created_at: datetime!(2026-01-01 0:00 UTC),
+            })
+            .await
+            .unwrap()
+            .id;
+        let repo = store.unassigned();
+        repo.found("wxfound", Some(b"rt1"), 10).await.unwrap();
+        // A later list without a token keeps the one we have.
+        repo.found("wxfound", None, 20).await.unwrap();
+        let rows = repo.list().await.unwrap();
+        assert_eq!(
+            (rows.len(), rows[0].found_at, rows[0].last_seen_at),
+            (1, 10, 20)
+        );
+
+        assert!(repo.attach("wxfound", company, 30).await.unwrap());
+        assert!(!repo.attach("wxfound", company, 31).await.unwrap());
+        assert!(repo.list().await.unwrap().is_empty());
+        let row = store
+            .authorizers()
+            .by_appid("wxfound")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.company_id, company);
+        assert_eq!(row.status, crate::AuthorizerStatus::Active);
+        assert_eq!(row.refresh_token_sealed.as_deref(), Some(&b"rt1"[..]));
+        assert_eq!(row.access_token_expires_at, None);
+        assert!(!repo.remove("wxfound").await.unwrap());
+    }
+}
