@@ -19,6 +19,8 @@ pub struct AccountCounts {
     pub active: i64,
     pub needs_reauthorization: i64,
     pub revoked: i64,
+    /// Authorized at WeChat, found by reconcile, not attached to a company yet.
+    pub unassigned: i64,
 }
 
 /// What the overview shows.
@@ -52,6 +54,8 @@ pub enum Alert {
     NeedsReauthorization { accounts: i64 },
     /// Pushes that could not be processed.
     FailedEvents { events: i64 },
+    /// Accounts reconcile found that no company owns yet.
+    UnassignedAccounts { accounts: i64 },
 }
 
 /// The alerts for these facts at `now`, most urgent first.
@@ -90,6 +94,11 @@ pub fn alerts(
             events: failed_events,
         });
     }
+    if accounts.unassigned > 0 {
+        alerts.push(Alert::UnassignedAccounts {
+            accounts: accounts.unassigned,
+        });
+    }
     alerts
 }
 
@@ -107,6 +116,7 @@ impl Platform {
                 AuthorizerStatus::Revoked => accounts.revoked = count,
             }
         }
+        accounts.unassigned = self.store.unassigned().count().await?;
         let failed_events = repo.failed_events().await?;
         Ok(Overview {
             now,
@@ -158,6 +168,18 @@ mod tests {
     #[test]
     fn a_healthy_platform_has_no_alert() {
         assert!(alerts(&healthy(100_000), &AccountCounts::default(), 0, 100_000).is_empty());
+    }
+
+    #[test]
+    fn unassigned_accounts_are_an_alert_with_their_count() {
+        let one = AccountCounts {
+            unassigned: 1,
+            ..AccountCounts::default()
+        };
+        assert_eq!(
+            alerts(&healthy(100_000), &one, 0, 100_000),
+            [Alert::UnassignedAccounts { accounts: 1 }]
+        );
     }
 
     #[test]

@@ -56,6 +56,13 @@ impl<'a> UnassignedRepo<'a> {
         .await?)
     }
 
+    /// How many accounts wait for a company.
+    pub async fn count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM unassigned_authorizers")
+            .fetch_one(self.pool)
+            .await?)
+    }
+
     /// Forgets an account WeChat no longer lists, or one that became known
     /// another way (an authorization through an invite).
     pub async fn remove(&self, appid: &str) -> Result<bool, StoreError> {
@@ -126,10 +133,12 @@ mod tests {
             (rows.len(), rows[0].found_at, rows[0].last_seen_at),
             (1, 10, 20)
         );
+        assert_eq!(repo.count().await.unwrap(), 1);
 
         assert!(repo.attach("wxfound", company, 30).await.unwrap());
         assert!(!repo.attach("wxfound", company, 31).await.unwrap());
         assert!(repo.list().await.unwrap().is_empty());
+        assert_eq!(repo.count().await.unwrap(), 0);
         let row = store
             .authorizers()
             .by_appid("wxfound")

@@ -186,6 +186,11 @@ mod ssr {
                 "这些帐号的刷新令牌已失效，平台无法再代其调用接口。请给对应公司发送新的授权邀请。".to_owned(),
                 Some(("/accounts?status=needs_reauthorization".to_owned(), "查看这些帐号".to_owned())),
             ),
+            Alert::UnassignedAccounts { accounts } => (
+                format!("{accounts} 个帐号已在微信授权，但还没有归属公司"),
+                "对账在微信的授权列表中发现了这些帐号，它们没有经过邀请链接。请把它们归入对应的公司，平台才会为它们刷新令牌。".to_owned(),
+                Some(("/unassigned".to_owned(), "去归入公司".to_owned())),
+            ),
             Alert::FailedEvents { events } => (
                 format!("{events} 条授权事件处理失败"),
                 "这些推送已多次重试仍无法处理，原因记录在事件中。".to_owned(),
