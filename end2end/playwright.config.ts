@@ -4,6 +4,7 @@
 import { defineConfig, devices } from '@playwright/test';
 
 const PORT = 3100; // not 3000, so a running `cargo xtask run` does not interfere
+const CLOCK_PORT = 3101; // the sandbox whose clock tests may move (helpers.ts: CLOCK)
 const baseURL = `http://127.0.0.1:${PORT}`;
 
 const chromium = {
@@ -43,23 +44,33 @@ export default defineConfig({
       grep: /@no-js/,
     },
   ],
-  webServer: {
-    // A fresh working directory means a fresh SQLite file and sandbox data.
-    command:
-      'rm -rf target/e2e && mkdir -p target/e2e && cd target/e2e && exec ../debug/server',
+  // Two sandboxes, each a server with its own database and emulator: the
+  // second is for the tests that move WeChat's clock (Weiqiao follows its
+  // emulator's), so no other test ever runs on a clock someone moved.
+  webServer: [
+    sandbox(PORT, 4100, 'target/e2e'),
+    sandbox(CLOCK_PORT, 4101, 'target/e2e-clock'),
+  ],
+});
+
+/** A fresh working directory means a fresh SQLite file and sandbox data. */
+function sandbox(port: number, simPort: number, dir: string) {
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    command: `rm -rf ${dir} && mkdir -p ${dir} && cd ${dir} && exec ../debug/server`,
     cwd: '..',
-    url: `${baseURL}/healthz`,
+    url: `${url}/healthz`,
     timeout: 60_000,
     reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
     env: {
-      LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: '../site',
-      WEIQIAO_PUBLIC_URL: baseURL,
+      WEIQIAO_PUBLIC_URL: url,
       WEIQIAO_SANDBOX: '1',
-      WECHAT_SIM_LISTEN: '127.0.0.1:4100',
+      WECHAT_SIM_LISTEN: `127.0.0.1:${simPort}`,
       RUST_LOG: 'warn',
     },
-  },
-});
+  };
+}

@@ -1,19 +1,30 @@
 // The operator's console after a merchant authorized: the account appears with
 // its permissions and token health; WeChat refusing its refresh token (61023,
 // forced in the emulator) puts a banner on the overview and marks the account;
-// the authorization's push opens as masked XML. Each test brings its own
+// a revocation at WeChat shows on the account and in its timeline; the
+// authorization's push opens as masked XML; an authorization no invite brought
+// in is found by reconcile and attached to a company. Each test brings its own
 // company and its own emulator account, so no test depends on another.
 import { expect, test, type Page } from '@playwright/test';
 import { SIM, failOnConsoleErrors, newOfficialAccount, signIn, uniqueName, waitForHydration } from './helpers';
 
-/** Company, invite and the merchant's authorization through the emulator's page. */
-async function onboard(page: Page, nickname: string): Promise<void> {
+/** Creates a company through the admin UI and opens its page; returns its name and id. */
+async function createCompany(page: Page): Promise<{ company: string; id: string }> {
   const company = uniqueName('控制台测试公司-');
   await signIn(page);
   await page.goto('/companies');
   await page.getByLabel('公司名称').fill(company);
   await page.getByRole('button', { name: '创建公司' }).click();
   await page.getByRole('link', { name: company, exact: true }).click();
+  await expect(page.getByRole('heading', { name: company, level: 1 })).toBeVisible();
+  const id = new URL(page.url()).pathname.split('/').pop() ?? '';
+  return { company, id };
+}
+
+/** Company, invite and the merchant's authorization through the emulator's page; returns the company's id. */
+async function onboard(page: Page, nickname: string): Promise<string> {
+  const { id } = await createCompany(page);
+  await page.getByLabel('备注（可选）').fill('发给测试商户');
   await page.getByRole('button', { name: '创建邀请' }).click();
   const invite = await page.getByRole('textbox', { name: '邀请链接' }).first().inputValue();
   await page.goto(invite);
@@ -21,6 +32,7 @@ async function onboard(page: Page, nickname: string): Promise<void> {
   await page.getByLabel(nickname, { exact: true }).check();
   await page.getByRole('button', { name: '确认授权' }).click();
   await expect(page.getByText('授权成功')).toBeVisible();
+  return id;
 }
 
 test('an authorized account shows its health, a dead refresh token raises the banner, and its push opens masked', async ({ page }) => {
@@ -73,4 +85,61 @@ test('the overview and an account read well on a tablet', async ({ page }) => {
   await page.getByRole('link', { name: nickname, exact: true }).click();
   await expect(page.getByText('令牌状态')).toBeVisible();
   expect(await noHorizontalScroll()).toBe(true);
+});
+
+test('a revocation at WeChat shows on the account and in its timeline, with the invite that brought it in', async ({ page }) => {
+  const errors = failOnConsoleErrors(page);
+  const { appid, nickname } = await newOfficialAccount(page);
+  const companyId = await onboard(page, nickname);
+
+  // The invite says what it brought in.
+  await page.goto(`/companies/${companyId}`);
+  const invite = page.getByRole('listitem').filter({ hasText: '发给测试商户' });
+  await expect(invite.locator('[data-count="brought_in"]')).toHaveText('1');
+
+  await page.goto(`/accounts/${appid}`);
+  const timeline = page.getByRole('region', { name: '历史' });
+  await expect(timeline).toContainText('首次授权');
+
+  // The merchant withdraws the authorization at WeChat, which pushes it to us.
+  const revoked = await page.request.post(`${SIM}/__sim/authorizations/${appid}/revoke`);
+  expect(revoked.ok()).toBeTruthy();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole('region', { name: '历史' })).toContainText('商户取消了授权', { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await expect(page.getByText('已取消授权').first()).toBeVisible();
+
+  // Company and invite creation are in the audit log, on the company.
+  await page.goto(`/audit?object=company:${companyId}`);
+  await expect(page.getByRole('row').filter({ hasText: '创建公司' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('an authorization no invite brought in is found by reconcile and attached to a company @no-js', async ({ page }) => {
+  const errors = failOnConsoleErrors(page);
+  const { appid, nickname } = await newOfficialAccount(page);
+  const { company } = await createCompany(page);
+  // Authorized at WeChat without our link, and its push never arrived.
+  const granted = await page.request.post(`${SIM}/__sim/authorizations`, { data: { authorizer_appid: appid } });
+  expect(granted.ok()).toBeTruthy();
+
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '对账' }).click();
+  await waitForHydration(page);
+  await page.getByRole('button', { name: '立即对账' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '对账完成' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: appid });
+  await expect(row).toBeVisible();
+  await row.getByLabel('公司名称').fill(company);
+  await row.getByRole('button', { name: '归入公司' }).click();
+
+  await expect(page.getByRole('heading', { name: nickname, level: 1 })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: '已把帐号归入公司' })).toBeVisible();
+  await expect(page.getByRole('link', { name: company })).toBeVisible();
+  await expect(page.getByRole('region', { name: '历史' })).toContainText('把对账发现的帐号归入公司');
+
+  await page.goto('/audit');
+  await expect(page.getByRole('row').filter({ hasText: '与微信授权列表对账' }).first()).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: appid }).filter({ hasText: '把对账发现的帐号归入公司' })).toBeVisible();
+  expect(errors).toEqual([]);
 });

@@ -17,7 +17,7 @@ export function uniqueName(prefix: string): string {
 /** Collects console errors and uncaught exceptions of Weiqiao's own pages (not the emulator's). */
 export function failOnConsoleErrors(page: Page): string[] {
   const errors: string[] = [];
-  const ours = (url: string) => url.startsWith(test.info().project.use.baseURL ?? '');
+  const ours = (url: string) => url.startsWith(MAIN.baseURL) || url.startsWith(CLOCK.baseURL);
   page.on('console', (msg) => {
     if (msg.type() === 'error' && ours(page.url())) errors.push(`${msg.text()} (${msg.location().url})`);
   });
@@ -25,20 +25,36 @@ export function failOnConsoleErrors(page: Page): string[] {
   return errors;
 }
 
-/** The sandbox's demo admin, as the server generated it for this run (its data directory is target/e2e/data). */
-export function demoAdmin(): { login: string; password: string } {
-  const file = path.resolve(__dirname, '../../target/e2e/data/sandbox.json');
+/** One sandbox: a server, its emulator, and the data directory it writes (playwright.config.ts). */
+export interface Sandbox {
+  baseURL: string;
+  sim: string;
+  dataDir: string;
+}
+
+/** The sandbox every test shares; nobody moves its clock. */
+export const MAIN: Sandbox = { baseURL: 'http://127.0.0.1:3100', sim: 'http://127.0.0.1:4100', dataDir: 'target/e2e' };
+
+/**
+ * The sandbox for tests that move WeChat's clock (`test.use({ baseURL: CLOCK.baseURL })`);
+ * each such test makes its own company and account there, and checks only
+ * what its own jump explains.
+ */
+export const CLOCK: Sandbox = { baseURL: 'http://127.0.0.1:3101', sim: 'http://127.0.0.1:4101', dataDir: 'target/e2e-clock' };
+
+/** The sandbox's demo admin, as the server generated it for this run. */
+export function demoAdmin(sandbox: Sandbox = MAIN): { login: string; password: string } {
+  const file = path.resolve(__dirname, '../..', sandbox.dataDir, 'data/sandbox.json');
   const data = JSON.parse(readFileSync(file, 'utf8')) as { admin_password: string };
   return { login: 'demo', password: data.admin_password };
 }
 
 /** Signs the page's browser context in as the demo admin, with the form post a browser sends. */
-export async function signIn(page: Page): Promise<void> {
-  const baseURL = test.info().project.use.baseURL ?? '';
-  const { login, password } = demoAdmin();
-  const response = await page.request.post('/login', {
+export async function signIn(page: Page, sandbox: Sandbox = MAIN): Promise<void> {
+  const { login, password } = demoAdmin(sandbox);
+  const response = await page.request.post(`${sandbox.baseURL}/login`, {
     form: { login, password, next: '/' },
-    headers: { Origin: baseURL },
+    headers: { Origin: sandbox.baseURL },
     maxRedirects: 0,
   });
   expect(response.status()).toBe(303);
@@ -46,7 +62,7 @@ export async function signIn(page: Page): Promise<void> {
 }
 
 /** The sandbox emulator's control API (WECHAT_SIM_LISTEN in playwright.config.ts). */
-export const SIM = 'http://127.0.0.1:4100';
+export const SIM = MAIN.sim;
 
 /**
  * A new account at the emulator, for the calling test alone (an account
@@ -55,9 +71,10 @@ export const SIM = 'http://127.0.0.1:4100';
 export async function newAccount(
   page: Page,
   kind: 'official_account' | 'mini_program',
+  sandbox: Sandbox = MAIN,
 ): Promise<{ appid: string; nickname: string }> {
   const nickname = uniqueName(kind === 'mini_program' ? '测试小程序-' : '测试公众号-');
-  const response = await page.request.post(`${SIM}/__sim/accounts`, {
+  const response = await page.request.post(`${sandbox.sim}/__sim/accounts`, {
     data: { kind, nick_name: nickname, principal_name: '测试主体有限公司' },
   });
   expect(response.ok()).toBeTruthy();
@@ -65,6 +82,6 @@ export async function newAccount(
   return { appid: body.appid as string, nickname };
 }
 
-export function newOfficialAccount(page: Page): Promise<{ appid: string; nickname: string }> {
-  return newAccount(page, 'official_account');
+export function newOfficialAccount(page: Page, sandbox: Sandbox = MAIN): Promise<{ appid: string; nickname: string }> {
+  return newAccount(page, 'official_account', sandbox);
 }
