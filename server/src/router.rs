@@ -111,12 +111,14 @@ fn outermost(router: Router<AppState>) -> Router<AppState> {
         .layer(crate::telemetry::request_log_layer())
 }
 
-/// The internal listener's router: the token service alone. No Host check:
-/// it has no pages and no cookies, and its callers name it by internal addresses.
+/// The internal listener's router: the token service and `/metrics`. No Host
+/// check: it has no pages and no cookies, and its callers name it by internal
+/// addresses.
 pub fn api_router(state: AppState) -> Router {
     let security = state.security.clone();
     let router = Router::new()
         .nest("/api/v1", routes::token_api::routes())
+        .route("/metrics", get(routes::metrics::metrics))
         .layer(from_fn_with_state(security, client::layer));
     outermost(router).with_state(state)
 }

@@ -60,6 +60,8 @@ impl Application {
     /// Opens the database (running migrations), binds the listeners and
     /// builds the services. Nothing is served until [`Application::run_until_stopped`].
     pub async fn build(mut config: Config) -> anyhow::Result<Self> {
+        // Counters count from start-up on, whether /metrics is served or not.
+        crate::routes::metrics::install();
         let sandbox = config.sandbox.clone();
         let sim_listener = match &sandbox {
             Some(sandbox) => Some(sandbox_sim::bind(&mut config, sandbox).await?),

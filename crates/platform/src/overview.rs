@@ -254,6 +254,7 @@ mod tests {
             active: 5,
             needs_reauthorization: 2,
             revoked: 1,
+            unassigned: 0,
         };
         assert_eq!(
             alerts(&healthy(now), &counts, 3, now),

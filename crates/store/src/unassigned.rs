@@ -58,9 +58,11 @@ impl<'a> UnassignedRepo<'a> {
 
     /// How many accounts wait for a company.
     pub async fn count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM unassigned_authorizers")
-            .fetch_one(self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM unassigned_authorizers")
+                .fetch_one(self.pool)
+                .await?,
+        )
     }
 
     /// Forgets an account WeChat no longer lists, or one that became known

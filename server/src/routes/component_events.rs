@@ -20,10 +20,12 @@ pub async fn receive(
     RawQuery(query): RawQuery,
     body: String,
 ) -> Response {
+    metrics::counter!(super::metrics::PUSHES_RECEIVED).increment(1);
     let query: PushQuery = match serde_urlencoded::from_str(query.as_deref().unwrap_or_default()) {
         Ok(query) => query,
         Err(_) => {
             tracing::warn!(check = "query string", "push rejected");
+            metrics::counter!(super::metrics::PUSHES_REJECTED, "reason" => "query").increment(1);
             return StatusCode::BAD_REQUEST.into_response();
         }
     };
@@ -41,9 +43,13 @@ pub async fn receive(
         }
         Err(rejected) if rejected.is_bad_request() => {
             tracing::warn!(check = %rejected, "push rejected");
+            metrics::counter!(super::metrics::PUSHES_REJECTED, "reason" => rejected.reason())
+                .increment(1);
             StatusCode::BAD_REQUEST.into_response()
         }
         Err(failed) => {
+            metrics::counter!(super::metrics::PUSHES_REJECTED, "reason" => failed.reason())
+                .increment(1);
             // Not answering `success` makes WeChat deliver again later.
             tracing::error!(error = %failed, "push could not be recorded");
             StatusCode::SERVICE_UNAVAILABLE.into_response()

@@ -2,5 +2,6 @@
 
 pub mod component_events;
 pub mod health;
+pub mod metrics;
 pub mod onboarding;
 pub mod token_api;

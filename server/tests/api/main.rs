@@ -19,6 +19,7 @@ mod events_page;
 mod health;
 mod helpers;
 mod hostile_pushes;
+mod metrics;
 mod onboarding;
 mod overview;
 mod pre_auth_codes;

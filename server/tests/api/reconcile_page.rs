@@ -53,7 +53,10 @@ async fn an_authorization_no_invite_brought_in_is_found_kept_and_attached_to_a_c
         "{page}"
     );
     let overview = app.html("/").await;
-    assert!(overview.contains("1 个帐号已在微信授权，但还没有归属公司"), "{overview}");
+    assert!(
+        overview.contains("1 个帐号已在微信授权，但还没有归属公司"),
+        "{overview}"
+    );
     // Kept sealed, never in clear.
     let listed = app
         .sim

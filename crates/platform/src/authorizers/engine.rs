@@ -259,6 +259,7 @@ impl AuthorizerTokens<'_> {
         let component_token = match component_token {
             Ok(token) => token,
             Err(err) => {
+                crate::metrics::refresh_failed(crate::metrics::FailureCode::ComponentToken);
                 return self
                     .fail(
                         appid,
@@ -294,37 +295,41 @@ impl AuthorizerTokens<'_> {
                     .await
             }
             Err(ComponentCallError::Token(err)) => {
+                crate::metrics::refresh_failed(crate::metrics::FailureCode::ComponentToken);
                 let message = format!("component token unavailable: {err}");
                 self.fail(appid, leased.failures, &message, now).await
             }
-            Err(ComponentCallError::Wechat(err)) => match err.class() {
-                ErrorClass::RefreshTokenInvalid => {
-                    self.recover_or_reauthorize(
-                        appid,
-                        &component_token,
-                        (now, leased.failures),
-                        "errcode 61023: refresh token invalid",
-                    )
-                    .await
-                }
-                ErrorClass::Authorization if err.errcode() == Some(61003) => {
-                    self.confirm_revoked(appid, &component_token, now, leased.failures)
+            Err(ComponentCallError::Wechat(err)) => {
+                crate::metrics::refresh_failed(crate::metrics::FailureCode::Wechat(err.errcode()));
+                match err.class() {
+                    ErrorClass::RefreshTokenInvalid => {
+                        self.recover_or_reauthorize(
+                            appid,
+                            &component_token,
+                            (now, leased.failures),
+                            "errcode 61023: refresh token invalid",
+                        )
                         .await
+                    }
+                    ErrorClass::Authorization if err.errcode() == Some(61003) => {
+                        self.confirm_revoked(appid, &component_token, now, leased.failures)
+                            .await
+                    }
+                    class => {
+                        let message = match (class, err.errcode()) {
+                            (ErrorClass::IpNotWhitelisted { ip: Some(ip) }, _) => {
+                                format!(
+                                    "errcode 61004: 出口 IP {ip} 不在白名单中 / egress IP {ip} is not whitelisted"
+                                )
+                            }
+                            (_, Some(code)) => format!("errcode {code}: {}", class.advice_zh()),
+                            (_, None) => format!("{err}: {}", class.advice_zh()),
+                        };
+                        tracing::warn!(authorizer_appid = %appid, error = %err, "authorizer token refresh failed");
+                        self.fail(appid, leased.failures, &message, now).await
+                    }
                 }
-                class => {
-                    let message = match (class, err.errcode()) {
-                        (ErrorClass::IpNotWhitelisted { ip: Some(ip) }, _) => {
-                            format!(
-                                "errcode 61004: 出口 IP {ip} 不在白名单中 / egress IP {ip} is not whitelisted"
-                            )
-                        }
-                        (_, Some(code)) => format!("errcode {code}: {}", class.advice_zh()),
-                        (_, None) => format!("{err}: {}", class.advice_zh()),
-                    };
-                    tracing::warn!(authorizer_appid = %appid, error = %err, "authorizer token refresh failed");
-                    self.fail(appid, leased.failures, &message, now).await
-                }
-            },
+            }
         }
     }
 

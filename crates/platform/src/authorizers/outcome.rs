@@ -54,6 +54,7 @@ impl AuthorizerTokens<'_> {
             tracing::warn!(authorizer_appid = %appid, "refresh result discarded: the lease ran out or a newer refresh token was stored meanwhile");
             return Ok(Refreshed::Skipped);
         }
+        crate::metrics::refresh_succeeded();
         tracing::info!(authorizer_appid = %appid, expires_at, "authorizer_access_token refreshed");
         Ok(Refreshed::Done)
     }

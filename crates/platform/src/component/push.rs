@@ -39,6 +39,18 @@ impl PushRejected {
     pub fn is_bad_request(&self) -> bool {
         !matches!(self, Self::Storage(_))
     }
+
+    /// Which check refused the push, as a metrics label.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Crypto(CryptoError::BadSignature) => "signature",
+            Self::Crypto(CryptoError::AppidMismatch { .. }) | Self::WrongAppId { .. } => "appid",
+            Self::Crypto(CryptoError::BadXml(_)) => "xml",
+            Self::Crypto(CryptoError::BadKey(_)) => "key",
+            Self::Crypto(_) => "decrypt",
+            Self::Storage(_) => "storage",
+        }
+    }
 }
 
 impl ComponentService {
