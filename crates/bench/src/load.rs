@@ -110,42 +110,114 @@ async fn connection(
     Ok((latencies, failed))
 }
 
-/// Reads one response (Content-Length framed) and returns its status.
+/// Reads one response (framed by Content-Length, or chunked as rendered
+/// pages are) and returns its status.
 async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> anyhow::Result<u16> {
     buf.clear();
-    let mut chunk = [0u8; 8192];
-    loop {
+    let end = loop {
         if let Some(end) = find(buf, b"\r\n\r\n") {
-            let head = std::str::from_utf8(&buf[..end]).context("response head")?;
-            let status: u16 = head
-                .split(' ')
-                .nth(1)
-                .and_then(|s| s.parse().ok())
-                .context("status line")?;
-            let length: usize = head
-                .lines()
-                .filter_map(|l| l.split_once(':'))
-                .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-                .and_then(|(_, v)| v.trim().parse().ok())
-                .unwrap_or(0);
-            let want = end + 4 + length;
-            while buf.len() < want {
-                let n = stream.read(&mut chunk).await?;
-                if n == 0 {
-                    bail!("connection closed mid-body");
+            break end;
+        }
+        fill(stream, buf).await?;
+    };
+    let head = std::str::from_utf8(&buf[..end]).context("response head")?;
+    let status: u16 = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .context("status line")?;
+    let header = |name: &str| {
+        head.lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let mut at = end + 4;
+    if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        loop {
+            let line_end = loop {
+                if let Some(i) = find(&buf[at..], b"\r\n") {
+                    break at + i;
                 }
-                buf.extend_from_slice(&chunk[..n]);
+                fill(stream, buf).await?;
+            };
+            let size_text = std::str::from_utf8(&buf[at..line_end]).context("chunk size")?;
+            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+                .context("chunk size")?;
+            // The chunk, and the CRLF after it (after the last, empty one: the end).
+            let want = line_end + 2 + size + 2;
+            while buf.len() < want {
+                fill(stream, buf).await?;
             }
-            return Ok(status);
+            at = want;
+            if size == 0 {
+                return Ok(status);
+            }
         }
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            bail!("connection closed by the server");
-        }
-        buf.extend_from_slice(&chunk[..n]);
     }
+    let length: usize = header("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    while buf.len() < at + length {
+        fill(stream, buf).await?;
+    }
+    Ok(status)
+}
+
+/// Reads what the server sent next onto `buf`.
+async fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>) -> anyhow::Result<()> {
+    let mut chunk = [0u8; 8192];
+    let n = stream.read(&mut chunk).await?;
+    if n == 0 {
+        bail!("connection closed by the server");
+    }
+    buf.extend_from_slice(&chunk[..n]);
+    Ok(())
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    /// A chunked page, then (after the next request, as in a closed loop) a sized answer.
+    #[tokio::test]
+    async fn chunked_and_sized_responses_are_read_whole() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1];
+            socket.read_exact(&mut request).await.unwrap();
+            // The chunked body arrives in pieces, split inside a size line.
+            for piece in [
+                &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"[..],
+                b"lo\r\n7;ext=1\r\n, world\r",
+                b"\n0\r\n\r\n",
+            ] {
+                socket.write_all(piece).await.unwrap();
+                socket.flush().await.unwrap();
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            socket.read_exact(&mut request).await.unwrap();
+            socket
+                .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nno!")
+                .await
+                .unwrap();
+        });
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let mut buf = Vec::new();
+        stream.write_all(b"1").await.unwrap();
+        assert_eq!(read_response(&mut stream, &mut buf).await.unwrap(), 200);
+        assert!(buf.ends_with(b", world\r\n0\r\n\r\n"));
+        stream.write_all(b"2").await.unwrap();
+        assert_eq!(read_response(&mut stream, &mut buf).await.unwrap(), 404);
+        assert!(buf.ends_with(b"no!"));
+    }
 }

@@ -11,10 +11,14 @@
 //!    the `store` and `platform::vault` APIs while the server runs (the
 //!    emulator's authorization flow needs the admin UI; seeding is the
 //!    shortest honest path to a stored, sealed token).
+//! 3. the first-load weight of the merchant's and the sign-in page;
+//! 4. the dashboard at scale (`dashboard.rs`): 10,000 companies and 100,000
+//!    accounts seeded, then the operator's pages rendered under a session.
 //!
 //! Run through `cargo xtask bench`, which builds both binaries in release
 //! first. Every loop is bounded by a request count and a deadline.
 
+mod dashboard;
 mod load;
 mod page_weight;
 mod server;
@@ -36,6 +40,7 @@ struct Args {
     push_connections: usize,
     read_connections: usize,
     deadline: Duration,
+    dashboard: dashboard::Scale,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -48,6 +53,10 @@ fn args() -> anyhow::Result<Args> {
         push_connections: 32,
         read_connections: 16,
         deadline: Duration::from_secs(30),
+        dashboard: dashboard::Scale {
+            companies: 10_000,
+            accounts_per_company: 10,
+        },
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -61,6 +70,8 @@ fn args() -> anyhow::Result<Args> {
             "--push-connections" => args.push_connections = value.parse()?,
             "--read-connections" => args.read_connections = value.parse()?,
             "--deadline-secs" => args.deadline = Duration::from_secs(value.parse()?),
+            "--companies" => args.dashboard.companies = value.parse()?,
+            "--accounts-per-company" => args.dashboard.accounts_per_company = value.parse()?,
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
@@ -157,6 +168,15 @@ async fn measure(args: &Args, running: &server::Running) -> anyhow::Result<Strin
         "\nIssuances counted for the bench key after the run: {issued} (warm-up included)."
     )?;
     report.push_str(&page_weight::report(&pages)?);
+
+    eprintln!(
+        "dashboard: seeding {} companies × {} accounts…",
+        args.dashboard.companies, args.dashboard.accounts_per_company
+    );
+    let seeded = dashboard::seed(running, args.dashboard).await?;
+    eprintln!("dashboard pages…");
+    let runs = dashboard::measure(running, &seeded).await?;
+    report.push_str(&dashboard::report(args.dashboard, &seeded, &runs)?);
     Ok(report)
 }
 

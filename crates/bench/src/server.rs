@@ -142,15 +142,25 @@ impl Running {
             .collect()
     }
 
-    /// Seeds a company and an authorizer with a sealed, valid token straight
-    /// into the database, then makes an API key with the server's own command.
-    pub async fn seed_authorizer_and_key(&self) -> anyhow::Result<(String, String)> {
-        let store = store::Store::connect(&database_url(&self.dir)).await?;
+    /// The server's database, opened beside it (WAL lets both work).
+    pub async fn store(&self) -> anyhow::Result<store::Store> {
+        Ok(store::Store::connect(&database_url(&self.dir)).await?)
+    }
+
+    /// The vault the server seals with (its sandbox secret key).
+    pub fn vault(&self) -> anyhow::Result<platform::vault::Vault> {
         let key: [u8; 32] = base64::engine::general_purpose::STANDARD
             .decode(&self.sandbox.secret_key)?
             .try_into()
             .map_err(|_| anyhow::anyhow!("secret_key is not 32 bytes"))?;
-        let vault = platform::vault::Vault::new(&key);
+        Ok(platform::vault::Vault::new(&key))
+    }
+
+    /// Seeds a company and an authorizer with a sealed, valid token straight
+    /// into the database, then makes an API key with the server's own command.
+    pub async fn seed_authorizer_and_key(&self) -> anyhow::Result<(String, String)> {
+        let store = self.store().await?;
+        let vault = self.vault()?;
         let now = time::OffsetDateTime::now_utc();
         let company = store
             .companies()
