@@ -1,6 +1,8 @@
-//! Languages of the merchant-facing pages: zh-CN by default, English on
-//! request (`?lang=en`, or a browser that prefers English). The server decides
-//! and sends its choice with the page data, so hydration renders the same text.
+//! Languages of the pages: zh-CN by default, English on request.
+//! Merchant pages follow `?lang=` or a browser that prefers English; the
+//! server decides and sends its choice with the page data, so hydration
+//! renders the same text. Admin pages follow `?lang=` and then keep the
+//! choice in a cookie ([`admin_lang`]): an operator switches once.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +25,11 @@ impl Lang {
     /// `zh` / `en`, as in `?lang=`.
     pub fn code(self) -> &'static str {
         self.pick("zh", "en")
+    }
+
+    /// As in an HTML `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        self.pick("zh-CN", "en")
     }
 
     /// The other language, for the switch link.
@@ -66,9 +73,62 @@ impl Lang {
     }
 }
 
+/// The cookie that keeps an admin's language.
+pub const LANG_COOKIE: &str = "weiqiao_lang";
+
+/// The admin pages' language for this request: `?lang=` when given, else
+/// the [`LANG_COOKIE`], else zh-CN. Admin pages render on the server only
+/// (their interactive parts are islands), so the request decides; server
+/// functions called by a form read the cookie the same way.
+pub fn admin_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .map(|parts| {
+                let cookies = parts
+                    .headers
+                    .get_all(http::header::COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .collect::<Vec<_>>()
+                    .join(";");
+                admin_lang_of(parts.uri.query(), &cookies)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Lang::Zh
+    }
+}
+
+/// [`admin_lang`] from a query string and a `Cookie` header.
+pub fn admin_lang_of(query: Option<&str>, cookies: &str) -> Lang {
+    let asked = query
+        .unwrap_or("")
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="));
+    let kept = cookies
+        .split(';')
+        .find_map(|c| c.trim().strip_prefix(LANG_COOKIE)?.strip_prefix('='));
+    Lang::from_query(asked)
+        .or_else(|| Lang::from_query(kept))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Lang;
+    use super::{Lang, admin_lang_of};
+
+    #[test]
+    fn the_admin_language_is_asked_then_kept_then_chinese() {
+        assert_eq!(admin_lang_of(Some("a=1&lang=en"), ""), Lang::En);
+        assert_eq!(admin_lang_of(Some("lang=zh"), "weiqiao_lang=en"), Lang::Zh);
+        assert_eq!(admin_lang_of(None, "x=1; weiqiao_lang=en"), Lang::En);
+        assert_eq!(admin_lang_of(Some("lang=xx"), "weiqiao_lang=de"), Lang::Zh);
+        assert_eq!(admin_lang_of(None, "weiqiao_langx=en"), Lang::Zh);
+        assert_eq!(admin_lang_of(None, ""), Lang::Zh);
+    }
 
     #[test]
     fn english_is_chosen_only_when_preferred_over_chinese() {

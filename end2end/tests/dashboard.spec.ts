@@ -143,3 +143,39 @@ test('an authorization no invite brought in is found by reconcile and attached t
   await expect(page.getByRole('row').filter({ hasText: appid }).filter({ hasText: '把对账发现的帐号归入公司' })).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('an open overview refreshes its figures by itself', async ({ page }) => {
+  const errors = failOnConsoleErrors(page);
+  await signIn(page);
+  // The page's timers run on a clock the test moves (the live refresh waits 30 s).
+  await page.clock.install();
+  await page.goto('/');
+  await waitForHydration(page);
+  const pushes = page.locator('[data-count="pushes_last_hour"]');
+  const before = Number(await pushes.textContent());
+  await page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));
+
+  // A ticket reaches the platform while the overview is open.
+  const pushed = await page.request.post(`${SIM}/__sim/ticket/push`);
+  expect(pushed.ok()).toBeTruthy();
+  await expect(pushes).toHaveText(String(before));
+  await page.clock.runFor(31_000);
+  await expect.poll(async () => Number(await pushes.textContent())).toBeGreaterThan(before);
+  // Updated in place, not by a reload.
+  expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test('an admin switches the console to English, it stays English, and switches back @no-js', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/companies');
+  await page.getByRole('link', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Companies', level: 1 })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Authorized accounts' })).toBeVisible();
+  await page.getByRole('link', { name: '中文' }).click();
+  await expect(page.getByRole('heading', { name: '概览', level: 1 })).toBeVisible();
+  await page.goto('/audit');
+  await expect(page.getByRole('heading', { name: '审计日志', level: 1 })).toBeVisible();
+});

@@ -10,6 +10,7 @@ use crate::admin::api::account_actions::{
     MoveAccount, RefetchAccountInfo, SendReauthorizationInvite,
 };
 use crate::admin::layout::AdminLayout;
+use crate::i18n::admin_lang;
 use crate::shared::authorizer_card::AuthorizerCard;
 
 #[component]
@@ -22,39 +23,33 @@ pub fn AccountPage() -> impl IntoView {
     let refetch = ServerAction::<RefetchAccountInfo>::new();
     let reinvite = ServerAction::<SendReauthorizationInvite>::new();
     let move_to = ServerAction::<MoveAccount>::new();
+    let lang = admin_lang();
     let outcome = move || {
         let q = query.read();
-        match (
+        let (class, zh, en) = match (
             q.get("refresh").as_deref(),
             q.get("info").as_deref(),
             q.get("moved").is_some(),
             q.get("attached").is_some(),
         ) {
-            (Some("done"), ..) => Some(("notice success", "已刷新：新的 access_token 已保存。")),
-            (Some("skipped"), ..) => {
-                Some(("notice", "没有刷新：帐号不是正常状态，或另一处刚刚刷新过。"))
-            }
-            (Some("failed"), ..) => Some(("notice error", "刷新失败，原因见下方「令牌状态」。")),
-            (_, Some("done"), ..) => Some(("notice success", "已从微信重新获取帐号资料和权限集。")),
-            (_, Some("failed"), ..) => Some((
-                "notice error",
-                "没能从微信获取帐号资料：请稍后再试（平台令牌的状态见概览页）。",
-            )),
-            (_, _, true, _) => Some(("notice success", "已把帐号移到新的公司。")),
-            (_, _, _, true) => Some((
-                "notice success",
-                "已把帐号归入公司：令牌已开始刷新，资料已从微信获取。",
-            )),
-            _ => None,
-        }
+            (Some("done"), ..) => ("notice success", "已刷新：新的 access_token 已保存。", "Refreshed: the new access_token is stored."),
+            (Some("skipped"), ..) => ("notice", "没有刷新：帐号不是正常状态，或另一处刚刚刷新过。", "Not refreshed: the account is not active, or it was refreshed elsewhere a moment ago."),
+            (Some("failed"), ..) => ("notice error", "刷新失败，原因见下方「令牌状态」。", "The refresh failed; the reason is under \"Token health\" below."),
+            (_, Some("done"), ..) => ("notice success", "已从微信重新获取帐号资料和权限集。", "The profile and permission sets were fetched from WeChat again."),
+            (_, Some("failed"), ..) => ("notice error", "没能从微信获取帐号资料：请稍后再试（平台令牌的状态见概览页）。", "WeChat did not give the profile: try again later (the overview shows the component token's state)."),
+            (_, _, true, _) => ("notice success", "已把帐号移到新的公司。", "The account now belongs to the new company."),
+            (_, _, _, true) => ("notice success", "已把帐号归入公司：令牌已开始刷新，资料已从微信获取。", "The account is attached: its token is refreshed and its profile fetched from WeChat."),
+            _ => return None,
+        };
+        Some((class, lang.pick(zh, en)))
     };
 
     view! {
         <AdminLayout>
             <section class="page">
-                <p><a href="/accounts">"← 全部帐号"</a></p>
+                <p><a href="/accounts">{lang.pick("← 全部帐号", "← All accounts")}</a></p>
                 {move || outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
-                <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+                <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
                     {move || Suspend::new(async move {
                         match account.await {
                             Ok(a) => {
@@ -65,32 +60,32 @@ pub fn AccountPage() -> impl IntoView {
                                 view! {
                                     <header class="page-header">
                                         <h1>{a.card.nick_name.clone()}</h1>
-                                        <p class="lead">"所属公司：" <a href=format!("/companies/{}", a.company_id)>{a.company}</a></p>
+                                        <p class="lead">{lang.pick("所属公司：", "Company: ")} <a href=format!("/companies/{}", a.company_id)>{a.company}</a></p>
                                     </header>
                                     <AuthorizerCard authorizer=a.card />
                                     <section class="card" aria-labelledby="account-more-title">
-                                        <h2 id="account-more-title">"更多信息"</h2>
+                                        <h2 id="account-more-title">{lang.pick("更多信息", "More")}</h2>
                                         <dl class="facts">
-                                            <dt>"微信号"</dt><dd>{a.alias.unwrap_or_else(|| "—".into())}</dd>
-                                            <dt>"二维码"</dt>
+                                            <dt>{lang.pick("微信号", "WeChat ID")}</dt><dd>{a.alias.unwrap_or_else(|| "—".into())}</dd>
+                                            <dt>{lang.pick("二维码", "QR code")}</dt>
                                             <dd>{match a.qrcode_url {
-                                                Some(url) => view! { <a href=url rel="noreferrer" referrerpolicy="no-referrer">"查看二维码"</a> }.into_any(),
+                                                Some(url) => view! { <a href=url rel="noreferrer" referrerpolicy="no-referrer">{lang.pick("查看二维码", "Show the QR code")}</a> }.into_any(),
                                                 None => view! { "—" }.into_any(),
                                             }}</dd>
                                         </dl>
                                     </section>
                                     <section class="card" aria-labelledby="account-token-title">
-                                        <h2 id="account-token-title">"令牌状态"</h2>
+                                        <h2 id="account-token-title">{lang.pick("令牌状态", "Token health")}</h2>
                                         <dl class="facts">
-                                            <dt>"access_token 有效期至"</dt><dd data-health="expires_at">{a.expires_at}</dd>
-                                            <dt>"上次刷新"</dt><dd>{a.refreshed_at}</dd>
-                                            <dt>"下次刷新"</dt><dd>{a.next_refresh_at}</dd>
-                                            <dt>"连续失败次数"</dt><dd data-health="failures">{a.failures}</dd>
+                                            <dt>{lang.pick("access_token 有效期至", "access_token valid until")}</dt><dd data-health="expires_at">{a.expires_at}</dd>
+                                            <dt>{lang.pick("上次刷新", "Last refresh")}</dt><dd>{a.refreshed_at}</dd>
+                                            <dt>{lang.pick("下次刷新", "Next refresh")}</dt><dd>{a.next_refresh_at}</dd>
+                                            <dt>{lang.pick("连续失败次数", "Failures in a row")}</dt><dd data-health="failures">{a.failures}</dd>
                                         </dl>
-                                        {a.last_error.map(|e| view! { <p class="notice error" role="alert">"最近的错误：" {e}</p> })}
+                                        {a.last_error.map(|e| view! { <p class="notice error" role="alert">{lang.pick("最近的错误：", "Last error: ")} {e}</p> })}
                                         <ActionForm action=refresh>
                                             <input type="hidden" name="appid" value=appid.clone() />
-                                            <button type="submit" class="button">"立即刷新令牌"</button>
+                                            <button type="submit" class="button">{lang.pick("立即刷新令牌", "Refresh the token now")}</button>
                                         </ActionForm>
                                     </section>
                                     <AccountActions appid=actions_appid active refetch reinvite move_to />
@@ -116,6 +111,7 @@ fn AccountActions(
     reinvite: ServerAction<SendReauthorizationInvite>,
     move_to: ServerAction<MoveAccount>,
 ) -> impl IntoView {
+    let lang = admin_lang();
     let error = move || {
         [
             refetch.value().get().and_then(Result::err),
@@ -133,37 +129,37 @@ fn AccountActions(
         view! {
             <ActionForm action=reinvite>
                 <input type="hidden" name="appid" value=appid />
-                <button type="submit" class="button primary">"发送重新授权邀请"</button>
+                <button type="submit" class="button primary">{lang.pick("发送重新授权邀请", "Send a re-authorization invite")}</button>
             </ActionForm>
         }
     });
     view! {
         <section class="card" aria-labelledby="account-actions-title">
-            <h2 id="account-actions-title">"操作"</h2>
+            <h2 id="account-actions-title">{lang.pick("操作", "Actions")}</h2>
             {error}
             <div class="actions-row">
                 <ActionForm action=refetch>
                     <input type="hidden" name="appid" value=refetch_appid />
-                    <button type="submit" class="button">"重新获取帐号资料"</button>
+                    <button type="submit" class="button">{lang.pick("重新获取帐号资料", "Fetch the profile again")}</button>
                 </ActionForm>
                 {reinvite_form}
             </div>
             <details>
-                <summary>"移到另一家公司"</summary>
-                <p class="muted small">"帐号的令牌和历史保持不变；令牌服务按新公司的范围发放。"</p>
+                <summary>{lang.pick("移到另一家公司", "Move to another company")}</summary>
+                <p class="muted small">{lang.pick("帐号的令牌和历史保持不变；令牌服务按新公司的范围发放。", "Its tokens and history stay; the token service hands them out under the new company's scope.")}</p>
                 <ActionForm action=move_to>
                     <input type="hidden" name="appid" value=appid />
                     <div class="form-grid">
-                        <label for="move-company">"目标公司名称"</label>
+                        <label for="move-company">{lang.pick("目标公司名称", "Target company's name")}</label>
                         <input id="move-company" name="company" type="text" required maxlength="100" autocomplete="off" />
                     </div>
                     <p>
                         <label>
                             <input type="checkbox" name="confirm" value="yes" required />
-                            " 我确认把这个帐号移到上面填写的公司"
+                            {lang.pick(" 我确认把这个帐号移到上面填写的公司", " I confirm moving this account to the company above")}
                         </label>
                     </p>
-                    <button type="submit" class="button danger">"移动帐号"</button>
+                    <button type="submit" class="button danger">{lang.pick("移动帐号", "Move the account")}</button>
                 </ActionForm>
             </details>
         </section>
@@ -173,8 +169,9 @@ fn AccountActions(
 /// The account's history, newest first; runs of refreshes folded away.
 #[component]
 fn Timeline(items: Vec<TimelineItemView>, appid: String) -> impl IntoView {
+    let lang = admin_lang();
     let body = if items.is_empty() {
-        view! { <p class="empty-state">"还没有记录。"</p> }.into_any()
+        view! { <p class="empty-state">{lang.pick("还没有记录。", "Nothing recorded yet.")}</p> }.into_any()
     } else {
         view! {
             <ol class="timeline">
@@ -188,7 +185,7 @@ fn Timeline(items: Vec<TimelineItemView>, appid: String) -> impl IntoView {
                         <li class=class>
                             <time class="muted small">{item.when}{item.span.map(|s| format!("（{s}）"))}</time>
                             {if item.folded {
-                                view! { <details><summary>"令牌刷新"</summary>{content}</details> }.into_any()
+                                view! { <details><summary>{lang.pick("令牌刷新", "Token refreshes")}</summary>{content}</details> }.into_any()
                             } else {
                                 content.into_any()
                             }}
@@ -201,9 +198,9 @@ fn Timeline(items: Vec<TimelineItemView>, appid: String) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="account-timeline-title">
-            <h2 id="account-timeline-title">"历史"</h2>
+            <h2 id="account-timeline-title">{lang.pick("历史", "History")}</h2>
             {body}
-            <p class="muted small"><a href=format!("/audit?object=authorizer:{appid}")>"在审计日志中查看对这个帐号的全部操作"</a></p>
+            <p class="muted small"><a href=format!("/audit?object=authorizer:{appid}")>{lang.pick("在审计日志中查看对这个帐号的全部操作", "Every action on this account in the audit log")}</a></p>
         </section>
     }
 }

@@ -7,16 +7,19 @@ use leptos_router::hooks::use_query_map;
 
 use crate::admin::api::overview::{AccountRowView, list_accounts};
 use crate::admin::layout::AdminLayout;
+use crate::i18n::{Lang, admin_lang};
 
-const FILTERS: [(&str, &str); 4] = [
-    ("", "全部"),
-    ("active", "正常"),
-    ("needs_reauthorization", "需要重新授权"),
-    ("revoked", "已取消授权"),
+/// The status filters: (value, zh, en).
+const FILTERS: [(&str, &str, &str); 4] = [
+    ("", "全部", "All"),
+    ("active", "正常", "Active"),
+    ("needs_reauthorization", "需要重新授权", "Needs re-authorization"),
+    ("revoked", "已取消授权", "Revoked"),
 ];
 
 #[component]
 pub fn AccountsPage() -> impl IntoView {
+    let lang = admin_lang();
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let after = move || {
@@ -34,27 +37,28 @@ pub fn AccountsPage() -> impl IntoView {
         <AdminLayout>
             <section class="page">
                 <header class="page-header">
-                    <h1>"授权帐号"</h1>
-                    <p class="lead">"所有授权给平台的公众号和小程序。"</p>
+                    <h1>{lang.pick("授权帐号", "Accounts")}</h1>
+                    <p class="lead">{lang.pick("所有授权给平台的公众号和小程序。", "Every official account and mini program authorized to the platform.")}</p>
                 </header>
-                <nav class="tabs" aria-label="按状态筛选">
-                    {move || FILTERS.iter().map(|(value, label)| {
+                <nav class="tabs" aria-label=lang.pick("按状态筛选", "By status")>
+                    {move || FILTERS.iter().map(|(value, zh, en)| {
+                        let label = lang.pick(zh, en);
                         let href = if value.is_empty() { "/accounts".to_owned() } else { format!("/accounts?status={value}") };
                         let current = status() == *value;
-                        view! { <a href=href aria-current=current.then_some("page") class:current=current>{*label}</a> }
+                        view! { <a href=href aria-current=current.then_some("page") class:current=current>{label}</a> }
                     }).collect_view()}
                 </nav>
                 <section class="card">
-                    <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
                         {move || Suspend::new(async move {
                             match page.await {
                                 Ok(page) => {
                                     let next = page.next_after.map(|after| {
                                         let status = status();
                                         let href = if status.is_empty() { format!("/accounts?after={after}") } else { format!("/accounts?status={status}&after={after}") };
-                                        view! { <p><a class="button small" href=href>"下一页 →"</a></p> }
+                                        view! { <p><a class="button small" href=href>{lang.pick("下一页 →", "Next page →")}</a></p> }
                                     });
-                                    view! { <AccountTable rows=page.rows /> {next} }.into_any()
+                                    view! { <AccountTable rows=page.rows lang /> {next} }.into_any()
                                 }
                                 Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                             }
@@ -67,18 +71,21 @@ pub fn AccountsPage() -> impl IntoView {
 }
 
 #[component]
-fn AccountTable(rows: Vec<AccountRowView>) -> impl IntoView {
+fn AccountTable(rows: Vec<AccountRowView>, lang: Lang) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="empty-state">"没有这种状态的帐号。帐号由商户通过公司的授权邀请链接授权后出现在这里。"</p> }.into_any();
+        return view! { <p class="empty-state">{lang.pick(
+            "没有这种状态的帐号。帐号由商户通过公司的授权邀请链接授权后出现在这里。",
+            "No account in this state. Accounts appear here once a merchant authorizes them through a company's invite link.",
+        )}</p> }.into_any();
     }
     view! {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">"帐号"</th>
-                    <th scope="col">"类型"</th>
-                    <th scope="col">"公司"</th>
-                    <th scope="col">"状态"</th>
+                    <th scope="col">{lang.pick("帐号", "Account")}</th>
+                    <th scope="col">{lang.pick("类型", "Type")}</th>
+                    <th scope="col">{lang.pick("公司", "Company")}</th>
+                    <th scope="col">{lang.pick("状态", "Status")}</th>
                 </tr>
             </thead>
             <tbody>

@@ -13,9 +13,11 @@ use crate::admin::api::api_keys::{
 use crate::admin::api::companies::list_companies;
 use crate::admin::layout::AdminLayout;
 use crate::shared::copy_button::CopyButton;
+use crate::i18n::{Lang, admin_lang};
 
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
+    let lang = admin_lang();
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
     let query = use_query_map();
@@ -37,8 +39,8 @@ pub fn ApiKeysPage() -> impl IntoView {
         <AdminLayout>
             <section class="page">
                 <header class="page-header">
-                    <h1>"API 密钥"</h1>
-                    <p class="lead">"运营方的其他后端系统用 API 密钥从令牌服务（/api/v1）读取公众号和小程序的 access_token。每个密钥只能读取它被允许的公司。"</p>
+                    <h1>{lang.pick("API 密钥", "API keys")}</h1>
+                    <p class="lead">{lang.pick("运营方的其他后端系统用 API 密钥从令牌服务（/api/v1）读取公众号和小程序的 access_token。每个密钥只能读取它被允许的公司。", "Your other backends read official accounts' and mini programs' access_tokens from the token service (/api/v1) with an API key. Each key reads only the companies it is allowed.")}</p>
                 </header>
 
                 <Suspense>
@@ -46,14 +48,14 @@ pub fn ApiKeysPage() -> impl IntoView {
                         match created.await {
                             Ok(Some((id, key))) => Some(view! {
                                 <section class="card notice success" role="status" aria-labelledby="new-key-title">
-                                    <h2 id="new-key-title">{format!("已创建密钥 #{id}")}</h2>
-                                    <p>"请立即复制并妥善保存这个密钥：它只显示这一次，离开本页后无法再次查看。"</p>
+                                    <h2 id="new-key-title">{format!("{} #{id}", lang.pick("已创建密钥", "Key created:"))}</h2>
+                                    <p>{lang.pick("请立即复制并妥善保存这个密钥：它只显示这一次，离开本页后无法再次查看。", "Copy this key now and keep it safe: it is shown this once, never again after you leave this page.")}</p>
                                     <p><code class="secret" data-new-key="">{key.clone()}</code></p>
-                                    <CopyButton text=key label="复制密钥".to_owned() />
+                                    <CopyButton text=key label=lang.pick("复制密钥", "Copy the key").to_owned() lang />
                                 </section>
                             }.into_any()),
                             Ok(None) if number("created").is_some() => Some(view! {
-                                <p class="notice" role="status">"密钥已创建。它只显示一次，已经显示过了；如果没有保存，请吊销它并新建一个。"</p>
+                                <p class="notice" role="status">{lang.pick("密钥已创建。它只显示一次，已经显示过了；如果没有保存，请吊销它并新建一个。", "The key was created and shown once already; if you did not keep it, revoke it and create another.")}</p>
                             }.into_any()),
                             Ok(None) => None,
                             Err(err) => Some(view! {
@@ -63,40 +65,40 @@ pub fn ApiKeysPage() -> impl IntoView {
                     })}
                 </Suspense>
                 {move || number("revoked").map(|id| view! {
-                    <p class="notice success" role="status">{format!("已吊销密钥 #{id}，令牌服务将在几秒内拒绝它。")}</p>
+                    <p class="notice success" role="status">{match lang { Lang::Zh => format!("已吊销密钥 #{id}，令牌服务将在几秒内拒绝它。"), Lang::En => format!("Key #{id} revoked: the token service refuses it within seconds.") }}</p>
                 })}
 
                 <section class="card" aria-labelledby="create-key-title">
-                    <h2 id="create-key-title">"新建密钥"</h2>
+                    <h2 id="create-key-title">{lang.pick("新建密钥", "New key")}</h2>
                     <ActionForm action=create>
                         <div class="field-row">
-                            <label for="key-name">"名称"</label>
-                            <input id="key-name" name="name" type="text" required maxlength="100" placeholder="例如：会员系统" />
+                            <label for="key-name">{lang.pick("名称", "Name")}</label>
+                            <input id="key-name" name="name" type="text" required maxlength="100" placeholder=lang.pick("例如：会员系统", "e.g. membership system") />
                         </div>
                         <div class="field-row">
-                            <label for="key-scope">"可读取的公司"</label>
+                            <label for="key-scope">{lang.pick("可读取的公司", "Companies it may read")}</label>
                             <select id="key-scope" name="scope" required>
-                                <option value="all">"全部公司"</option>
+                                <option value="all">{lang.pick("全部公司", "All companies")}</option>
                                 <Suspense>
                                     {move || Suspend::new(async move {
                                         companies.await.unwrap_or_default().into_iter().map(|c| view! {
-                                            <option value=c.id.to_string()>{format!("仅「{}」", c.name)}</option>
+                                            <option value=c.id.to_string()>{match lang { Lang::Zh => format!("仅「{}」", c.name), Lang::En => format!("Only \"{}\"", c.name) }}</option>
                                         }).collect_view()
                                     })}
                                 </Suspense>
                             </select>
                         </div>
                         <div class="field-row">
-                            <label><input type="checkbox" name="component" value="on" />" 也可读取平台令牌（component_access_token）"</label>
+                            <label><input type="checkbox" name="component" value="on" />{lang.pick(" 也可读取平台令牌（component_access_token）", " May also read the component token (component_access_token)")}</label>
                         </div>
                         <div class="field-row">
-                            <label><input type="checkbox" name="invalidate" value="on" />" 可作废令牌（令牌失效时要求立即刷新）"</label>
+                            <label><input type="checkbox" name="invalidate" value="on" />{lang.pick(" 可作废令牌（令牌失效时要求立即刷新）", " May invalidate tokens (ask for a refresh when one stops working)")}</label>
                         </div>
                         <div class="field-row">
-                            <label for="key-expiry">"有效期（天）"</label>
-                            <input id="key-expiry" name="expires_days" type="number" min="1" max="3650" placeholder="留空表示永不过期" />
+                            <label for="key-expiry">{lang.pick("有效期（天）", "Valid for (days)")}</label>
+                            <input id="key-expiry" name="expires_days" type="number" min="1" max="3650" placeholder=lang.pick("留空表示永不过期", "Empty: never expires") />
                         </div>
-                        <button type="submit" class="button primary">"创建密钥"</button>
+                        <button type="submit" class="button primary">{lang.pick("创建密钥", "Create key")}</button>
                     </ActionForm>
                     {move || create.value().get().and_then(Result::err).map(|err: UiError| view! {
                         <p class="notice error" role="alert">{err.to_string()}</p>
@@ -105,20 +107,20 @@ pub fn ApiKeysPage() -> impl IntoView {
 
                 {move || number("confirm_revoke").map(|id| view! {
                     <section class="card notice" role="alertdialog" aria-labelledby="confirm-revoke-title">
-                        <h2 id="confirm-revoke-title">{format!("吊销密钥 #{id}？")}</h2>
-                        <p>"吊销后，使用这个密钥的系统将无法再读取令牌。此操作不能撤销。"</p>
+                        <h2 id="confirm-revoke-title">{match lang { Lang::Zh => format!("吊销密钥 #{id}？"), Lang::En => format!("Revoke key #{id}?") }}</h2>
+                        <p>{lang.pick("吊销后，使用这个密钥的系统将无法再读取令牌。此操作不能撤销。", "Once revoked, systems using this key can no longer read tokens. This cannot be undone.")}</p>
                         <ActionForm action=revoke>
                             <input type="hidden" name="id" value=id.to_string() />
-                            <button type="submit" class="button danger">"确认吊销"</button>
+                            <button type="submit" class="button danger">{lang.pick("确认吊销", "Revoke it")}</button>
                             " "
-                            <a class="button" href="/api-keys">"取消"</a>
+                            <a class="button" href="/api-keys">{lang.pick("取消", "Cancel")}</a>
                         </ActionForm>
                     </section>
                 })}
 
                 <section class="card" aria-labelledby="key-list-title">
-                    <h2 id="key-list-title">"密钥列表"</h2>
-                    <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+                    <h2 id="key-list-title">{lang.pick("密钥列表", "Keys")}</h2>
+                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
                         {move || Suspend::new(async move {
                             match keys.await {
                                 Ok(list) => view! { <KeyTable keys=list /> }.into_any(),
@@ -134,22 +136,23 @@ pub fn ApiKeysPage() -> impl IntoView {
 
 #[component]
 fn KeyTable(keys: Vec<ApiKeyView>) -> impl IntoView {
+    let lang = admin_lang();
     if keys.is_empty() {
-        return view! { <p class="empty-state">"还没有 API 密钥。在上方创建一个，交给需要读取令牌的系统。"</p> }.into_any();
+        return view! { <p class="empty-state">{lang.pick("还没有 API 密钥。在上方创建一个，交给需要读取令牌的系统。", "No API key yet: create one above and give it to the system that reads tokens.")}</p> }.into_any();
     }
     view! {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">"名称"</th>
-                    <th scope="col">"密钥开头"</th>
-                    <th scope="col">"权限"</th>
-                    <th scope="col">"状态"</th>
-                    <th scope="col">"最近使用"</th>
-                    <th scope="col">"今日读取"</th>
-                    <th scope="col">"累计"</th>
-                    <th scope="col">"有效期至"</th>
-                    <th scope="col"><span class="visually-hidden">"操作"</span></th>
+                    <th scope="col">{lang.pick("名称", "Name")}</th>
+                    <th scope="col">{lang.pick("密钥开头", "Starts with")}</th>
+                    <th scope="col">{lang.pick("权限", "Permissions")}</th>
+                    <th scope="col">{lang.pick("状态", "Status")}</th>
+                    <th scope="col">{lang.pick("最近使用", "Last used")}</th>
+                    <th scope="col">{lang.pick("今日读取", "Reads today")}</th>
+                    <th scope="col">{lang.pick("累计", "In all")}</th>
+                    <th scope="col">{lang.pick("有效期至", "Expires")}</th>
+                    <th scope="col"><span class="visually-hidden">{lang.pick("操作", "Actions")}</span></th>
                 </tr>
             </thead>
             <tbody>
@@ -168,7 +171,7 @@ fn KeyTable(keys: Vec<ApiKeyView>) -> impl IntoView {
                                 <td>{key.issued_count}</td>
                                 <td class="muted">{key.expires_at}</td>
                                 <td>{key.active.then(|| view! {
-                                    <a class="button small danger" href=revoke_href aria-label=format!("吊销密钥「{}」", key.name)>"吊销"</a>
+                                    <a class="button small danger" href=revoke_href aria-label=match lang { Lang::Zh => format!("吊销密钥「{}」", key.name), Lang::En => format!("Revoke key \"{}\"", key.name) }>{lang.pick("吊销", "Revoke")}</a>
                                 })}</td>
                             </tr>
                         }

@@ -8,9 +8,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::admin::api::audit::{AuditEntryView, list_audit};
 use crate::admin::layout::AdminLayout;
+use crate::i18n::admin_lang;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    let lang = admin_lang();
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.trim().is_empty());
     let filters = move || {
@@ -28,27 +30,27 @@ pub fn AuditPage() -> impl IntoView {
         <AdminLayout>
             <section class="page">
                 <header class="page-header">
-                    <h1>"审计日志"</h1>
-                    <p class="lead">"所有管理操作和登录（包括失败的登录）：谁、何时、从哪个地址、做了什么、对哪个对象。日志只能查看，不能修改。"</p>
+                    <h1>{lang.pick("审计日志", "Audit log")}</h1>
+                    <p class="lead">{lang.pick("所有管理操作和登录（包括失败的登录）：谁、何时、从哪个地址、做了什么、对哪个对象。日志只能查看，不能修改。", "Every admin action and sign-in (failed ones too): who, when, from which address, what, and on which object. The log can be read, never changed.")}</p>
                 </header>
 
                 <section class="card" aria-labelledby="audit-filter-title">
-                    <h2 id="audit-filter-title">"筛选"</h2>
+                    <h2 id="audit-filter-title">{lang.pick("筛选", "Filter")}</h2>
                     <form method="get" action="/audit" class="filters">
                         <div class="field-row">
-                            <label for="audit-actor">"操作人"</label>
-                            <input id="audit-actor" name="actor" type="text" value=move || param("actor").unwrap_or_default() placeholder="例如：operator" />
-                            <label for="audit-object">"对象"</label>
-                            <input id="audit-object" name="object" type="text" value=move || param("object").unwrap_or_default() placeholder="例如：company:3" />
-                            <button type="submit" class="button">"筛选"</button>
-                            <a class="button small" href="/audit">"清除"</a>
+                            <label for="audit-actor">{lang.pick("操作人", "Who")}</label>
+                            <input id="audit-actor" name="actor" type="text" value=move || param("actor").unwrap_or_default() placeholder=lang.pick("例如：operator", "e.g. operator") />
+                            <label for="audit-object">{lang.pick("对象", "Object")}</label>
+                            <input id="audit-object" name="object" type="text" value=move || param("object").unwrap_or_default() placeholder=lang.pick("例如：company:3", "e.g. company:3") />
+                            <button type="submit" class="button">{lang.pick("筛选", "Filter")}</button>
+                            <a class="button small" href="/audit">{lang.pick("清除", "Clear")}</a>
                         </div>
                     </form>
                 </section>
 
                 <section class="card" aria-labelledby="audit-list-title">
-                    <h2 id="audit-list-title">"记录"</h2>
-                    <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+                    <h2 id="audit-list-title">{lang.pick("记录", "Entries")}</h2>
+                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
                         {move || Suspend::new(async move {
                             match page.await {
                                 Ok(page) => {
@@ -59,7 +61,7 @@ pub fn AuditPage() -> impl IntoView {
                                                 href.push_str(&format!("&{name}={}", urlencoding(&value)));
                                             }
                                         }
-                                        view! { <p><a class="button small" href=href>"更早的记录 →"</a></p> }
+                                        view! { <p><a class="button small" href=href>{lang.pick("更早的记录 →", "Older entries →")}</a></p> }
                                     });
                                     view! { <AuditTable entries=page.entries /> {next} }.into_any()
                                 }
@@ -89,18 +91,19 @@ pub(crate) fn urlencoding(value: &str) -> String {
 
 #[component]
 fn AuditTable(entries: Vec<AuditEntryView>) -> impl IntoView {
+    let lang = admin_lang();
     if entries.is_empty() {
-        return view! { <p class="empty-state">"没有符合条件的记录。"</p> }.into_any();
+        return view! { <p class="empty-state">{lang.pick("没有符合条件的记录。", "No entry matches.")}</p> }.into_any();
     }
     view! {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">"时间"</th>
-                    <th scope="col">"操作人"</th>
-                    <th scope="col">"地址"</th>
-                    <th scope="col">"操作"</th>
-                    <th scope="col">"对象"</th>
+                    <th scope="col">{lang.pick("时间", "When")}</th>
+                    <th scope="col">{lang.pick("操作人", "Who")}</th>
+                    <th scope="col">{lang.pick("地址", "Address")}</th>
+                    <th scope="col">{lang.pick("操作", "Action")}</th>
+                    <th scope="col">{lang.pick("对象", "Object")}</th>
                 </tr>
             </thead>
             <tbody>

@@ -10,9 +10,11 @@ use leptos_router::hooks::use_query_map;
 use crate::UiError;
 use crate::admin::api::companies::{CompanyRowView, CreateCompany, companies_page, list_companies};
 use crate::admin::platform_status::PlatformStatusCard;
+use crate::i18n::{Lang, admin_lang};
 
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
+    let lang = admin_lang();
     let create = ServerAction::<CreateCompany>::new();
     let companies = Resource::new(|| (), |_| list_companies());
     let query = use_query_map();
@@ -38,17 +40,17 @@ pub fn CompaniesPage() -> impl IntoView {
         <AdminLayout>
             <section class="page">
                 <header class="page-header">
-                    <h1>"公司"</h1>
-                    <p class="lead">"每个商户对应一家公司。先创建公司，再为它生成授权邀请链接。"</p>
+                    <h1>{lang.pick("公司", "Companies")}</h1>
+                    <p class="lead">{lang.pick("每个商户对应一家公司。先创建公司，再为它生成授权邀请链接。", "Each merchant is a company: create the company, then make it an invite link.")}</p>
                 </header>
 
                 <PlatformStatusCard />
 
                 <section class="card" aria-labelledby="create-company-title">
-                    <h2 id="create-company-title">"新建公司"</h2>
+                    <h2 id="create-company-title">{lang.pick("新建公司", "New company")}</h2>
                     <ActionForm action=create>
                         <div class="field-row">
-                            <label for="company-name">"公司名称"</label>
+                            <label for="company-name">{lang.pick("公司名称", "Company name")}</label>
                             <input
                                 id="company-name"
                                 name="name"
@@ -56,9 +58,9 @@ pub fn CompaniesPage() -> impl IntoView {
                                 required
                                 maxlength="100"
                                 autocomplete="organization"
-                                placeholder="例如：上海某某科技有限公司"
+                                placeholder=lang.pick("例如：上海某某科技有限公司", "e.g. Shanghai Example Technology Co., Ltd.")
                             />
-                            <button type="submit" class="button primary">"创建公司"</button>
+                            <button type="submit" class="button primary">{lang.pick("创建公司", "Create company")}</button>
                         </div>
                     </ActionForm>
                     {move || create.value().get().and_then(Result::err).map(|err: UiError| view! {
@@ -69,22 +71,22 @@ pub fn CompaniesPage() -> impl IntoView {
                             let list = companies.await.unwrap_or_default();
                             let name = created().and_then(|id| list.into_iter().find(|c| c.id == id)).map(|c| c.name);
                             name.map(|name| view! {
-                                <p class="notice success" role="status">{format!("已创建公司「{name}」。")}</p>
+                                <p class="notice success" role="status">{match lang { Lang::Zh => format!("已创建公司「{name}」。"), Lang::En => format!("Company \"{name}\" created.") }}</p>
                             })
                         })}
                     </Suspense>
                 </section>
 
                 <section class="card" aria-labelledby="company-list-title">
-                    <h2 id="company-list-title">"公司列表"</h2>
+                    <h2 id="company-list-title">{lang.pick("公司列表", "Companies")}</h2>
                     <form method="get" action="/companies" class="filters" role="search">
                         <div class="field-row">
-                            <label for="company-search">"搜索公司"</label>
-                            <input id="company-search" name="q" type="search" value=move || search().unwrap_or_default() placeholder="公司名称中的文字" />
-                            <button type="submit" class="button">"搜索"</button>
+                            <label for="company-search">{lang.pick("搜索公司", "Search companies")}</label>
+                            <input id="company-search" name="q" type="search" value=move || search().unwrap_or_default() placeholder=lang.pick("公司名称中的文字", "Words in the company's name") />
+                            <button type="submit" class="button">{lang.pick("搜索", "Search")}</button>
                         </div>
                     </form>
-                    <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
                         {move || Suspend::new(async move {
                             match page.await {
                                 Ok(page) => {
@@ -93,7 +95,7 @@ pub fn CompaniesPage() -> impl IntoView {
                                             Some(q) => format!("/companies?q={}&before={before}", crate::admin::audit::urlencoding(&q)),
                                             None => format!("/companies?before={before}"),
                                         };
-                                        view! { <p><a class="button small" href=href>"更早的公司 →"</a></p> }
+                                        view! { <p><a class="button small" href=href>{lang.pick("更早的公司 →", "Older companies →")}</a></p> }
                                     });
                                     let searching = search().is_some();
                                     view! { <CompanyList companies=page.rows searching=searching /> {next} }.into_any()
@@ -110,11 +112,15 @@ pub fn CompaniesPage() -> impl IntoView {
 
 #[component]
 fn CompanyList(companies: Vec<CompanyRowView>, searching: bool) -> impl IntoView {
+    let lang = admin_lang();
     if companies.is_empty() {
         let text = if searching {
-            "没有名称包含这些文字的公司。"
+            lang.pick("没有名称包含这些文字的公司。", "No company's name contains these words.")
         } else {
-            "还没有公司。在上方填写名称，创建第一家公司。"
+            lang.pick(
+                "还没有公司。在上方填写名称，创建第一家公司。",
+                "No company yet: type a name above to create the first one.",
+            )
         };
         return view! { <p class="empty-state">{text}</p> }.into_any();
     }
@@ -122,11 +128,11 @@ fn CompanyList(companies: Vec<CompanyRowView>, searching: bool) -> impl IntoView
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">"公司名称"</th>
-                    <th scope="col">"正常帐号"</th>
-                    <th scope="col">"需要重新授权"</th>
-                    <th scope="col">"已取消授权"</th>
-                    <th scope="col">"创建时间"</th>
+                    <th scope="col">{lang.pick("公司名称", "Company name")}</th>
+                    <th scope="col">{lang.pick("正常帐号", "Active accounts")}</th>
+                    <th scope="col">{lang.pick("需要重新授权", "Needs re-authorization")}</th>
+                    <th scope="col">{lang.pick("已取消授权", "Revoked")}</th>
+                    <th scope="col">{lang.pick("创建时间", "Created")}</th>
                 </tr>
             </thead>
             <tbody>
@@ -138,7 +144,7 @@ fn CompanyList(companies: Vec<CompanyRowView>, searching: bool) -> impl IntoView
                         <tr data-company-id=company.id>
                             <td>
                                 <a href=format!("/companies/{}", company.id)>{company.name}</a>
-                                {company.archived.then(|| view! { " " <span class="tag warn">"已归档"</span> })}
+                                {company.archived.then(|| view! { " " <span class="tag warn">{lang.pick("已归档", "Archived")}</span> })}
                             </td>
                             <td data-count="active">{company.active}</td>
                             <td data-count="needs_reauthorization" class:warn=attention>{company.needs_reauthorization}</td>

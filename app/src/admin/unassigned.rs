@@ -9,9 +9,11 @@ use crate::admin::api::account_actions::{
     AttachAccount, RunReconcile, UnassignedView, list_unassigned,
 };
 use crate::admin::layout::AdminLayout;
+use crate::i18n::admin_lang;
 
 #[component]
 pub fn UnassignedPage() -> impl IntoView {
+    let lang = admin_lang();
     let query = use_query_map();
     let reconcile = ServerAction::<RunReconcile>::new();
     let attach = ServerAction::<AttachAccount>::new();
@@ -43,29 +45,29 @@ pub fn UnassignedPage() -> impl IntoView {
         <AdminLayout>
             <section class="page">
                 <header class="page-header">
-                    <h1>"对账与待归属帐号"</h1>
-                    <p class="lead">"对账会读取微信的授权列表：找回丢失的 refresh_token，标记已在微信取消的授权，并列出没有经过邀请链接、平台还不知道归属的帐号。"</p>
+                    <h1>{lang.pick("对账与待归属帐号", "Reconcile and unassigned accounts")}</h1>
+                    <p class="lead">{lang.pick("对账会读取微信的授权列表：找回丢失的 refresh_token，标记已在微信取消的授权，并列出没有经过邀请链接、平台还不知道归属的帐号。", "Reconcile reads WeChat's authorizer list: it recovers lost refresh_tokens, marks authorizations withdrawn at WeChat, and lists accounts no invite brought in, whose company is not known here.")}</p>
                 </header>
                 {move || report().map(|(recovered, unknown, revoked, revived)| view! {
                     <section class="notice success" role="status" data-reconcile-report>
-                        <p>"对账完成："</p>
+                        <p>{lang.pick("对账完成：", "Reconciled:")}</p>
                         <ul>
-                            <li>"找回 refresh_token：" {recovered} " 个"</li>
-                            <li>"待归属（微信已授权、平台不知道归属）：" {unknown} " 个"</li>
-                            <li>"已在微信取消授权、现标记为已取消：" {revoked} " 个"</li>
-                            <li>"恢复为正常：" {revived} " 个"</li>
+                            <li>{lang.pick("找回 refresh_token：", "refresh_tokens recovered: ")} {recovered}</li>
+                            <li>{lang.pick("待归属（微信已授权、平台不知道归属）：", "Unassigned (authorized at WeChat, no company known here): ")} {unknown}</li>
+                            <li>{lang.pick("已在微信取消授权、现标记为已取消：", "Withdrawn at WeChat, now marked revoked: ")} {revoked}</li>
+                            <li>{lang.pick("恢复为正常：", "Active again: ")} {revived}</li>
                         </ul>
                     </section>
                 })}
                 {error}
                 <section class="card">
                     <ActionForm action=reconcile>
-                        <button type="submit" class="button primary">"立即对账"</button>
+                        <button type="submit" class="button primary">{lang.pick("立即对账", "Reconcile now")}</button>
                     </ActionForm>
                 </section>
                 <section class="card" aria-labelledby="unassigned-title">
-                    <h2 id="unassigned-title">"待归属帐号"</h2>
-                    <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
+                    <h2 id="unassigned-title">{lang.pick("待归属帐号", "Unassigned accounts")}</h2>
+                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
                         {move || Suspend::new(async move {
                             match rows.await {
                                 Ok(rows) => view! { <UnassignedTable rows attach /> }.into_any(),
@@ -84,17 +86,18 @@ fn UnassignedTable(
     rows: Vec<UnassignedView>,
     attach: ServerAction<AttachAccount>,
 ) -> impl IntoView {
+    let lang = admin_lang();
     if rows.is_empty() {
-        return view! { <p class="empty-state">"没有待归属的帐号。对账发现微信已授权、但没有经过邀请链接的帐号时，会列在这里。"</p> }.into_any();
+        return view! { <p class="empty-state">{lang.pick("没有待归属的帐号。对账发现微信已授权、但没有经过邀请链接的帐号时，会列在这里。", "No unassigned account. Accounts authorized at WeChat without an invite link appear here when reconcile finds them.")}</p> }.into_any();
     }
     view! {
         <table class="table">
             <thead>
                 <tr>
                     <th scope="col">"AppID"</th>
-                    <th scope="col">"首次发现"</th>
-                    <th scope="col">"最近一次对账"</th>
-                    <th scope="col">"归入公司"</th>
+                    <th scope="col">{lang.pick("首次发现", "First found")}</th>
+                    <th scope="col">{lang.pick("最近一次对账", "Last seen")}</th>
+                    <th scope="col">{lang.pick("归入公司", "Attach to company")}</th>
                 </tr>
             </thead>
             <tbody>
@@ -109,9 +112,9 @@ fn UnassignedTable(
                             <td>
                                 <ActionForm action=attach>
                                     <input type="hidden" name="appid" value=row.appid />
-                                    <label for=field.clone() class="visually-hidden">"公司名称"</label>
-                                    <input id=field name="company" type="text" required maxlength="100" placeholder="公司的完整名称" autocomplete="off" />
-                                    <button type="submit" class="button small">"归入公司"</button>
+                                    <label for=field.clone() class="visually-hidden">{lang.pick("公司名称", "Company name")}</label>
+                                    <input id=field name="company" type="text" required maxlength="100" placeholder=lang.pick("公司的完整名称", "The company's full name") autocomplete="off" />
+                                    <button type="submit" class="button small">{lang.pick("归入公司", "Attach to company")}</button>
                                 </ActionForm>
                             </td>
                         </tr>

@@ -4,10 +4,19 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::Lang;
+
 #[island]
-pub fn CopyButton(text: String, #[prop(optional)] label: Option<String>) -> impl IntoView {
+pub fn CopyButton(
+    text: String,
+    #[prop(optional)] label: Option<String>,
+    /// The language of the default label and of "copied" (zh-CN when not given).
+    #[prop(optional)]
+    lang: Option<Lang>,
+) -> impl IntoView {
     let copied = RwSignal::new(false);
-    let label = label.unwrap_or_else(|| "复制链接".to_owned());
+    let lang = lang.unwrap_or_default();
+    let label = label.unwrap_or_else(|| lang.pick("复制链接", "Copy link").to_owned());
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
         {
@@ -21,7 +30,7 @@ pub fn CopyButton(text: String, #[prop(optional)] label: Option<String>) -> impl
     };
     view! {
         <button type="button" class="button" on:click=copy>
-            {move || if copied.get() { "已复制".to_owned() } else { label.clone() }}
+            {move || if copied.get() { lang.pick("已复制", "Copied").to_owned() } else { label.clone() }}
         </button>
     }
 }

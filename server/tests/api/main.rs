@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
 
 mod access;
+mod admin_language;
 mod account_page;
 mod api_keys_page;
 mod audit_log;

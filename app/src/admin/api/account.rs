@@ -94,7 +94,7 @@ mod ssr {
             card: crate::shared::views::authorizer_view(
                 account.authorizer,
                 settings,
-                crate::i18n::Lang::Zh,
+                crate::i18n::admin_lang(),
             ),
             company: account.company_name,
             alias: account.alias,
@@ -117,16 +117,23 @@ mod ssr {
                 count,
                 detail,
             } => {
+                let lang = crate::i18n::admin_lang();
                 let (title, tone) = happened(kind, count);
                 let detail = match kind {
-                    HistoryKind::AuthorizedThroughAnotherCompany => {
-                        detail.map(|id| format!("邀请来自公司编号 {id}"))
-                    }
+                    HistoryKind::AuthorizedThroughAnotherCompany => detail.map(|id| {
+                        lang.pick("邀请来自公司编号 ", "The invite came from company #")
+                            .to_owned()
+                            + &id
+                    }),
                     _ => detail,
                 };
                 TimelineItemView {
                     when: format_time(last_at),
-                    span: (count > 1).then(|| format!("自 {} 起", format_time(at))),
+                    span: (count > 1).then(|| {
+                        lang.pick("自 ", "since ").to_owned()
+                            + &format_time(at)
+                            + lang.pick(" 起", "")
+                    }),
                     title,
                     detail,
                     tone: tone.to_owned(),
@@ -142,8 +149,12 @@ mod ssr {
                 when: format_time(at),
                 span: None,
                 title: format!(
-                    "{actor}：{}",
-                    action.map_or("（未知操作）", crate::admin::api::audit::ssr::label)
+                    "{actor}{}{}",
+                    crate::i18n::admin_lang().pick("：", ": "),
+                    action.map_or(
+                        crate::i18n::admin_lang().pick("（未知操作）", "(unknown action)"),
+                        crate::admin::api::audit::ssr::label
+                    )
                 ),
                 detail,
                 tone: "admin".to_owned(),
@@ -154,32 +165,68 @@ mod ssr {
 
     /// What happened, in words, and its tone.
     fn happened(kind: HistoryKind, count: i64) -> (String, &'static str) {
-        match kind {
-            HistoryKind::Authorized => ("首次授权".into(), "ok"),
-            HistoryKind::Reauthorized => ("商户重新授权，恢复正常".into(), "ok"),
-            HistoryKind::Updated => ("商户更新了授权（权限集可能有变化）".into(), "ok"),
+        let lang = crate::i18n::admin_lang();
+        let (zh, en, tone): (String, String, &'static str) = match kind {
+            HistoryKind::Authorized => ("首次授权".into(), "Authorized".into(), "ok"),
+            HistoryKind::Reauthorized => (
+                "商户重新授权，恢复正常".into(),
+                "Authorized again by the merchant: active".into(),
+                "ok",
+            ),
+            HistoryKind::Updated => (
+                "商户更新了授权（权限集可能有变化）".into(),
+                "The merchant updated the authorization (permission sets may have changed)".into(),
+                "ok",
+            ),
             HistoryKind::AuthorizedThroughAnotherCompany => (
                 "通过另一家公司的邀请授权：令牌已保存，帐号仍属于本公司".into(),
+                "Authorized through another company's invite: tokens stored, the account stays with its company".into(),
                 "warn",
             ),
-            HistoryKind::Unauthorized => ("商户取消了授权".into(), "bad"),
-            HistoryKind::NoLongerListed => (
-                "微信的授权列表中已没有此帐号：标记为已取消授权".into(),
+            HistoryKind::Unauthorized => (
+                "商户取消了授权".into(),
+                "The merchant withdrew the authorization".into(),
                 "bad",
             ),
-            HistoryKind::Revived => ("对账发现它仍在微信授权中：恢复为正常".into(), "ok"),
-            HistoryKind::RefreshTokenRecovered => {
-                ("从微信的授权列表找回了 refresh_token".into(), "ok")
-            }
-            HistoryKind::RefreshFailed if count > 1 => {
-                (format!("刷新失败（连续 {count} 次）"), "warn")
-            }
-            HistoryKind::RefreshFailed => ("刷新失败".into(), "warn"),
-            HistoryKind::NeedsReauthorization => {
-                ("refresh_token 已失效：需要商户重新授权".into(), "bad")
-            }
-            HistoryKind::Refreshed if count > 1 => (format!("令牌刷新 {count} 次"), "ok"),
-            HistoryKind::Refreshed => ("令牌已刷新".into(), "ok"),
-        }
+            HistoryKind::NoLongerListed => (
+                "微信的授权列表中已没有此帐号：标记为已取消授权".into(),
+                "No longer in WeChat's authorizer list: marked revoked".into(),
+                "bad",
+            ),
+            HistoryKind::Revived => (
+                "对账发现它仍在微信授权中：恢复为正常".into(),
+                "Reconcile found it still authorized at WeChat: active again".into(),
+                "ok",
+            ),
+            HistoryKind::RefreshTokenRecovered => (
+                "从微信的授权列表找回了 refresh_token".into(),
+                "refresh_token recovered from WeChat's authorizer list".into(),
+                "ok",
+            ),
+            HistoryKind::RefreshFailed if count > 1 => (
+                format!("刷新失败（连续 {count} 次）"),
+                format!("Refresh failed ({count} in a row)"),
+                "warn",
+            ),
+            HistoryKind::RefreshFailed => ("刷新失败".into(), "Refresh failed".into(), "warn"),
+            HistoryKind::NeedsReauthorization => (
+                "refresh_token 已失效：需要商户重新授权".into(),
+                "refresh_token dead: the merchant must authorize again".into(),
+                "bad",
+            ),
+            HistoryKind::Refreshed if count > 1 => (
+                format!("令牌刷新 {count} 次"),
+                format!("Token refreshed {count} times"),
+                "ok",
+            ),
+            HistoryKind::Refreshed => ("令牌已刷新".into(), "Token refreshed".into(), "ok"),
+        };
+        (
+            match lang {
+                crate::i18n::Lang::Zh => zh,
+                crate::i18n::Lang::En => en,
+            },
+            tone,
+        )
     }
 }

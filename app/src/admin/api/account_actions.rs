@@ -46,11 +46,11 @@ pub async fn send_reauthorization_invite(appid: String) -> Result<(), UiError> {
         .map_err(|err| match err {
             AccountActionError::NotFound => UiError::NotFound,
             AccountActionError::StillActive => {
-                UiError::Conflict("这个帐号授权正常，不需要重新授权。".into())
+                UiError::Conflict(crate::i18n::admin_lang().pick("这个帐号授权正常，不需要重新授权。", "This account's authorization works: it needs no re-authorization.").into())
             }
             AccountActionError::Invite(platform::onboarding::InviteError::CompanyArchived) => {
                 UiError::Conflict(
-                    "帐号所属的公司已归档，不能再创建邀请；请先把帐号移到另一家公司。".into(),
+                    crate::i18n::admin_lang().pick("帐号所属的公司已归档，不能再创建邀请；请先把帐号移到另一家公司。", "The account's company is archived and takes no invite: move the account to another company first.").into(),
                 )
             }
             other => crate::shared::ssr::internal(&other),
@@ -83,7 +83,7 @@ pub async fn move_account(
     if confirm.is_none() {
         return Err(UiError::Validation {
             field: "confirm".into(),
-            message: "请勾选确认后再移动帐号。".into(),
+            message: crate::i18n::admin_lang().pick("请勾选确认后再移动帐号。", "Tick the confirmation to move the account.").into(),
         });
     }
     let target = ssr::company_named(&admin.platform, &company).await?;
@@ -95,11 +95,11 @@ pub async fn move_account(
             AccountActionError::NotFound => UiError::NotFound,
             AccountActionError::SameCompany => UiError::Validation {
                 field: "company".into(),
-                message: "帐号已经属于这家公司。".into(),
+                message: crate::i18n::admin_lang().pick("帐号已经属于这家公司。", "The account belongs to this company already.").into(),
             },
             AccountActionError::CompanyArchived => UiError::Validation {
                 field: "company".into(),
-                message: "这家公司已归档，不能接收帐号。".into(),
+                message: crate::i18n::admin_lang().pick("这家公司已归档，不能接收帐号。", "This company is archived: it takes no account.").into(),
             },
             other => crate::shared::ssr::internal(&other),
         })?;
@@ -154,11 +154,11 @@ pub async fn attach_account(appid: String, company: String) -> Result<(), UiErro
         .await
         .map_err(|err| match err {
             AccountActionError::NotUnassigned => UiError::Conflict(
-                "这个帐号已经不在待归属列表中（可能刚被归入公司，或已在微信取消授权）。".into(),
+                crate::i18n::admin_lang().pick("这个帐号已经不在待归属列表中（可能刚被归入公司，或已在微信取消授权）。", "This account no longer waits for a company (it was just attached, or withdrawn at WeChat).").into(),
             ),
             AccountActionError::CompanyArchived => UiError::Validation {
                 field: "company".into(),
-                message: "这家公司已归档，不能接收帐号。".into(),
+                message: crate::i18n::admin_lang().pick("这家公司已归档，不能接收帐号。", "This company is archived: it takes no account.").into(),
             },
             other => crate::shared::ssr::internal(&other),
         })?;
@@ -186,7 +186,7 @@ pub async fn run_reconcile() -> Result<(), UiError> {
         .map_err(|err| {
             tracing::warn!(error = %err, "reconcile from the dashboard failed");
             UiError::Conflict(
-                "暂时无法读取微信的授权列表（平台令牌或网络问题），请稍后再试；原因见概览页。"
+                crate::i18n::admin_lang().pick("暂时无法读取微信的授权列表（平台令牌或网络问题），请稍后再试；原因见概览页。", "WeChat's authorizer list cannot be read right now (component token or network): try again later; the overview says why.")
                     .into(),
             )
         })?;
@@ -225,7 +225,15 @@ mod ssr {
             .map(|company| company.id)
             .ok_or_else(|| UiError::Validation {
                 field: "company".into(),
-                message: format!("没有名为「{}」的公司：请输入公司的完整名称。", name.trim()),
+                message: match crate::i18n::admin_lang() {
+                    crate::i18n::Lang::Zh => {
+                        format!("没有名为「{}」的公司：请输入公司的完整名称。", name.trim())
+                    }
+                    crate::i18n::Lang::En => format!(
+                        "No company is named \"{}\": type the company's full name.",
+                        name.trim()
+                    ),
+                },
             })
     }
 }

@@ -119,9 +119,9 @@ mod ssr {
     fn view(info: ApiKeyInfo, now: i64, reads_today: i64) -> ApiKeyView {
         let expired = info.expires_at.is_some_and(|at| at <= now);
         let (active, status) = match (info.revoked_at, expired) {
-            (Some(_), _) => (false, "已吊销"),
-            (None, true) => (false, "已过期"),
-            (None, false) => (true, "启用"),
+            (Some(_), _) => (false, crate::i18n::admin_lang().pick("已吊销", "Revoked")),
+            (None, true) => (false, crate::i18n::admin_lang().pick("已过期", "Expired")),
+            (None, false) => (true, crate::i18n::admin_lang().pick("启用", "Active")),
         };
         ApiKeyView {
             id: info.id,
@@ -133,10 +133,10 @@ mod ssr {
             created_at: format_time(info.created_at),
             expires_at: info
                 .expires_at
-                .map_or_else(|| "永不过期".to_owned(), format_time),
+                .map_or_else(|| crate::i18n::admin_lang().pick("永不过期", "Never expires").to_owned(), format_time),
             last_used: info
                 .last_used_at
-                .map_or_else(|| "从未使用".to_owned(), format_time),
+                .map_or_else(|| crate::i18n::admin_lang().pick("从未使用", "Never used").to_owned(), format_time),
             issued_count: info.issued_count,
             reads_today,
         }
@@ -144,20 +144,24 @@ mod ssr {
 
     fn scope_words(scope: &KeyScope) -> String {
         let mut words = if scope.all_companies {
-            "全部公司".to_owned()
+            crate::i18n::admin_lang().pick("全部公司", "All companies").to_owned()
         } else {
             let ids: Vec<String> = scope
                 .company_ids
                 .iter()
                 .map(|id| format!("#{id}"))
                 .collect();
-            format!("公司 {}", ids.join("、"))
+            format!(
+                "{}{}",
+                crate::i18n::admin_lang().pick("公司 ", "companies "),
+                ids.join(crate::i18n::admin_lang().pick("、", ", "))
+            )
         };
         if scope.component {
-            words.push_str(" · 平台令牌");
+            words.push_str(crate::i18n::admin_lang().pick(" · 平台令牌", " · component token"));
         }
         if scope.invalidate {
-            words.push_str(" · 可作废令牌");
+            words.push_str(crate::i18n::admin_lang().pick(" · 可作废令牌", " · may invalidate tokens"));
         }
         words
     }
@@ -177,7 +181,7 @@ mod ssr {
             },
             id => match id.parse::<i64>() {
                 Ok(id) => KeyScope::companies(&[id]),
-                Err(_) => return Err(invalid("scope", "请选择密钥可以读取哪些公司。")),
+                Err(_) => return Err(invalid("scope", crate::i18n::admin_lang().pick("请选择密钥可以读取哪些公司。", "Choose which companies the key may read."))),
             },
         };
         let reach = KeyScope {
@@ -193,7 +197,7 @@ mod ssr {
                 _ => {
                     return Err(invalid(
                         "expires_days",
-                        "有效期请填写 1 到 3650 之间的天数，或留空表示永不过期。",
+                        crate::i18n::admin_lang().pick("有效期请填写 1 到 3650 之间的天数，或留空表示永不过期。", "Give the validity in days, 1 to 3650, or leave it empty for a key that never expires."),
                     ));
                 }
             },
@@ -220,11 +224,11 @@ mod ssr {
         match err {
             ApiKeyError::InvalidName => invalid(
                 "name",
-                "请填写密钥名称（最多 100 个字），例如使用它的系统名。",
+                crate::i18n::admin_lang().pick("请填写密钥名称（最多 100 个字），例如使用它的系统名。", "Name the key (at most 100 characters), e.g. after the system that uses it."),
             ),
-            ApiKeyError::UnknownCompany => invalid("scope", "所选公司不存在。"),
-            ApiKeyError::InvalidScope => invalid("scope", "请选择密钥可以读取哪些公司。"),
-            ApiKeyError::InvalidExpiry => invalid("expires_days", "有效期必须在未来。"),
+            ApiKeyError::UnknownCompany => invalid("scope", crate::i18n::admin_lang().pick("所选公司不存在。", "The chosen company does not exist.")),
+            ApiKeyError::InvalidScope => invalid("scope", crate::i18n::admin_lang().pick("请选择密钥可以读取哪些公司。", "Choose which companies the key may read.")),
+            ApiKeyError::InvalidExpiry => invalid("expires_days", crate::i18n::admin_lang().pick("有效期必须在未来。", "The expiry must be in the future.")),
             ApiKeyError::NotFound => UiError::NotFound,
             ApiKeyError::Unauthorized => UiError::Unauthorized,
             ApiKeyError::Storage(err) => internal(&err),

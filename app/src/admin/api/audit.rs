@@ -66,7 +66,13 @@ pub(crate) mod ssr {
             at: crate::shared::ssr::format_time(entry.at),
             actor: entry.actor,
             client_addr: entry.client_addr.unwrap_or_else(|| "—".into()),
-            action: entry.action.map_or("（未知操作）", label).to_owned(),
+            action: entry
+                .action
+                .map_or(
+                    crate::i18n::admin_lang().pick("（未知操作）", "(unknown action)"),
+                    label,
+                )
+                .to_owned(),
             refused: matches!(
                 entry.action,
                 Some(AuditAction::SignInFailed | AuditAction::SignInLocked)
@@ -76,45 +82,57 @@ pub(crate) mod ssr {
         }
     }
 
-    /// What an action means, for operators.
+    /// What an action means, for operators, in the admin's language.
     pub(crate) fn label(action: AuditAction) -> &'static str {
+        let (zh, en) = words(action);
+        crate::i18n::admin_lang().pick(zh, en)
+    }
+
+    /// (zh, en) for an action.
+    fn words(action: AuditAction) -> (&'static str, &'static str) {
         match action {
-            AuditAction::SignedIn => "登录",
-            AuditAction::SignInFailed => "登录失败",
-            AuditAction::SignInLocked => "登录被暂时锁定",
-            AuditAction::SignedOut => "退出登录",
-            AuditAction::AdminCreated => "创建管理员",
-            AuditAction::AdminDisabled => "停用管理员",
-            AuditAction::PasswordReset => "重置密码",
-            AuditAction::CompanyCreated => "创建公司",
-            AuditAction::InviteCreated => "创建邀请链接",
-            AuditAction::InviteRevoked => "撤销邀请链接",
-            AuditAction::DatabaseAdopted => "接管数据库",
-            AuditAction::ApiKeyCreated => "创建 API 密钥",
-            AuditAction::ApiKeyRevoked => "吊销 API 密钥",
-            AuditAction::AccountRefreshed => "立即刷新帐号令牌",
-            AuditAction::CompanyRenamed => "重命名公司",
-            AuditAction::CompanyArchived => "归档公司",
-            AuditAction::AccountRevived => "对账后恢复帐号",
-            AuditAction::AccountInfoRefetched => "重新获取帐号资料",
-            AuditAction::AccountMoved => "把帐号移到另一家公司",
-            AuditAction::ReauthorizationInviteCreated => "发送重新授权邀请",
-            AuditAction::AccountAttached => "把对账发现的帐号归入公司",
-            AuditAction::ReconcileRun => "与微信授权列表对账",
+            AuditAction::SignedIn => ("登录", "Signed in"),
+            AuditAction::SignInFailed => ("登录失败", "Sign-in failed"),
+            AuditAction::SignInLocked => ("登录被暂时锁定", "Sign-in locked for a while"),
+            AuditAction::SignedOut => ("退出登录", "Signed out"),
+            AuditAction::AdminCreated => ("创建管理员", "Admin created"),
+            AuditAction::AdminDisabled => ("停用管理员", "Admin disabled"),
+            AuditAction::PasswordReset => ("重置密码", "Password reset"),
+            AuditAction::CompanyCreated => ("创建公司", "Company created"),
+            AuditAction::InviteCreated => ("创建邀请链接", "Invite created"),
+            AuditAction::InviteRevoked => ("撤销邀请链接", "Invite revoked"),
+            AuditAction::DatabaseAdopted => ("接管数据库", "Database adopted"),
+            AuditAction::ApiKeyCreated => ("创建 API 密钥", "API key created"),
+            AuditAction::ApiKeyRevoked => ("吊销 API 密钥", "API key revoked"),
+            AuditAction::AccountRefreshed => ("立即刷新帐号令牌", "Account token refreshed now"),
+            AuditAction::CompanyRenamed => ("重命名公司", "Company renamed"),
+            AuditAction::CompanyArchived => ("归档公司", "Company archived"),
+            AuditAction::AccountRevived => ("对账后恢复帐号", "Account revived by reconcile"),
+            AuditAction::AccountInfoRefetched => ("重新获取帐号资料", "Account profile fetched again"),
+            AuditAction::AccountMoved => ("把帐号移到另一家公司", "Account moved to another company"),
+            AuditAction::ReauthorizationInviteCreated => {
+                ("发送重新授权邀请", "Re-authorization invite created")
+            }
+            AuditAction::AccountAttached => {
+                ("把对账发现的帐号归入公司", "Account found by reconcile attached to a company")
+            }
+            AuditAction::ReconcileRun => ("与微信授权列表对账", "Reconciled with WeChat's authorizer list"),
         }
     }
 
     #[cfg(test)]
     mod tests {
         #[test]
-        fn every_action_has_its_own_words() {
-            let mut labels: Vec<_> = platform::audit::AuditAction::ALL
-                .into_iter()
-                .map(super::label)
-                .collect();
-            labels.sort_unstable();
-            labels.dedup();
-            assert_eq!(labels.len(), platform::audit::AuditAction::ALL.len());
+        fn every_action_has_its_own_words_in_each_language() {
+            for pick in [|w: (&'static str, &'static str)| w.0, |w: (&'static str, &'static str)| w.1] {
+                let mut labels: Vec<_> = platform::audit::AuditAction::ALL
+                    .into_iter()
+                    .map(|action| pick(super::words(action)))
+                    .collect();
+                labels.sort_unstable();
+                labels.dedup();
+                assert_eq!(labels.len(), platform::audit::AuditAction::ALL.len());
+            }
         }
     }
 }

@@ -164,16 +164,18 @@ mod ssr {
         };
         match err {
             CompanyError::InvalidName(CompanyNameError::Empty) => {
-                invalid("请填写公司名称。".into())
+                invalid(crate::i18n::admin_lang().pick("请填写公司名称。", "Enter the company's name.").into())
             }
             CompanyError::InvalidName(CompanyNameError::TooLong) => invalid(format!(
-                "公司名称最多 {} 个字。",
-                platform::companies::NAME_MAX_CHARS
+                "{} {} {}",
+                crate::i18n::admin_lang().pick("公司名称最多", "A company's name has at most"),
+                platform::companies::NAME_MAX_CHARS,
+                crate::i18n::admin_lang().pick("个字。", "characters.")
             )),
             CompanyError::InvalidName(CompanyNameError::ControlCharacters) => {
-                invalid("公司名称含有无法显示的字符。".into())
+                invalid(crate::i18n::admin_lang().pick("公司名称含有无法显示的字符。", "The name contains characters that cannot be shown.").into())
             }
-            CompanyError::DuplicateName => UiError::Conflict("已有同名公司，请换一个名称。".into()),
+            CompanyError::DuplicateName => UiError::Conflict(crate::i18n::admin_lang().pick("已有同名公司，请换一个名称。", "A company with this name exists already: choose another name.").into()),
             CompanyError::NotFound => UiError::NotFound,
             CompanyError::Storage(err) => crate::shared::ssr::internal(&err),
         }

@@ -102,21 +102,21 @@ mod ssr {
     /// An InfoType in words.
     pub(super) fn kind(info_type: &str) -> &'static str {
         match info_type {
-            "component_verify_ticket" => "票据推送",
-            "authorized" => "授权成功",
-            "updateauthorized" => "授权变更",
-            "unauthorized" => "取消授权",
-            "notify_third_fasteregister" => "快速注册结果",
-            _ => "其他推送",
+            "component_verify_ticket" => crate::i18n::admin_lang().pick("票据推送", "Ticket"),
+            "authorized" => crate::i18n::admin_lang().pick("授权成功", "Authorized"),
+            "updateauthorized" => crate::i18n::admin_lang().pick("授权变更", "Authorization updated"),
+            "unauthorized" => crate::i18n::admin_lang().pick("取消授权", "Unauthorized"),
+            "notify_third_fasteregister" => crate::i18n::admin_lang().pick("快速注册结果", "Fast registration result"),
+            _ => crate::i18n::admin_lang().pick("其他推送", "Other push"),
         }
     }
 
     pub(super) fn row(e: EventSummary) -> EventRowView {
         let (state, failed) = match e.state {
-            PushEventState::Pending if e.attempts > 0 => ("等待重试", false),
-            PushEventState::Pending => ("待处理", false),
-            PushEventState::Applied => ("已处理", false),
-            PushEventState::Failed => ("失败", true),
+            PushEventState::Pending if e.attempts > 0 => (crate::i18n::admin_lang().pick("等待重试", "Waiting to retry"), false),
+            PushEventState::Pending => (crate::i18n::admin_lang().pick("待处理", "Pending"), false),
+            PushEventState::Applied => (crate::i18n::admin_lang().pick("已处理", "Applied"), false),
+            PushEventState::Failed => (crate::i18n::admin_lang().pick("失败", "Failed"), true),
         };
         EventRowView {
             id: e.id,

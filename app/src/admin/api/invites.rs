@@ -67,7 +67,7 @@ pub async fn get_company_detail(company_id: i64) -> Result<Option<CompanyDetail>
         authorizers: authorizers
             .into_iter()
             .map(|a| {
-                crate::shared::views::authorizer_view(a, platform.settings(), crate::i18n::Lang::Zh)
+                crate::shared::views::authorizer_view(a, platform.settings(), crate::i18n::admin_lang())
             })
             .collect(),
     }))
@@ -88,7 +88,7 @@ pub async fn create_invite(
     let platform = &admin.platform;
     let auth_type = AuthType::from_code(auth_type).ok_or_else(|| UiError::Validation {
         field: "auth_type".into(),
-        message: "请选择要授权的帐号类型。".into(),
+        message: crate::i18n::admin_lang().pick("请选择要授权的帐号类型。", "Choose the kinds of account to authorize.").into(),
     })?;
     let request = NewInviteRequest {
         company_id,
@@ -104,25 +104,29 @@ pub async fn create_invite(
         .map_err(|err| match err {
             InviteError::InvalidBizAppid => UiError::Validation {
                 field: "biz_appid".into(),
-                message: "指定帐号的 AppID 应以 wx 开头，共 18 位字母或数字；不指定请留空。".into(),
+                message: crate::i18n::admin_lang().pick("指定帐号的 AppID 应以 wx 开头，共 18 位字母或数字；不指定请留空。", "An account's AppID starts with wx and has 18 letters or digits; leave it empty for any account.").into(),
             },
             InviteError::InvalidValidity => UiError::Validation {
                 field: "valid_days".into(),
                 message: format!(
-                    "有效期应为 1 到 {} 天。",
-                    platform::onboarding::INVITE_MAX_VALID_DAYS
+                    "{} {} {}",
+                    crate::i18n::admin_lang().pick("有效期应为 1 到", "An invite is valid for 1 to"),
+                    platform::onboarding::INVITE_MAX_VALID_DAYS,
+                    crate::i18n::admin_lang().pick("天。", "days.")
                 ),
             },
             InviteError::NoteTooLong => UiError::Validation {
                 field: "note".into(),
                 message: format!(
-                    "备注最多 {} 个字。",
-                    platform::onboarding::INVITE_NOTE_MAX_CHARS
+                    "{} {} {}",
+                    crate::i18n::admin_lang().pick("备注最多", "A note has at most"),
+                    platform::onboarding::INVITE_NOTE_MAX_CHARS,
+                    crate::i18n::admin_lang().pick("个字。", "characters.")
                 ),
             },
             InviteError::UnknownCompany => UiError::NotFound,
             InviteError::CompanyArchived => {
-                UiError::Conflict("这家公司已归档，不能再创建邀请链接。".into())
+                UiError::Conflict(crate::i18n::admin_lang().pick("这家公司已归档，不能再创建邀请链接。", "This company is archived: it takes no new invite.").into())
             }
             other => crate::shared::ssr::internal(&other),
         })?;
@@ -164,10 +168,10 @@ mod ssr {
 
     pub(super) fn invite_view(invite: Invite) -> InviteView {
         let status = match invite.status {
-            InviteStatus::Active => "有效",
-            InviteStatus::Fulfilled => "已完成",
-            InviteStatus::Expired => "已过期",
-            InviteStatus::Revoked => "已撤销",
+            InviteStatus::Active => crate::i18n::admin_lang().pick("有效", "Active"),
+            InviteStatus::Fulfilled => crate::i18n::admin_lang().pick("已完成", "Complete"),
+            InviteStatus::Expired => crate::i18n::admin_lang().pick("已过期", "Expired"),
+            InviteStatus::Revoked => crate::i18n::admin_lang().pick("已撤销", "Revoked"),
         };
         InviteView {
             id: invite.id,
@@ -175,7 +179,7 @@ mod ssr {
             url: invite.url,
             asks_for: crate::shared::views::auth_type_label(
                 invite.auth_type,
-                crate::i18n::Lang::Zh,
+                crate::i18n::admin_lang(),
             )
             .to_owned(),
             biz_appid: invite.biz_appid,

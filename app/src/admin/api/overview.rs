@@ -20,6 +20,7 @@ pub struct OverviewView {
     pub active: i64,
     pub needs_reauthorization: i64,
     pub revoked: i64,
+    pub unassigned: i64,
     pub failing_refreshes: i64,
     pub pushes_last_hour: i64,
     pub failed_events: i64,
@@ -27,6 +28,9 @@ pub struct OverviewView {
     pub ticket_age: String,
     pub token_expires_at: Option<String>,
     pub token_healthy: bool,
+    /// The admin's language, which the texts above are in (the live
+    /// refresh renders in the browser, where no request says it).
+    pub lang: crate::i18n::Lang,
 }
 
 #[server(prefix = "/api/admin", endpoint = "overview")]
@@ -84,6 +88,7 @@ mod ssr {
     use platform::overview::{Alert, Overview};
 
     use super::{AccountRowView, AlertView, OverviewView};
+    use crate::i18n::Lang;
     use crate::shared::ssr::format_time;
 
     pub(super) fn status(name: &str) -> Option<AuthorizerStatus> {
@@ -96,66 +101,133 @@ mod ssr {
     }
 
     pub(super) fn status_words(status: AuthorizerStatus) -> &'static str {
+        let lang = crate::i18n::admin_lang();
         match status {
-            AuthorizerStatus::Active => "正常",
-            AuthorizerStatus::NeedsReauthorization => "需要重新授权",
-            AuthorizerStatus::Revoked => "已取消授权",
+            AuthorizerStatus::Active => lang.pick("正常", "Active"),
+            AuthorizerStatus::NeedsReauthorization => {
+                lang.pick("需要重新授权", "Needs re-authorization")
+            }
+            AuthorizerStatus::Revoked => lang.pick("已取消授权", "Revoked"),
         }
     }
 
     pub(super) fn row(row: platform::overview::AccountListRow) -> AccountRowView {
+        let lang = crate::i18n::admin_lang();
         AccountRowView {
             name: row
                 .nick_name
                 .unwrap_or_else(|| row.authorizer_appid.clone()),
             appid: row.authorizer_appid,
             kind: if row.is_mini_program {
-                "小程序"
+                lang.pick("小程序", "Mini program")
             } else {
-                "公众号"
+                lang.pick("公众号", "Official account")
             }
             .to_owned(),
             company_id: row.company_id,
             company: row.company_name,
             status: status_words(row.status).to_owned(),
             problem: (row.failures > 0).then(|| {
-                format!(
-                    "连续 {} 次刷新失败：{}",
-                    row.failures,
-                    row.last_error.unwrap_or_default()
-                )
+                let error = row.last_error.unwrap_or_default();
+                match lang {
+                    Lang::Zh => format!("连续 {} 次刷新失败：{error}", row.failures),
+                    Lang::En => format!("{} refreshes failed in a row: {error}", row.failures),
+                }
             }),
         }
     }
 
     pub(super) fn view(o: Overview) -> OverviewView {
+        let lang = crate::i18n::admin_lang();
         let ticket_age = match o.component.ticket_received_at {
-            None => "尚未收到".to_owned(),
+            None => lang.pick("尚未收到", "none received yet").to_owned(),
             Some(at) => {
                 let minutes = (o.now - at).max(0) / 60;
-                if minutes < 60 {
-                    format!("{minutes} 分钟前")
-                } else {
-                    format!("{} 小时前", minutes / 60)
+                match (lang, minutes < 60) {
+                    (Lang::Zh, true) => format!("{minutes} 分钟前"),
+                    (Lang::Zh, false) => format!("{} 小时前", minutes / 60),
+                    (Lang::En, true) => format!("{minutes} min ago"),
+                    (Lang::En, false) => format!("{} h ago", minutes / 60),
                 }
             }
         };
         OverviewView {
-            alerts: o.alerts.into_iter().map(alert).collect(),
+            alerts: o.alerts.into_iter().map(|a| alert(a, lang)).collect(),
             active: o.accounts.active,
             needs_reauthorization: o.accounts.needs_reauthorization,
             revoked: o.accounts.revoked,
+            unassigned: o.accounts.unassigned,
             failing_refreshes: o.failing_refreshes,
             pushes_last_hour: o.pushes_last_hour,
             failed_events: o.failed_events,
             ticket_age,
             token_expires_at: o.component.expires_at.map(format_time),
             token_healthy: o.component.state == platform::component::ComponentTokenState::Fresh,
+            lang,
         }
     }
 
-    fn alert(alert: Alert) -> AlertView {
-        let (title, advice, link) = match alert {
+    fn alert(alert: Alert, lang: Lang) -> AlertView {
+        let (title, advice, link) = match lang {
+            Lang::Zh => alert_zh(alert),
+            Lang::En => alert_en(alert),
+        };
+        AlertView {
+            title,
+            advice,
+            link,
+        }
+    }
+
+    type Words = (String, String, Option<(String, String)>);
+
+    fn alert_en(alert: Alert) -> Words {
+        match alert {
+            Alert::TicketMissing => (
+                "No component_verify_ticket received yet".to_owned(),
+                "WeChat pushes a ticket every 10 minutes. Check that the Open Platform's authorization event URL points at this site's /wechat/component/events and that the server is reachable from the internet.".to_owned(),
+                None,
+            ),
+            Alert::TicketStale { hours } => (
+                format!("The newest ticket arrived {hours} h ago"),
+                "Without a ticket newer than 12 hours the component token cannot be refreshed. Check the authorization event URL and that the server is reachable.".to_owned(),
+                None,
+            ),
+            Alert::IpNotWhitelisted { message } => (
+                "WeChat refuses this server's IP (61004)".to_owned(),
+                format!("Add the address WeChat saw under the Open Platform's development settings → IP whitelist. {message}"),
+                None,
+            ),
+            Alert::QuotaExhausted => (
+                "Today's API quota is used up (45009)".to_owned(),
+                "The component token is retried after midnight China time. To recover now, reset the quota in the Open Platform and check how often you call.".to_owned(),
+                None,
+            ),
+            Alert::ComponentTokenFailing { message } => (
+                "The component token (component_access_token) cannot be refreshed".to_owned(),
+                message,
+                None,
+            ),
+            Alert::NeedsReauthorization { accounts } => (
+                format!("{accounts} account(s) need the merchant to authorize again"),
+                "Their refresh tokens no longer work, so the platform cannot act for them. Send their companies a new invite (the account page has a button for it).".to_owned(),
+                Some(("/accounts?status=needs_reauthorization".to_owned(), "Show these accounts".to_owned())),
+            ),
+            Alert::UnassignedAccounts { accounts } => (
+                format!("{accounts} account(s) authorized at WeChat belong to no company yet"),
+                "Reconcile found them in WeChat's authorizer list; no invite brought them in. Attach them to their companies so the platform refreshes their tokens.".to_owned(),
+                Some(("/unassigned".to_owned(), "Attach them".to_owned())),
+            ),
+            Alert::FailedEvents { events } => (
+                format!("{events} authorization event(s) could not be processed"),
+                "They were retried and still failed; each event says why.".to_owned(),
+                Some(("/events?state=failed".to_owned(), "Show these events".to_owned())),
+            ),
+        }
+    }
+
+    fn alert_zh(alert: Alert) -> Words {
+        match alert {
             Alert::TicketMissing => (
                 "尚未收到 component_verify_ticket".to_owned(),
                 "微信每 10 分钟推送一次票据。请确认开放平台「授权事件接收URL」指向本站的 /wechat/component/events，且服务器能从公网访问。".to_owned(),
@@ -194,13 +266,8 @@ mod ssr {
             Alert::FailedEvents { events } => (
                 format!("{events} 条授权事件处理失败"),
                 "这些推送已多次重试仍无法处理，原因记录在事件中。".to_owned(),
-                None,
+                Some(("/events?state=failed".to_owned(), "查看这些事件".to_owned())),
             ),
-        };
-        AlertView {
-            title,
-            advice,
-            link,
         }
     }
 }
