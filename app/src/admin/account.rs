@@ -32,13 +32,41 @@ pub fn AccountPage() -> impl IntoView {
             q.get("moved").is_some(),
             q.get("attached").is_some(),
         ) {
-            (Some("done"), ..) => ("notice success", "已刷新：新的 access_token 已保存。", "Refreshed: the new access_token is stored."),
-            (Some("skipped"), ..) => ("notice", "没有刷新：帐号不是正常状态，或另一处刚刚刷新过。", "Not refreshed: the account is not active, or it was refreshed elsewhere a moment ago."),
-            (Some("failed"), ..) => ("notice error", "刷新失败，原因见下方「令牌状态」。", "The refresh failed; the reason is under \"Token health\" below."),
-            (_, Some("done"), ..) => ("notice success", "已从微信重新获取帐号资料和权限集。", "The profile and permission sets were fetched from WeChat again."),
-            (_, Some("failed"), ..) => ("notice error", "没能从微信获取帐号资料：请稍后再试（平台令牌的状态见概览页）。", "WeChat did not give the profile: try again later (the overview shows the component token's state)."),
-            (_, _, true, _) => ("notice success", "已把帐号移到新的公司。", "The account now belongs to the new company."),
-            (_, _, _, true) => ("notice success", "已把帐号归入公司：令牌已开始刷新，资料已从微信获取。", "The account is attached: its token is refreshed and its profile fetched from WeChat."),
+            (Some("done"), ..) => (
+                "notice success",
+                "已刷新：新的 access_token 已保存。",
+                "Refreshed: the new access_token is stored.",
+            ),
+            (Some("skipped"), ..) => (
+                "notice",
+                "没有刷新：帐号不是正常状态，或另一处刚刚刷新过。",
+                "Not refreshed: the account is not active, or it was refreshed elsewhere a moment ago.",
+            ),
+            (Some("failed"), ..) => (
+                "notice error",
+                "刷新失败，原因见下方「令牌状态」。",
+                "The refresh failed; the reason is under \"Token health\" below.",
+            ),
+            (_, Some("done"), ..) => (
+                "notice success",
+                "已从微信重新获取帐号资料和权限集。",
+                "The profile and permission sets were fetched from WeChat again.",
+            ),
+            (_, Some("failed"), ..) => (
+                "notice error",
+                "没能从微信获取帐号资料：请稍后再试（平台令牌的状态见概览页）。",
+                "WeChat did not give the profile: try again later (the overview shows the component token's state).",
+            ),
+            (_, _, true, _) => (
+                "notice success",
+                "已把帐号移到新的公司。",
+                "The account now belongs to the new company.",
+            ),
+            (_, _, _, true) => (
+                "notice success",
+                "已把帐号归入公司：令牌已开始刷新，资料已从微信获取。",
+                "The account is attached: its token is refreshed and its profile fetched from WeChat.",
+            ),
             _ => return None,
         };
         Some((class, lang.pick(zh, en)))
@@ -171,7 +199,8 @@ fn AccountActions(
 fn Timeline(items: Vec<TimelineItemView>, appid: String) -> impl IntoView {
     let lang = admin_lang();
     let body = if items.is_empty() {
-        view! { <p class="empty-state">{lang.pick("还没有记录。", "Nothing recorded yet.")}</p> }.into_any()
+        view! { <p class="empty-state">{lang.pick("还没有记录。", "Nothing recorded yet.")}</p> }
+            .into_any()
     } else {
         view! {
             <ol class="timeline">

@@ -13,7 +13,11 @@ use crate::i18n::{Lang, admin_lang};
 const FILTERS: [(&str, &str, &str); 4] = [
     ("", "全部", "All"),
     ("active", "正常", "Active"),
-    ("needs_reauthorization", "需要重新授权", "Needs re-authorization"),
+    (
+        "needs_reauthorization",
+        "需要重新授权",
+        "Needs re-authorization",
+    ),
     ("revoked", "已取消授权", "Revoked"),
 ];
 

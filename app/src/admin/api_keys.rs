@@ -10,10 +10,9 @@ use crate::UiError;
 use crate::admin::api::api_keys::{
     ApiKeyView, CreateApiKey, RevokeApiKey, list_api_keys, reveal_api_key,
 };
-use crate::admin::api::companies::list_companies;
 use crate::admin::layout::AdminLayout;
-use crate::shared::copy_button::CopyButton;
 use crate::i18n::{Lang, admin_lang};
+use crate::shared::copy_button::CopyButton;
 
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
@@ -23,7 +22,6 @@ pub fn ApiKeysPage() -> impl IntoView {
     let query = use_query_map();
     let number = move |name: &str| query.read().get(name).and_then(|v| v.parse::<i64>().ok());
     let keys = Resource::new(|| (), |_| list_api_keys());
-    let companies = Resource::new(|| (), |_| list_companies());
     // The key just made, shown once (the server hands it out a single time).
     let created = Resource::new(
         move || number("created"),
@@ -79,14 +77,12 @@ pub fn ApiKeysPage() -> impl IntoView {
                             <label for="key-scope">{lang.pick("可读取的公司", "Companies it may read")}</label>
                             <select id="key-scope" name="scope" required>
                                 <option value="all">{lang.pick("全部公司", "All companies")}</option>
-                                <Suspense>
-                                    {move || Suspend::new(async move {
-                                        companies.await.unwrap_or_default().into_iter().map(|c| view! {
-                                            <option value=c.id.to_string()>{match lang { Lang::Zh => format!("仅「{}」", c.name), Lang::En => format!("Only \"{}\"", c.name) }}</option>
-                                        }).collect_view()
-                                    })}
-                                </Suspense>
+                                <option value="one">{lang.pick("仅下面填写的公司", "Only the company named below")}</option>
                             </select>
+                        </div>
+                        <div class="field-row">
+                            <label for="key-company">{lang.pick("公司名称（仅一家公司时）", "Company name (for one company)")}</label>
+                            <input id="key-company" name="company" type="text" maxlength="100" autocomplete="off" placeholder=lang.pick("公司的完整名称", "The company's full name") />
                         </div>
                         <div class="field-row">
                             <label><input type="checkbox" name="component" value="on" />{lang.pick(" 也可读取平台令牌（component_access_token）", " May also read the component token (component_access_token)")}</label>

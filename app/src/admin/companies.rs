@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::UiError;
-use crate::admin::api::companies::{CompanyRowView, CreateCompany, companies_page, list_companies};
+use crate::admin::api::companies::{CompanyRowView, CreateCompany, companies_page, company_name};
 use crate::admin::platform_status::PlatformStatusCard;
 use crate::i18n::{Lang, admin_lang};
 
@@ -16,7 +16,6 @@ use crate::i18n::{Lang, admin_lang};
 pub fn CompaniesPage() -> impl IntoView {
     let lang = admin_lang();
     let create = ServerAction::<CreateCompany>::new();
-    let companies = Resource::new(|| (), |_| list_companies());
     let query = use_query_map();
     let search = move || query.read().get("q").filter(|q| !q.trim().is_empty());
     let before = move || {
@@ -35,6 +34,14 @@ pub fn CompaniesPage() -> impl IntoView {
             .get("created")
             .and_then(|id| id.parse::<i64>().ok())
     };
+
+    // Only after a creation (`?created=<id>`): that one company's name.
+    let created_name = Resource::new(created, |id| async move {
+        match id {
+            Some(id) => company_name(id).await.ok().flatten(),
+            None => None,
+        }
+    });
 
     view! {
         <AdminLayout>
@@ -68,9 +75,7 @@ pub fn CompaniesPage() -> impl IntoView {
                     })}
                     <Suspense>
                         {move || Suspend::new(async move {
-                            let list = companies.await.unwrap_or_default();
-                            let name = created().and_then(|id| list.into_iter().find(|c| c.id == id)).map(|c| c.name);
-                            name.map(|name| view! {
+                            created_name.await.map(|name| view! {
                                 <p class="notice success" role="status">{match lang { Lang::Zh => format!("已创建公司「{name}」。"), Lang::En => format!("Company \"{name}\" created.") }}</p>
                             })
                         })}
@@ -115,7 +120,10 @@ fn CompanyList(companies: Vec<CompanyRowView>, searching: bool) -> impl IntoView
     let lang = admin_lang();
     if companies.is_empty() {
         let text = if searching {
-            lang.pick("没有名称包含这些文字的公司。", "No company's name contains these words.")
+            lang.pick(
+                "没有名称包含这些文字的公司。",
+                "No company's name contains these words.",
+            )
         } else {
             lang.pick(
                 "还没有公司。在上方填写名称，创建第一家公司。",

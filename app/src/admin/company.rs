@@ -8,9 +8,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::admin::api::companies::{ArchiveCompany, RenameCompany};
 use crate::admin::api::invites::{CreateInvite, InviteView, RevokeInvite, get_company_detail};
+use crate::i18n::admin_lang;
 use crate::shared::authorizer_card::AuthorizerCard;
 use crate::shared::copy_button::CopyButton;
-use crate::i18n::admin_lang;
 
 #[component]
 pub fn CompanyPage() -> impl IntoView {

@@ -19,7 +19,11 @@ const KINDS: [(&str, &str, &str); 6] = [
     ("updateauthorized", "授权变更", "Authorization updated"),
     ("unauthorized", "取消授权", "Unauthorized"),
     ("component_verify_ticket", "票据推送", "Ticket"),
-    ("notify_third_fasteregister", "快速注册结果", "Fast registration result"),
+    (
+        "notify_third_fasteregister",
+        "快速注册结果",
+        "Fast registration result",
+    ),
 ];
 
 const STATES: [(&str, &str, &str); 4] = [

@@ -90,7 +90,11 @@ fn OverviewBody(overview: OverviewView) -> impl IntoView {
             .collect_view()
             .into_any()
     };
-    let healthy = if o.token_healthy { lang.pick("正常", "Healthy") } else { lang.pick("异常", "Failing") };
+    let healthy = if o.token_healthy {
+        lang.pick("正常", "Healthy")
+    } else {
+        lang.pick("异常", "Failing")
+    };
     let expiry = match (o.token_expires_at, lang) {
         (Some(t), crate::i18n::Lang::Zh) => format!("有效期至 {t}"),
         (Some(t), crate::i18n::Lang::En) => format!("Valid until {t}"),

@@ -33,7 +33,7 @@ impl<'a> OverviewRepo<'a> {
     /// How many accounts are in each status (statuses with none are absent).
     pub async fn accounts_by_status(&self) -> Result<Vec<(AuthorizerStatus, i64)>, StoreError> {
         Ok(sqlx::query_as::<_, (AuthorizerStatus, i64)>(
-            "SELECT status, COUNT(*) FROM authorizers GROUP BY status",
+            "SELECT status, count FROM authorizer_status_counts",
         )
         .fetch_all(self.pool)
         .await?)
@@ -48,14 +48,15 @@ impl<'a> OverviewRepo<'a> {
         .await?)
     }
 
-    /// Pushes received at or after `since`.
+    /// Pushes received since the start of `since`'s minute (counted per
+    /// minute as they are recorded, see the `push_minutes` migration).
     pub async fn pushes_since(&self, since: i64) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM push_events WHERE received_at >= ?1")
-                .bind(since)
-                .fetch_one(self.pool)
-                .await?,
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(SUM(count), 0) FROM push_minutes WHERE minute >= ?1 / 60",
         )
+        .bind(since)
+        .fetch_one(self.pool)
+        .await?)
     }
 
     /// Pushes whose processing failed for good.
@@ -154,7 +155,33 @@ mod tests {
         assert_eq!(next.len(), 1);
         assert_eq!(overview.accounts(None, None, 10).await.unwrap().len(), 3);
 
-        for (key, at) in [("k1", 10), ("k2", 20)] {
+        // Revived by a new authorization: counted once, under its new status.
+        store
+            .authorizers()
+            .save_authorization(AuthorizationWrite {
+                authorizer_appid: "wx0000000000000002",
+                company_id: company,
+                func_info_json: "[]",
+                refresh_token_sealed: b"r",
+                access_token_sealed: b"a",
+                access_token_expires_at: 100,
+                code_hash: "again",
+                invite_id: None,
+                now: 6,
+            })
+            .await
+            .unwrap();
+        let mut counts = overview.accounts_by_status().await.unwrap();
+        counts.sort_by_key(|(_, n)| *n);
+        assert_eq!(
+            counts,
+            [
+                (AuthorizerStatus::Revoked, 0),
+                (AuthorizerStatus::Active, 3)
+            ]
+        );
+
+        for (key, at) in [("k1", 10), ("k2", 130), ("k3", 170)] {
             store
                 .push_writer()
                 .record(PushRecord {
@@ -169,8 +196,10 @@ mod tests {
                 .await
                 .unwrap();
         }
-        assert_eq!(overview.pushes_since(15).await.unwrap(), 1);
-        assert_eq!(overview.pushes_since(10).await.unwrap(), 2);
+        // Minutes 0, 2 and 2.
+        assert_eq!(overview.pushes_since(121).await.unwrap(), 2);
+        assert_eq!(overview.pushes_since(180).await.unwrap(), 0);
+        assert_eq!(overview.pushes_since(59).await.unwrap(), 3);
         assert_eq!(overview.failed_events().await.unwrap(), 0);
     }
 }

@@ -142,7 +142,11 @@ async fn a_key_for_one_company_reads_only_that_company() {
         &app,
         &app.client,
         "/api/admin/api-keys/create",
-        &[("name", "客服系统"), ("scope", &company.to_string())],
+        &[
+            ("name", "客服系统"),
+            ("scope", "one"),
+            ("company", " 只读一家 "),
+        ],
     )
     .await;
     let key = new_key(&app.html(&location).await).unwrap();
@@ -153,5 +157,23 @@ async fn a_key_for_one_company_reads_only_that_company() {
         app.html("/api-keys")
             .await
             .contains(&format!("公司 #{company}"))
+    );
+    // A name no company has is refused, and no key is made.
+    let keys_before = app.platform.api_keys().list().await.unwrap().len();
+    let (status, body) = crate::account_page::call(
+        &app,
+        "/api/admin/api-keys/create",
+        &[
+            ("name", "另一个"),
+            ("scope", "one"),
+            ("company", "没有这家"),
+        ],
+    )
+    .await;
+    assert!(status >= 400, "{status}");
+    assert_eq!(body["Validation"]["field"], "company", "{body}");
+    assert_eq!(
+        app.platform.api_keys().list().await.unwrap().len(),
+        keys_before
     );
 }

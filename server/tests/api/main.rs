@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
 
 mod access;
-mod admin_language;
 mod account_page;
+mod admin_language;
 mod api_keys_page;
 mod audit_log;
 mod authorization_events;

@@ -83,7 +83,12 @@ pub async fn move_account(
     if confirm.is_none() {
         return Err(UiError::Validation {
             field: "confirm".into(),
-            message: crate::i18n::admin_lang().pick("请勾选确认后再移动帐号。", "Tick the confirmation to move the account.").into(),
+            message: crate::i18n::admin_lang()
+                .pick(
+                    "请勾选确认后再移动帐号。",
+                    "Tick the confirmation to move the account.",
+                )
+                .into(),
         });
     }
     let target = ssr::company_named(&admin.platform, &company).await?;
@@ -95,11 +100,21 @@ pub async fn move_account(
             AccountActionError::NotFound => UiError::NotFound,
             AccountActionError::SameCompany => UiError::Validation {
                 field: "company".into(),
-                message: crate::i18n::admin_lang().pick("帐号已经属于这家公司。", "The account belongs to this company already.").into(),
+                message: crate::i18n::admin_lang()
+                    .pick(
+                        "帐号已经属于这家公司。",
+                        "The account belongs to this company already.",
+                    )
+                    .into(),
             },
             AccountActionError::CompanyArchived => UiError::Validation {
                 field: "company".into(),
-                message: crate::i18n::admin_lang().pick("这家公司已归档，不能接收帐号。", "This company is archived: it takes no account.").into(),
+                message: crate::i18n::admin_lang()
+                    .pick(
+                        "这家公司已归档，不能接收帐号。",
+                        "This company is archived: it takes no account.",
+                    )
+                    .into(),
             },
             other => crate::shared::ssr::internal(&other),
         })?;

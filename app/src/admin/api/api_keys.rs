@@ -40,11 +40,32 @@ pub async fn list_api_keys() -> Result<Vec<ApiKeyView>, UiError> {
 pub async fn create_api_key(
     name: String,
     scope: String,
+    company: Option<String>,
     component: Option<String>,
     invalidate: Option<String>,
     expires_days: Option<String>,
 ) -> Result<i64, UiError> {
     let admin = crate::shared::ssr::admin().await?;
+    // `one`: the company named in `company` (a list of 10,000 names is no form).
+    let scope = match (scope.as_str(), company.as_deref().map(str::trim)) {
+        ("one", Some(name)) if !name.is_empty() => admin
+            .platform
+            .companies()
+            .by_name(name)
+            .await
+            .map_err(|err| crate::shared::ssr::internal(&err))?
+            .map(|c| c.id.to_string())
+            .ok_or_else(|| UiError::Validation {
+                field: "company".into(),
+                message: crate::i18n::admin_lang()
+                    .pick(
+                        "没有这个名称的公司：请输入公司的完整名称。",
+                        "No company has this name: type the company's full name.",
+                    )
+                    .into(),
+            })?,
+        _ => scope,
+    };
     let id = ssr::create(
         &admin,
         &name,
@@ -131,12 +152,22 @@ mod ssr {
             active,
             status: status.to_owned(),
             created_at: format_time(info.created_at),
-            expires_at: info
-                .expires_at
-                .map_or_else(|| crate::i18n::admin_lang().pick("永不过期", "Never expires").to_owned(), format_time),
-            last_used: info
-                .last_used_at
-                .map_or_else(|| crate::i18n::admin_lang().pick("从未使用", "Never used").to_owned(), format_time),
+            expires_at: info.expires_at.map_or_else(
+                || {
+                    crate::i18n::admin_lang()
+                        .pick("永不过期", "Never expires")
+                        .to_owned()
+                },
+                format_time,
+            ),
+            last_used: info.last_used_at.map_or_else(
+                || {
+                    crate::i18n::admin_lang()
+                        .pick("从未使用", "Never used")
+                        .to_owned()
+                },
+                format_time,
+            ),
             issued_count: info.issued_count,
             reads_today,
         }
@@ -144,7 +175,9 @@ mod ssr {
 
     fn scope_words(scope: &KeyScope) -> String {
         let mut words = if scope.all_companies {
-            crate::i18n::admin_lang().pick("全部公司", "All companies").to_owned()
+            crate::i18n::admin_lang()
+                .pick("全部公司", "All companies")
+                .to_owned()
         } else {
             let ids: Vec<String> = scope
                 .company_ids
@@ -161,7 +194,9 @@ mod ssr {
             words.push_str(crate::i18n::admin_lang().pick(" · 平台令牌", " · component token"));
         }
         if scope.invalidate {
-            words.push_str(crate::i18n::admin_lang().pick(" · 可作废令牌", " · may invalidate tokens"));
+            words.push_str(
+                crate::i18n::admin_lang().pick(" · 可作废令牌", " · may invalidate tokens"),
+            );
         }
         words
     }
@@ -181,7 +216,15 @@ mod ssr {
             },
             id => match id.parse::<i64>() {
                 Ok(id) => KeyScope::companies(&[id]),
-                Err(_) => return Err(invalid("scope", crate::i18n::admin_lang().pick("请选择密钥可以读取哪些公司。", "Choose which companies the key may read."))),
+                Err(_) => {
+                    return Err(invalid(
+                        "scope",
+                        crate::i18n::admin_lang().pick(
+                            "请选择密钥可以读取哪些公司。",
+                            "Choose which companies the key may read.",
+                        ),
+                    ));
+                }
             },
         };
         let reach = KeyScope {
@@ -224,11 +267,28 @@ mod ssr {
         match err {
             ApiKeyError::InvalidName => invalid(
                 "name",
-                crate::i18n::admin_lang().pick("请填写密钥名称（最多 100 个字），例如使用它的系统名。", "Name the key (at most 100 characters), e.g. after the system that uses it."),
+                crate::i18n::admin_lang().pick(
+                    "请填写密钥名称（最多 100 个字），例如使用它的系统名。",
+                    "Name the key (at most 100 characters), e.g. after the system that uses it.",
+                ),
             ),
-            ApiKeyError::UnknownCompany => invalid("scope", crate::i18n::admin_lang().pick("所选公司不存在。", "The chosen company does not exist.")),
-            ApiKeyError::InvalidScope => invalid("scope", crate::i18n::admin_lang().pick("请选择密钥可以读取哪些公司。", "Choose which companies the key may read.")),
-            ApiKeyError::InvalidExpiry => invalid("expires_days", crate::i18n::admin_lang().pick("有效期必须在未来。", "The expiry must be in the future.")),
+            ApiKeyError::UnknownCompany => invalid(
+                "scope",
+                crate::i18n::admin_lang()
+                    .pick("所选公司不存在。", "The chosen company does not exist."),
+            ),
+            ApiKeyError::InvalidScope => invalid(
+                "scope",
+                crate::i18n::admin_lang().pick(
+                    "请选择密钥可以读取哪些公司。",
+                    "Choose which companies the key may read.",
+                ),
+            ),
+            ApiKeyError::InvalidExpiry => invalid(
+                "expires_days",
+                crate::i18n::admin_lang()
+                    .pick("有效期必须在未来。", "The expiry must be in the future."),
+            ),
             ApiKeyError::NotFound => UiError::NotFound,
             ApiKeyError::Unauthorized => UiError::Unauthorized,
             ApiKeyError::Storage(err) => internal(&err),

@@ -108,15 +108,23 @@ pub(crate) mod ssr {
             AuditAction::CompanyRenamed => ("重命名公司", "Company renamed"),
             AuditAction::CompanyArchived => ("归档公司", "Company archived"),
             AuditAction::AccountRevived => ("对账后恢复帐号", "Account revived by reconcile"),
-            AuditAction::AccountInfoRefetched => ("重新获取帐号资料", "Account profile fetched again"),
-            AuditAction::AccountMoved => ("把帐号移到另一家公司", "Account moved to another company"),
+            AuditAction::AccountInfoRefetched => {
+                ("重新获取帐号资料", "Account profile fetched again")
+            }
+            AuditAction::AccountMoved => {
+                ("把帐号移到另一家公司", "Account moved to another company")
+            }
             AuditAction::ReauthorizationInviteCreated => {
                 ("发送重新授权邀请", "Re-authorization invite created")
             }
-            AuditAction::AccountAttached => {
-                ("把对账发现的帐号归入公司", "Account found by reconcile attached to a company")
-            }
-            AuditAction::ReconcileRun => ("与微信授权列表对账", "Reconciled with WeChat's authorizer list"),
+            AuditAction::AccountAttached => (
+                "把对账发现的帐号归入公司",
+                "Account found by reconcile attached to a company",
+            ),
+            AuditAction::ReconcileRun => (
+                "与微信授权列表对账",
+                "Reconciled with WeChat's authorizer list",
+            ),
         }
     }
 
@@ -124,7 +132,10 @@ pub(crate) mod ssr {
     mod tests {
         #[test]
         fn every_action_has_its_own_words_in_each_language() {
-            for pick in [|w: (&'static str, &'static str)| w.0, |w: (&'static str, &'static str)| w.1] {
+            for pick in [
+                |w: (&'static str, &'static str)| w.0,
+                |w: (&'static str, &'static str)| w.1,
+            ] {
                 let mut labels: Vec<_> = platform::audit::AuditAction::ALL
                     .into_iter()
                     .map(|action| pick(super::words(action)))

@@ -14,16 +14,16 @@ pub struct CompanySummary {
     pub created_at: String,
 }
 
-/// Every company, newest first.
-#[server(prefix = "/api/admin", endpoint = "companies/list")]
-pub async fn list_companies() -> Result<Vec<CompanySummary>, UiError> {
+/// One company's name (the companies page names the one just created).
+#[server(prefix = "/api/admin", endpoint = "companies/name")]
+pub async fn company_name(id: i64) -> Result<Option<String>, UiError> {
     let platform = crate::shared::ssr::admin_platform().await?;
-    let companies = platform
+    let company = platform
         .companies()
-        .list()
+        .get(id)
         .await
         .map_err(ssr::to_ui_error)?;
-    Ok(companies.into_iter().map(ssr::summary).collect())
+    Ok(company.map(|c| c.name))
 }
 
 /// A row of the companies list: the company and its accounts by status.
@@ -163,19 +163,33 @@ mod ssr {
             message,
         };
         match err {
-            CompanyError::InvalidName(CompanyNameError::Empty) => {
-                invalid(crate::i18n::admin_lang().pick("请填写公司名称。", "Enter the company's name.").into())
-            }
+            CompanyError::InvalidName(CompanyNameError::Empty) => invalid(
+                crate::i18n::admin_lang()
+                    .pick("请填写公司名称。", "Enter the company's name.")
+                    .into(),
+            ),
             CompanyError::InvalidName(CompanyNameError::TooLong) => invalid(format!(
                 "{} {} {}",
                 crate::i18n::admin_lang().pick("公司名称最多", "A company's name has at most"),
                 platform::companies::NAME_MAX_CHARS,
                 crate::i18n::admin_lang().pick("个字。", "characters.")
             )),
-            CompanyError::InvalidName(CompanyNameError::ControlCharacters) => {
-                invalid(crate::i18n::admin_lang().pick("公司名称含有无法显示的字符。", "The name contains characters that cannot be shown.").into())
-            }
-            CompanyError::DuplicateName => UiError::Conflict(crate::i18n::admin_lang().pick("已有同名公司，请换一个名称。", "A company with this name exists already: choose another name.").into()),
+            CompanyError::InvalidName(CompanyNameError::ControlCharacters) => invalid(
+                crate::i18n::admin_lang()
+                    .pick(
+                        "公司名称含有无法显示的字符。",
+                        "The name contains characters that cannot be shown.",
+                    )
+                    .into(),
+            ),
+            CompanyError::DuplicateName => UiError::Conflict(
+                crate::i18n::admin_lang()
+                    .pick(
+                        "已有同名公司，请换一个名称。",
+                        "A company with this name exists already: choose another name.",
+                    )
+                    .into(),
+            ),
             CompanyError::NotFound => UiError::NotFound,
             CompanyError::Storage(err) => crate::shared::ssr::internal(&err),
         }

@@ -104,16 +104,23 @@ mod ssr {
         match info_type {
             "component_verify_ticket" => crate::i18n::admin_lang().pick("票据推送", "Ticket"),
             "authorized" => crate::i18n::admin_lang().pick("授权成功", "Authorized"),
-            "updateauthorized" => crate::i18n::admin_lang().pick("授权变更", "Authorization updated"),
+            "updateauthorized" => {
+                crate::i18n::admin_lang().pick("授权变更", "Authorization updated")
+            }
             "unauthorized" => crate::i18n::admin_lang().pick("取消授权", "Unauthorized"),
-            "notify_third_fasteregister" => crate::i18n::admin_lang().pick("快速注册结果", "Fast registration result"),
+            "notify_third_fasteregister" => {
+                crate::i18n::admin_lang().pick("快速注册结果", "Fast registration result")
+            }
             _ => crate::i18n::admin_lang().pick("其他推送", "Other push"),
         }
     }
 
     pub(super) fn row(e: EventSummary) -> EventRowView {
         let (state, failed) = match e.state {
-            PushEventState::Pending if e.attempts > 0 => (crate::i18n::admin_lang().pick("等待重试", "Waiting to retry"), false),
+            PushEventState::Pending if e.attempts > 0 => (
+                crate::i18n::admin_lang().pick("等待重试", "Waiting to retry"),
+                false,
+            ),
             PushEventState::Pending => (crate::i18n::admin_lang().pick("待处理", "Pending"), false),
             PushEventState::Applied => (crate::i18n::admin_lang().pick("已处理", "Applied"), false),
             PushEventState::Failed => (crate::i18n::admin_lang().pick("失败", "Failed"), true),

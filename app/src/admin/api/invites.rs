@@ -67,7 +67,11 @@ pub async fn get_company_detail(company_id: i64) -> Result<Option<CompanyDetail>
         authorizers: authorizers
             .into_iter()
             .map(|a| {
-                crate::shared::views::authorizer_view(a, platform.settings(), crate::i18n::admin_lang())
+                crate::shared::views::authorizer_view(
+                    a,
+                    platform.settings(),
+                    crate::i18n::admin_lang(),
+                )
             })
             .collect(),
     }))
@@ -88,7 +92,12 @@ pub async fn create_invite(
     let platform = &admin.platform;
     let auth_type = AuthType::from_code(auth_type).ok_or_else(|| UiError::Validation {
         field: "auth_type".into(),
-        message: crate::i18n::admin_lang().pick("请选择要授权的帐号类型。", "Choose the kinds of account to authorize.").into(),
+        message: crate::i18n::admin_lang()
+            .pick(
+                "请选择要授权的帐号类型。",
+                "Choose the kinds of account to authorize.",
+            )
+            .into(),
     })?;
     let request = NewInviteRequest {
         company_id,

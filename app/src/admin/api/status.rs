@@ -29,9 +29,17 @@ pub async fn get_platform_status() -> Result<PlatformStatus, UiError> {
         .map_err(|e| crate::shared::ssr::internal(&e))?;
     let (state, healthy) = match status.state {
         ComponentTokenState::Fresh => (crate::i18n::admin_lang().pick("正常", "Healthy"), true),
-        ComponentTokenState::WaitingForTicket => (crate::i18n::admin_lang().pick("等待微信推送票据", "Waiting for WeChat's ticket"), false),
-        ComponentTokenState::Failing => (crate::i18n::admin_lang().pick("刷新失败", "Refresh failing"), false),
-        ComponentTokenState::Expired => (crate::i18n::admin_lang().pick("已过期", "Expired"), false),
+        ComponentTokenState::WaitingForTicket => (
+            crate::i18n::admin_lang().pick("等待微信推送票据", "Waiting for WeChat's ticket"),
+            false,
+        ),
+        ComponentTokenState::Failing => (
+            crate::i18n::admin_lang().pick("刷新失败", "Refresh failing"),
+            false,
+        ),
+        ComponentTokenState::Expired => {
+            (crate::i18n::admin_lang().pick("已过期", "Expired"), false)
+        }
     };
     Ok(PlatformStatus {
         state: state.to_owned(),
