@@ -12,7 +12,7 @@ test('an admin creates an API key, it works, and revoking it stops it @no-js', a
   await signIn(page);
   await page.goto('/api-keys');
   await waitForHydration(page);
-  await page.getByLabel('名称').fill(name);
+  await page.getByLabel('名称', { exact: true }).fill(name);
   await page.getByLabel('可读取的公司').selectOption('all');
   await page.getByLabel('也可读取平台令牌').check();
   await page.getByRole('button', { name: '创建密钥' }).click();
