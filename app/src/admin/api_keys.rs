@@ -146,6 +146,7 @@ fn KeyTable(keys: Vec<ApiKeyView>) -> impl IntoView {
                     <th scope="col">{lang.pick("状态", "Status")}</th>
                     <th scope="col">{lang.pick("最近使用", "Last used")}</th>
                     <th scope="col">{lang.pick("今日读取", "Reads today")}</th>
+                    <th scope="col">{lang.pick("近 7 天（每日）", "Last 7 days (per day)")}</th>
                     <th scope="col">{lang.pick("累计", "In all")}</th>
                     <th scope="col">{lang.pick("有效期至", "Expires")}</th>
                     <th scope="col"><span class="visually-hidden">{lang.pick("操作", "Actions")}</span></th>
@@ -164,6 +165,9 @@ fn KeyTable(keys: Vec<ApiKeyView>) -> impl IntoView {
                                 <td>{key.status}</td>
                                 <td class="muted">{key.last_used}</td>
                                 <td>{key.reads_today}</td>
+                                <td class="muted small daily-reads">{key.reads_by_day.into_iter().map(|(day, n)| view! {
+                                    <span title=day>{n}</span>
+                                }).collect_view()}</td>
                                 <td>{key.issued_count}</td>
                                 <td class="muted">{key.expires_at}</td>
                                 <td>{key.active.then(|| view! {

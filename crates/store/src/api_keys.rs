@@ -268,6 +268,23 @@ impl<'a> ApiKeyRepo<'a> {
         .await?)
     }
 
+    /// Every key's reads per day since `since`: (key id, day, reads), where
+    /// day = (minute + `utc_offset_secs`) / 86,400 (days of that time zone).
+    pub async fn reads_per_day(
+        &self,
+        since: i64,
+        utc_offset_secs: i64,
+    ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+        Ok(sqlx::query_as::<_, (i64, i64, i64)>(
+            "SELECT api_key_id, (minute + ?2) / 86400 AS day, SUM(reads) FROM api_key_reads \
+             WHERE minute >= ?1 GROUP BY api_key_id, day",
+        )
+        .bind(since)
+        .bind(utc_offset_secs)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
     /// Deletes per-minute counts older than `before` (totals stay).
     pub async fn purge_reads_before(&self, before: i64) -> Result<u64, StoreError> {
         Ok(sqlx::query("DELETE FROM api_key_reads WHERE minute < ?1")

@@ -100,6 +100,15 @@ async fn a_key_is_created_shown_once_to_its_creator_used_and_revoked() {
         list.contains("会员系统") && list.contains("全部公司 · 平台令牌") && list.contains("启用")
     );
     assert!(!list.contains("从未使用"), "its last use is shown");
+    // Today's read, last of the seven days.
+    let row = &list[list.find(&format!("data-key-id=\"{id}\"")).unwrap()..];
+    let daily = &row[row.find("daily-reads").unwrap()..row.find("</tr>").unwrap()];
+    let counts: Vec<&str> = daily
+        .split("<span title=")
+        .skip(1)
+        .filter_map(|span| span.split_once('>')?.1.split('<').next())
+        .collect();
+    assert_eq!(counts, ["0", "0", "0", "0", "0", "0", "1"], "{daily}");
 
     // Revoking asks first, then the key stops working.
     let confirm = app.html(format!("/api-keys?confirm_revoke={id}")).await;

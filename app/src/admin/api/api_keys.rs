@@ -24,6 +24,9 @@ pub struct ApiKeyView {
     pub issued_count: i64,
     /// Tokens handed out since midnight (China time).
     pub reads_today: i64,
+    /// Tokens handed out on each of the last 7 days (China time), oldest
+    /// first: (month-day, count).
+    pub reads_by_day: Vec<(String, i64)>,
 }
 
 /// Every key, newest first.
@@ -126,18 +129,36 @@ mod ssr {
         let keys = platform.api_keys();
         let infos = keys.list().await.map_err(to_ui_error)?;
         let now = keys.clock().now();
-        let midnight = platform::component::backoff::next_china_midnight(now) - 86_400;
-        let reads_today = keys.reads_since(midnight).await.map_err(to_ui_error)?;
+        let per_day = keys.reads_per_day(DAYS).await.map_err(to_ui_error)?;
+        // The last DAYS days' labels (China time), oldest first.
+        let labels: Vec<String> = (0..DAYS)
+            .rev()
+            .map(|back| {
+                let at = now - i64::try_from(back).unwrap_or(0) * 86_400;
+                crate::shared::ssr::format_time(at)
+                    .get(5..10)
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
         Ok(infos
             .into_iter()
             .map(|info| {
-                let reads = reads_today.get(&info.id).copied().unwrap_or(0);
-                view(info, now, reads)
+                let reads = per_day
+                    .get(&info.id)
+                    .cloned()
+                    .unwrap_or_else(|| vec![0; DAYS]);
+                let by_day = labels.iter().cloned().zip(reads).collect();
+                view(info, now, by_day)
             })
             .collect())
     }
 
-    fn view(info: ApiKeyInfo, now: i64, reads_today: i64) -> ApiKeyView {
+    /// Days of reads the list shows per key.
+    const DAYS: usize = 7;
+
+    fn view(info: ApiKeyInfo, now: i64, reads_by_day: Vec<(String, i64)>) -> ApiKeyView {
+        let reads_today = reads_by_day.last().map_or(0, |(_, n)| *n);
         let expired = info.expires_at.is_some_and(|at| at <= now);
         let (active, status) = match (info.revoked_at, expired) {
             (Some(_), _) => (false, crate::i18n::admin_lang().pick("已吊销", "Revoked")),
@@ -170,6 +191,7 @@ mod ssr {
             ),
             issued_count: info.issued_count,
             reads_today,
+            reads_by_day,
         }
     }
 

@@ -179,6 +179,29 @@ async fn reads_are_counted_per_minute() {
     );
 }
 
+#[tokio::test]
+async fn reads_are_summed_per_china_day_with_today_last() {
+    let (_dir, keys) = service().await;
+    let created = keys
+        .create("billing", &KeyScope::everything(), None)
+        .await
+        .unwrap();
+    let key = keys.authenticate(created.key.expose()).await.unwrap();
+    // To 23:59 China time (15:59 UTC) of some day: one read then, two a minute later.
+    let now = keys.clock.now();
+    let china_day_end = ((now + 8 * 3600) / 86_400 + 1) * 86_400 - 8 * 3600;
+    keys.clock.advance(china_day_end - 60 - now);
+    keys.record_issuance(&key);
+    keys.clock.advance(60);
+    keys.record_issuance(&key);
+    keys.record_issuance(&key);
+    let days = keys.reads_per_day(3).await.unwrap();
+    assert_eq!(days[&key.id], [0, 1, 2]);
+    // A day on, the two reads of the day before are the middle of three days.
+    keys.clock.advance(86_400);
+    assert_eq!(keys.reads_per_day(3).await.unwrap()[&key.id], [1, 2, 0]);
+}
+
 #[test]
 fn invalidating_is_a_permission_of_its_own() {
     let mut key = ApiKey {

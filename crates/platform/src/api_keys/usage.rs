@@ -84,6 +84,31 @@ impl ApiKeyService {
             .collect())
     }
 
+    /// Every key's reads on each of the last `days` days (China time, today
+    /// last), by key id: one flush and one query for all keys. Keys without
+    /// a read in that time are absent.
+    pub async fn reads_per_day(
+        &self,
+        days: usize,
+    ) -> Result<std::collections::HashMap<i64, Vec<i64>>, ApiKeyError> {
+        const CHINA: i64 = 8 * 3600;
+        self.flush_issuance().await?;
+        let today = (self.clock().now() + CHINA) / 86_400;
+        let first = today - i64::try_from(days).unwrap_or(0) + 1;
+        let since = first * 86_400 - CHINA;
+        let mut by_key: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+        for (key, day, reads) in self.store.api_keys().reads_per_day(since, CHINA).await? {
+            let slot = by_key.entry(key).or_insert_with(|| vec![0; days]);
+            if let Some(count) = usize::try_from(day - first)
+                .ok()
+                .and_then(|i| slot.get_mut(i))
+            {
+                *count += reads;
+            }
+        }
+        Ok(by_key)
+    }
+
     /// Runs forever: writes the counted issuances every `tick`, and drops
     /// per-minute counts past their retention once an hour.
     pub async fn run_issuance_flusher(self, tick: Duration) {
