@@ -10,9 +10,10 @@ use crate::admin::layout::AdminLayout;
 use crate::i18n::{Lang, admin_lang};
 
 /// The status filters: (value, zh, en).
-const FILTERS: [(&str, &str, &str); 4] = [
+const FILTERS: [(&str, &str, &str); 5] = [
     ("", "全部", "All"),
     ("active", "正常", "Active"),
+    ("failing", "刷新失败中", "Failing to refresh"),
     (
         "needs_reauthorization",
         "需要重新授权",

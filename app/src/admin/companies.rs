@@ -24,10 +24,30 @@ pub fn CompaniesPage() -> impl IntoView {
             .get("before")
             .and_then(|b| b.parse::<i64>().ok())
     };
+    let by_name = move || query.read().get("sort").as_deref() == Some("name");
+    let after = move || query.read().get("after");
     let page = Resource::new(
-        move || (search(), before()),
-        |(q, before)| companies_page(q, before),
+        move || (search(), before(), by_name(), after()),
+        |(q, before, by_name, after)| {
+            companies_page(q, before, by_name.then(|| "name".to_owned()), after)
+        },
     );
+    // A list address: the search kept, in an order, from a cursor.
+    let list_href = move |name_order: bool, cursor: Option<String>| {
+        let mut parts = Vec::new();
+        if let Some(q) = search() {
+            parts.push(format!("q={}", crate::admin::audit::urlencoding(&q)));
+        }
+        if name_order {
+            parts.push("sort=name".to_owned());
+        }
+        parts.extend(cursor);
+        if parts.is_empty() {
+            "/companies".to_owned()
+        } else {
+            format!("/companies?{}", parts.join("&"))
+        }
+    };
     let created = move || {
         query
             .read()
@@ -88,20 +108,26 @@ pub fn CompaniesPage() -> impl IntoView {
                         <div class="field-row">
                             <label for="company-search">{lang.pick("搜索公司", "Search companies")}</label>
                             <input id="company-search" name="q" type="search" value=move || search().unwrap_or_default() placeholder=lang.pick("公司名称中的文字", "Words in the company's name") />
+                            {move || by_name().then(|| view! { <input type="hidden" name="sort" value="name" /> })}
                             <button type="submit" class="button">{lang.pick("搜索", "Search")}</button>
                         </div>
                     </form>
+                    <nav class="tabs" aria-label=lang.pick("排序", "Order")>
+                        {move || [(false, lang.pick("最新创建", "Newest")), (true, lang.pick("按名称", "By name"))].into_iter().map(|(name_order, label)| {
+                            let current = by_name() == name_order;
+                            view! { <a href=list_href(name_order, None) aria-current=current.then_some("page") class:current=current>{label}</a> }
+                        }).collect_view()}
+                    </nav>
                     <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
                         {move || Suspend::new(async move {
                             match page.await {
                                 Ok(page) => {
-                                    let next = page.next_before.map(|before| {
-                                        let href = match search() {
-                                            Some(q) => format!("/companies?q={}&before={before}", crate::admin::audit::urlencoding(&q)),
-                                            None => format!("/companies?before={before}"),
-                                        };
-                                        view! { <p><a class="button small" href=href>{lang.pick("更早的公司 →", "Older companies →")}</a></p> }
-                                    });
+                                    let next = match (page.next_before, page.next_after) {
+                                        (Some(before), _) => Some((list_href(false, Some(format!("before={before}"))), lang.pick("更早的公司 →", "Older companies →"))),
+                                        (_, Some(after)) => Some((list_href(true, Some(format!("after={}", crate::admin::audit::urlencoding(&after)))), lang.pick("下一页 →", "Next page →"))),
+                                        _ => None,
+                                    }
+                                    .map(|(href, label)| view! { <p><a class="button small" href=href>{label}</a></p> });
                                     let searching = search().is_some();
                                     view! { <CompanyList companies=page.rows searching=searching /> {next} }.into_any()
                                 }

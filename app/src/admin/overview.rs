@@ -123,7 +123,7 @@ fn OverviewBody(overview: OverviewView) -> impl IntoView {
             <section class="card stat" aria-labelledby="stat-traffic">
                 <h2 id="stat-traffic">{lang.pick("运行情况", "Activity")}</h2>
                 <dl class="facts">
-                    <dt>{lang.pick("刷新失败中的帐号", "Accounts failing to refresh")}</dt><dd data-count="failing_refreshes">{o.failing_refreshes}</dd>
+                    <dt><a href="/accounts?status=failing">{lang.pick("刷新失败中的帐号", "Accounts failing to refresh")}</a></dt><dd data-count="failing_refreshes">{o.failing_refreshes}</dd>
                     <dt>{lang.pick("最近一小时收到的推送", "Pushes in the last hour")}</dt><dd data-count="pushes_last_hour">{o.pushes_last_hour}</dd>
                     <dt>{lang.pick("处理失败的事件", "Events that failed")}</dt><dd data-count="failed_events">{o.failed_events}</dd>
                 </dl>

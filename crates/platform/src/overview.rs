@@ -13,6 +13,15 @@ pub const TICKET_ALERT_SECS: i64 = 12 * 3600;
 /// Accounts per page of the accounts list.
 pub const ACCOUNTS_PAGE_SIZE: i64 = 50;
 
+/// Which accounts a page of the accounts list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountFilter {
+    All,
+    Status(AuthorizerStatus),
+    /// Active accounts whose last refreshes failed (the overview's count).
+    Failing,
+}
+
 /// Accounts by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AccountCounts {
@@ -129,17 +138,22 @@ impl Platform {
         })
     }
 
-    /// A page of accounts of `status` (all when `None`) after `after_id`, and
-    /// the `after_id` of the next page if there is one.
+    /// A page of the accounts `filter` selects after `after_id`, and the
+    /// `after_id` of the next page if there is one.
     pub async fn accounts_page(
         &self,
-        status: Option<AuthorizerStatus>,
+        filter: AccountFilter,
         after_id: Option<i64>,
     ) -> Result<(Vec<AccountListRow>, Option<i64>), StoreError> {
+        let (status, failing) = match filter {
+            AccountFilter::All => (None, false),
+            AccountFilter::Status(status) => (Some(status), false),
+            AccountFilter::Failing => (Some(AuthorizerStatus::Active), true),
+        };
         let rows = self
             .store
             .overview()
-            .accounts(status, after_id, ACCOUNTS_PAGE_SIZE + 1)
+            .accounts(status, failing, after_id, ACCOUNTS_PAGE_SIZE + 1)
             .await?;
         Ok(crate::paging::keyset_page(
             rows,

@@ -3,11 +3,11 @@
 
 /// Cuts `rows` (fetched with a limit of `size + 1`) to one page of `size`, and
 /// returns the key of its last row when more rows follow.
-pub(crate) fn keyset_page<T>(
+pub(crate) fn keyset_page<T, K>(
     mut rows: Vec<T>,
     size: i64,
-    key: impl Fn(&T) -> i64,
-) -> (Vec<T>, Option<i64>) {
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Option<K>) {
     let size = usize::try_from(size).unwrap_or(0);
     let more = rows.len() > size;
     rows.truncate(size);

@@ -36,6 +36,25 @@ pub struct NewCompany<'a> {
 }
 
 /// Queries on `companies`.
+/// A company with its accounts counted by status (through the
+/// `(company_id, status)` index), for the list queries to filter and order.
+const WITH_COUNTS: &str = "SELECT c.id, c.name, c.created_at, c.archived_at, \
+        (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'active') AS active, \
+        (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'needs_reauthorization') AS needs_reauthorization, \
+        (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'revoked') AS revoked \
+     FROM companies c";
+
+/// `%search%` for LIKE, its own wildcards escaped.
+fn like_pattern(search: Option<&str>) -> Option<String> {
+    search.map(|s| {
+        let escaped = s
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    })
+}
+
 pub struct CompanyRepo<'a> {
     pool: &'a SqlitePool,
 }
@@ -77,24 +96,34 @@ impl<'a> CompanyRepo<'a> {
         before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<CompanyWithCounts>, StoreError> {
-        let pattern = search.map(|s| {
-            let escaped = s
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        });
-        Ok(sqlx::query_as::<_, CompanyWithCounts>(
-            "SELECT c.id, c.name, c.created_at, c.archived_at, \
-                    (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'active') AS active, \
-                    (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'needs_reauthorization') AS needs_reauthorization, \
-                    (SELECT COUNT(*) FROM authorizers a WHERE a.company_id = c.id AND a.status = 'revoked') AS revoked \
-             FROM companies c \
+        Ok(sqlx::query_as::<_, CompanyWithCounts>(&format!(
+            "{WITH_COUNTS} \
              WHERE (?1 IS NULL OR c.name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR c.id < ?2) \
-             ORDER BY c.id DESC LIMIT ?3",
-        )
-        .bind(pattern)
+             ORDER BY c.id DESC LIMIT ?3"
+        ))
+        .bind(like_pattern(search))
         .bind(before_id)
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// [`Self::page`] in name order (any case) instead: the companies named
+    /// after `after_name`, through the name's unique index.
+    pub async fn page_by_name(
+        &self,
+        search: Option<&str>,
+        after_name: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<CompanyWithCounts>, StoreError> {
+        Ok(sqlx::query_as::<_, CompanyWithCounts>(&format!(
+            "{WITH_COUNTS} \
+             WHERE (?1 IS NULL OR c.name LIKE ?1 ESCAPE '\\') \
+               AND (?2 IS NULL OR c.name > ?2 COLLATE NOCASE) \
+             ORDER BY c.name COLLATE NOCASE LIMIT ?3"
+        ))
+        .bind(like_pattern(search))
+        .bind(after_name)
         .bind(limit)
         .fetch_all(self.pool)
         .await?)
@@ -292,6 +321,39 @@ mod tests {
             (first.active, first.needs_reauthorization, first.revoked),
             (1, 0, 1)
         );
+        // In name order (byte order for Chinese, any case for Latin), page by page.
+        repo.insert(NewCompany {
+            name: "acme",
+            created_at: datetime!(2026-01-01 0:00 UTC),
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            names(repo.page_by_name(None, None, 3).await.unwrap()),
+            ["100%_公司", "acme", "上海丙公司"]
+        );
+        assert_eq!(
+            names(
+                repo.page_by_name(None, Some("上海丙公司"), 3)
+                    .await
+                    .unwrap()
+            ),
+            ["上海甲公司", "北京乙公司"]
+        );
+        assert_eq!(
+            names(
+                repo.page_by_name(Some("上海"), Some("上海丙公司"), 3)
+                    .await
+                    .unwrap()
+            ),
+            ["上海甲公司"]
+        );
+        let by_name = repo
+            .page_by_name(Some("甲"), None, 3)
+            .await
+            .unwrap()
+            .remove(0);
+        assert_eq!((by_name.active, by_name.revoked), (1, 1));
     }
 
     #[tokio::test]

@@ -68,20 +68,24 @@ impl<'a> OverviewRepo<'a> {
         )
     }
 
-    /// Up to `limit` accounts, of `status` if given, after `after_id` (keyset), by id.
+    /// Up to `limit` accounts, of `status` if given, after `after_id` (keyset),
+    /// by id; `failing`: only those whose last refreshes failed (through the
+    /// partial index of failing accounts, so the condition is written out).
     pub async fn accounts(
         &self,
         status: Option<AuthorizerStatus>,
+        failing: bool,
         after_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AccountListRow>, StoreError> {
-        Ok(sqlx::query_as::<_, AccountListRow>(
+        let failing = if failing { "AND a.failures > 0" } else { "" };
+        Ok(sqlx::query_as::<_, AccountListRow>(&format!(
             "SELECT a.id, a.authorizer_appid, a.nick_name, a.company_id, c.name AS company_name, \
                     a.status, a.is_mini_program, a.failures, a.last_error, a.access_token_expires_at \
              FROM authorizers a JOIN companies c ON c.id = a.company_id \
-             WHERE (?1 IS NULL OR a.status = ?1) AND a.id > COALESCE(?2, 0) \
-             ORDER BY a.id LIMIT ?3",
-        )
+             WHERE (?1 IS NULL OR a.status = ?1) {failing} AND a.id > COALESCE(?2, 0) \
+             ORDER BY a.id LIMIT ?3"
+        ))
         .bind(status)
         .bind(after_id)
         .bind(limit)
@@ -143,17 +147,29 @@ mod tests {
         assert_eq!(overview.failing_refreshes().await.unwrap(), 0);
 
         let active = overview
-            .accounts(Some(AuthorizerStatus::Active), None, 1)
+            .accounts(Some(AuthorizerStatus::Active), false, None, 1)
             .await
             .unwrap();
         assert_eq!(active[0].authorizer_appid, "wx0000000000000000");
         assert_eq!(active[0].company_name, "甲");
         let next = overview
-            .accounts(Some(AuthorizerStatus::Active), Some(active[0].id), 10)
+            .accounts(
+                Some(AuthorizerStatus::Active),
+                false,
+                Some(active[0].id),
+                10,
+            )
             .await
             .unwrap();
         assert_eq!(next.len(), 1);
-        assert_eq!(overview.accounts(None, None, 10).await.unwrap().len(), 3);
+        assert_eq!(
+            overview
+                .accounts(None, false, None, 10)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
 
         // Revived by a new authorization: counted once, under its new status.
         store

@@ -398,3 +398,43 @@ async fn an_invite_shows_its_note_how_often_it_was_opened_and_what_it_brought_in
     assert!(html.contains("data-count=\"opened\">2<"), "{html}");
     assert!(html.contains("data-count=\"brought_in\">1<"), "{html}");
 }
+
+#[tokio::test]
+async fn the_companies_list_sorts_by_name_page_by_page_and_keeps_the_search() {
+    let app = spawn_app().await;
+    // 52 names, created in reverse name order, so newest-first differs from name order.
+    for i in (0..52).rev() {
+        app.platform
+            .companies()
+            .create(&format!("排序公司{i:02}"))
+            .await
+            .unwrap();
+    }
+    let rows = |html: &str| -> Vec<String> {
+        html.split("<a href=\"/companies/")
+            .skip(1)
+            .filter_map(|a| a.split_once('>')?.1.split('<').next().map(str::to_owned))
+            .collect()
+    };
+    let newest = app.html("/companies").await;
+    assert_eq!(rows(&newest)[0], "排序公司00");
+    let first = app.html("/companies?sort=name").await;
+    let names = rows(&first);
+    assert_eq!(names.len(), 50);
+    assert_eq!(
+        (names[0].as_str(), names[49].as_str()),
+        ("排序公司00", "排序公司49")
+    );
+    assert!(first.contains("aria-current=\"page\""));
+    let at = first
+        .find("sort=name&amp;after=")
+        .expect("a next page in name order");
+    let href = &first[first[..at].rfind("href=\"").unwrap() + 6..];
+    let href = href[..href.find('"').unwrap()].replace("&amp;", "&");
+    let second = app.html(&href).await;
+    assert_eq!(rows(&second), ["排序公司50", "排序公司51"]);
+    // A search in name order.
+    let searched = app.html("/companies?q=%E5%85%AC%E5%8F%B84&sort=name").await;
+    assert_eq!(rows(&searched)[0], "排序公司40");
+    assert!(rows(&searched).iter().all(|n| n.starts_with("排序公司4")));
+}

@@ -131,3 +131,39 @@ async fn an_account_page_shows_token_health_and_refreshes_now_from_a_plain_form(
             .contains("找不到请求的内容")
     );
 }
+
+#[tokio::test]
+async fn accounts_failing_to_refresh_have_a_list_of_their_own_linked_from_the_overview() {
+    let app = spawn_production_app().await;
+    let appids = authorize_accounts(&app, 2).await;
+    app.sim.faults().set(
+        "api_authorizer_token",
+        Fault {
+            errcode: Some(-1),
+            times: Some(1),
+            ..Fault::default()
+        },
+    );
+    let refreshed = app
+        .platform
+        .authorizer_tokens()
+        .refresh_one(&appids[1])
+        .await;
+    assert!(matches!(
+        refreshed,
+        Ok(platform::authorizers::Refreshed::Failed(_))
+    ));
+    let overview = app.html("/").await;
+    assert!(
+        overview.contains("data-count=\"failing_refreshes\">1<"),
+        "{overview}"
+    );
+    assert!(overview.contains("href=\"/accounts?status=failing\""));
+    let failing = app.html("/accounts?status=failing").await;
+    assert!(
+        failing.contains(&format!("data-appid=\"{}\"", appids[1])),
+        "{failing}"
+    );
+    assert!(!failing.contains(&format!("data-appid=\"{}\"", appids[0])));
+    assert!(failing.contains("连续 1 次刷新失败"), "{failing}");
+}

@@ -41,21 +41,37 @@ pub struct CompanyRowView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompaniesPageView {
     pub rows: Vec<CompanyRowView>,
+    /// The next page, newest first: `before=<id>`.
     pub next_before: Option<i64>,
+    /// The next page in name order: `after=<name>`.
+    pub next_after: Option<String>,
 }
 
-/// Companies whose name contains `q` (blank: all), 50 a page, newest first.
+/// Companies whose name contains `q` (blank: all), 50 a page: newest first
+/// (`before`: the next page's cursor), or with `sort=name` in name order
+/// (`after`: the name the page starts after).
 #[server(prefix = "/api/admin", endpoint = "companies/page")]
 pub async fn companies_page(
     q: Option<String>,
     before: Option<i64>,
+    sort: Option<String>,
+    after: Option<String>,
 ) -> Result<CompaniesPageView, UiError> {
     let platform = crate::shared::ssr::admin_platform().await?;
-    let (rows, next_before) = platform
-        .companies()
-        .page(q.as_deref(), before)
-        .await
-        .map_err(ssr::to_ui_error)?;
+    let companies = platform.companies();
+    let (rows, next_before, next_after) = if sort.as_deref() == Some("name") {
+        let (rows, next) = companies
+            .page_by_name(q.as_deref(), after.as_deref().filter(|a| !a.is_empty()))
+            .await
+            .map_err(ssr::to_ui_error)?;
+        (rows, None, next)
+    } else {
+        let (rows, next) = companies
+            .page(q.as_deref(), before)
+            .await
+            .map_err(ssr::to_ui_error)?;
+        (rows, next, None)
+    };
     Ok(CompaniesPageView {
         rows: rows
             .into_iter()
@@ -70,6 +86,7 @@ pub async fn companies_page(
             })
             .collect(),
         next_before,
+        next_after,
     })
 }
 

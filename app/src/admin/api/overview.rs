@@ -61,19 +61,22 @@ pub struct AccountsPageView {
     pub next_after: Option<i64>,
 }
 
-/// Accounts, optionally of one status (`active`, `needs_reauthorization`, `revoked`).
+/// Accounts, optionally of one status (`active`, `needs_reauthorization`,
+/// `revoked`) or `failing` (active, last refreshes failed).
 #[server(prefix = "/api/admin", endpoint = "accounts/list")]
 pub async fn list_accounts(
     status: Option<String>,
     after: Option<i64>,
 ) -> Result<AccountsPageView, UiError> {
     let platform = crate::shared::ssr::admin_platform().await?;
-    let status = match status.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(name) => Some(ssr::status(name).ok_or(UiError::NotFound)?),
+    use platform::overview::AccountFilter;
+    let filter = match status.as_deref().filter(|s| !s.is_empty()) {
+        None => AccountFilter::All,
+        Some("failing") => AccountFilter::Failing,
+        Some(name) => AccountFilter::Status(ssr::status(name).ok_or(UiError::NotFound)?),
     };
     let (rows, next_after) = platform
-        .accounts_page(status, after)
+        .accounts_page(filter, after)
         .await
         .map_err(|err| crate::shared::ssr::internal(&err))?;
     Ok(AccountsPageView {

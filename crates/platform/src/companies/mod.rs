@@ -127,6 +127,26 @@ impl<'a> Companies<'a> {
         ))
     }
 
+    /// [`Self::page`] in name order: companies named after `after_name`, and
+    /// the name the next page starts after if there is one.
+    pub async fn page_by_name(
+        &self,
+        search: Option<&str>,
+        after_name: Option<&str>,
+    ) -> Result<(Vec<CompanyWithCounts>, Option<String>), CompanyError> {
+        let search = search.map(str::trim).filter(|s| !s.is_empty());
+        let rows = self
+            .store
+            .companies()
+            .page_by_name(search, after_name, COMPANIES_PAGE_SIZE + 1)
+            .await?;
+        Ok(crate::paging::keyset_page(
+            rows,
+            COMPANIES_PAGE_SIZE,
+            |row| row.name.clone(),
+        ))
+    }
+
     /// Every company, newest first.
     pub async fn list(&self) -> Result<Vec<Company>, CompanyError> {
         Ok(self
