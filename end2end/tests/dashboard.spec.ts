@@ -113,6 +113,8 @@ test('a revocation at WeChat shows on the account and in its timeline, with the 
   // Company and invite creation are in the audit log, on the company.
   await page.goto(`/audit?object=company:${companyId}`);
   await expect(page.getByRole('row').filter({ hasText: '创建公司' })).toBeVisible();
+  await page.goto('/audit');
+  await expect(page.getByRole('row').filter({ hasText: '创建邀请链接' }).first()).toBeVisible();
   expect(errors).toEqual([]);
 });
 
