@@ -118,7 +118,7 @@ async fn every_admin_page_and_server_function_refuses_a_request_without_a_sessio
     // Signed in, the same functions answer.
     let response = app
         .client
-        .post(app.url("/api/admin/companies/list"))
+        .post(app.url("/api/admin/companies/page"))
         .send()
         .await
         .unwrap();
