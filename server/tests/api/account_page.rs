@@ -46,6 +46,17 @@ pub(crate) async fn call(
     (status, response.json().await.unwrap_or_default())
 }
 
+/// The company the account belongs to now.
+async fn company_of(app: &TestApp, appid: &str) -> i64 {
+    app.platform
+        .account(appid)
+        .await
+        .unwrap()
+        .expect("the account")
+        .authorizer
+        .company_id
+}
+
 /// The part of the account page from its timeline on.
 async fn timeline(app: &TestApp, appid: &str) -> String {
     let html = app.html(format!("/accounts/{appid}")).await;
@@ -159,14 +170,7 @@ async fn refetching_info_asks_wechat_again_and_says_when_it_could_not() {
 async fn moving_an_account_needs_a_confirmation_and_an_open_company_and_is_audited() {
     let app = spawn_production_app().await;
     let appid = authorize_accounts(&app, 1).await.remove(0);
-    let owner = app
-        .platform
-        .account(&appid)
-        .await
-        .unwrap()
-        .unwrap()
-        .authorizer
-        .company_id;
+    let owner = company_of(&app, &appid).await;
     let target = app.platform.companies().create("接收公司").await.unwrap();
     let archived = app.platform.companies().create("已归档公司").await.unwrap();
     app.platform.companies().archive(archived.id).await.unwrap();
@@ -206,16 +210,7 @@ async fn moving_an_account_needs_a_confirmation_and_an_open_company_and_is_audit
         let (status, body) = call(&app, path, &fields).await;
         assert!(status >= 400, "{fields:?}: {status}");
         assert!(body.to_string().contains(message), "{fields:?}: {body}");
-        assert_eq!(
-            app.platform
-                .account(&appid)
-                .await
-                .unwrap()
-                .unwrap()
-                .authorizer
-                .company_id,
-            owner
-        );
+        assert_eq!(company_of(&app, &appid).await, owner);
     }
 
     let (status, location) = form(
@@ -232,16 +227,7 @@ async fn moving_an_account_needs_a_confirmation_and_an_open_company_and_is_audit
         (status, location),
         (302, format!("/accounts/{appid}?moved=1"))
     );
-    assert_eq!(
-        app.platform
-            .account(&appid)
-            .await
-            .unwrap()
-            .unwrap()
-            .authorizer
-            .company_id,
-        target.id
-    );
+    assert_eq!(company_of(&app, &appid).await, target.id);
     assert!(
         app.html(format!("/companies/{}", target.id))
             .await
@@ -272,14 +258,7 @@ async fn moving_an_account_needs_a_confirmation_and_an_open_company_and_is_audit
 async fn an_account_needing_reauthorization_gets_an_invite_naming_it_and_comes_back_through_it() {
     let app = spawn_production_app().await;
     let appid = authorize_accounts(&app, 1).await.remove(0);
-    let company_id = app
-        .platform
-        .account(&appid)
-        .await
-        .unwrap()
-        .unwrap()
-        .authorizer
-        .company_id;
+    let company_id = company_of(&app, &appid).await;
     // A working account needs no re-authorization invite.
     let (status, body) = call(
         &app,

@@ -48,12 +48,7 @@ pub struct Moved {
 impl Platform {
     /// Fetches the account's profile and permission sets from WeChat again.
     pub async fn refetch_account_info(&self, appid: &str) -> Result<(), AccountActionError> {
-        let row = self
-            .store
-            .authorizers()
-            .by_appid(appid)
-            .await?
-            .ok_or(AccountActionError::NotFound)?;
+        let row = self.authorizer_row(appid).await?;
         super::fetch_profile(&self.store, self.component(), appid, &row.func_info).await?;
         Ok(())
     }
@@ -65,12 +60,7 @@ impl Platform {
         appid: &str,
         to_company_id: i64,
     ) -> Result<Moved, AccountActionError> {
-        let row = self
-            .store
-            .authorizers()
-            .by_appid(appid)
-            .await?
-            .ok_or(AccountActionError::NotFound)?;
+        let row = self.authorizer_row(appid).await?;
         if row.company_id == to_company_id {
             return Err(AccountActionError::SameCompany);
         }
@@ -95,12 +85,7 @@ impl Platform {
     /// An invite for the account's company that names this account only
     /// (`biz_appid`), for the merchant to authorize it again.
     pub async fn reauthorization_invite(&self, appid: &str) -> Result<Invite, AccountActionError> {
-        let row = self
-            .store
-            .authorizers()
-            .by_appid(appid)
-            .await?
-            .ok_or(AccountActionError::NotFound)?;
+        let row = self.authorizer_row(appid).await?;
         if row.status == store::AuthorizerStatus::Active {
             return Err(AccountActionError::StillActive);
         }
@@ -157,6 +142,17 @@ impl Platform {
             tracing::warn!(authorizer_appid = %appid, error = %err, "profile after attach not fetched");
         }
         Ok(())
+    }
+
+    async fn authorizer_row(
+        &self,
+        appid: &str,
+    ) -> Result<store::AuthorizerRow, AccountActionError> {
+        self.store
+            .authorizers()
+            .by_appid(appid)
+            .await?
+            .ok_or(AccountActionError::NotFound)
     }
 
     async fn open_company(&self, company_id: i64) -> Result<(), AccountActionError> {
