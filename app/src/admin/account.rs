@@ -12,6 +12,7 @@ use crate::admin::api::account_actions::{
 use crate::admin::layout::AdminLayout;
 use crate::i18n::admin_lang;
 use crate::shared::authorizer_card::AuthorizerCard;
+use crate::shared::views::{failed, loading};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -77,7 +78,7 @@ pub fn AccountPage() -> impl IntoView {
             <section class="page">
                 <p><a href="/accounts">{lang.pick("← 全部帐号", "← All accounts")}</a></p>
                 {move || outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
-                <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
+                <Transition fallback=move || loading(lang)>
                     {move || Suspend::new(async move {
                         match account.await {
                             Ok(a) => {
@@ -120,7 +121,7 @@ pub fn AccountPage() -> impl IntoView {
                                     <Timeline items=a.timeline appid=timeline_appid />
                                 }.into_any()
                             }
-                            Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                            Err(err) => failed(err).into_any(),
                         }
                     })}
                 </Transition>

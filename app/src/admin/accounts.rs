@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::admin::api::overview::{AccountRowView, list_accounts};
 use crate::admin::layout::AdminLayout;
 use crate::i18n::{Lang, admin_lang};
+use crate::shared::views::{failed, loading};
 
 /// The status filters: (value, zh, en).
 const FILTERS: [(&str, &str, &str); 5] = [
@@ -54,7 +55,7 @@ pub fn AccountsPage() -> impl IntoView {
                     }).collect_view()}
                 </nav>
                 <section class="card">
-                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
+                    <Transition fallback=move || loading(lang)>
                         {move || Suspend::new(async move {
                             match page.await {
                                 Ok(page) => {
@@ -65,7 +66,7 @@ pub fn AccountsPage() -> impl IntoView {
                                     });
                                     view! { <AccountTable rows=page.rows lang /> {next} }.into_any()
                                 }
-                                Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                                Err(err) => failed(err).into_any(),
                             }
                         })}
                     </Transition>

@@ -13,6 +13,7 @@ use crate::admin::api::api_keys::{
 use crate::admin::layout::AdminLayout;
 use crate::i18n::{Lang, admin_lang};
 use crate::shared::copy_button::CopyButton;
+use crate::shared::views::{failed, loading};
 
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
@@ -116,11 +117,11 @@ pub fn ApiKeysPage() -> impl IntoView {
 
                 <section class="card" aria-labelledby="key-list-title">
                     <h2 id="key-list-title">{lang.pick("密钥列表", "Keys")}</h2>
-                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
+                    <Transition fallback=move || loading(lang)>
                         {move || Suspend::new(async move {
                             match keys.await {
                                 Ok(list) => view! { <KeyTable keys=list /> }.into_any(),
-                                Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                                Err(err) => failed(err).into_any(),
                             }
                         })}
                     </Transition>

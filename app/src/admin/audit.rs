@@ -9,6 +9,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::admin::api::audit::{AuditEntryView, list_audit};
 use crate::admin::layout::AdminLayout;
 use crate::i18n::admin_lang;
+use crate::shared::views::{failed, loading};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -50,7 +51,7 @@ pub fn AuditPage() -> impl IntoView {
 
                 <section class="card" aria-labelledby="audit-list-title">
                     <h2 id="audit-list-title">{lang.pick("记录", "Entries")}</h2>
-                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
+                    <Transition fallback=move || loading(lang)>
                         {move || Suspend::new(async move {
                             match page.await {
                                 Ok(page) => {
@@ -65,7 +66,7 @@ pub fn AuditPage() -> impl IntoView {
                                     });
                                     view! { <AuditTable entries=page.entries /> {next} }.into_any()
                                 }
-                                Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                                Err(err) => failed(err).into_any(),
                             }
                         })}
                     </Transition>

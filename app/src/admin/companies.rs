@@ -11,6 +11,7 @@ use crate::UiError;
 use crate::admin::api::companies::{CompanyRowView, CreateCompany, companies_page, company_name};
 use crate::admin::platform_status::PlatformStatusCard;
 use crate::i18n::{Lang, admin_lang};
+use crate::shared::views::{failed, loading};
 
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
@@ -118,7 +119,7 @@ pub fn CompaniesPage() -> impl IntoView {
                             view! { <a href=list_href(name_order, None) aria-current=current.then_some("page") class:current=current>{label}</a> }
                         }).collect_view()}
                     </nav>
-                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
+                    <Transition fallback=move || loading(lang)>
                         {move || Suspend::new(async move {
                             match page.await {
                                 Ok(page) => {
@@ -131,7 +132,7 @@ pub fn CompaniesPage() -> impl IntoView {
                                     let searching = search().is_some();
                                     view! { <CompanyList companies=page.rows searching=searching /> {next} }.into_any()
                                 }
-                                Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                                Err(err) => failed(err).into_any(),
                             }
                         })}
                     </Transition>

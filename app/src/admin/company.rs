@@ -11,6 +11,7 @@ use crate::admin::api::invites::{CreateInvite, InviteView, RevokeInvite, get_com
 use crate::i18n::admin_lang;
 use crate::shared::authorizer_card::AuthorizerCard;
 use crate::shared::copy_button::CopyButton;
+use crate::shared::views::loading;
 
 #[component]
 pub fn CompanyPage() -> impl IntoView {
@@ -39,7 +40,7 @@ pub fn CompanyPage() -> impl IntoView {
     view! {
         <AdminLayout>
             <p class="breadcrumb"><a href="/companies">{lang.pick("← 全部公司", "← All companies")}</a></p>
-            <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
+            <Transition fallback=move || loading(lang)>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok(Some(company)) => view! {

@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::admin::api::events::{EventRowView, get_event, list_events};
 use crate::admin::layout::AdminLayout;
 use crate::i18n::admin_lang;
+use crate::shared::views::{failed, loading};
 
 /// Filter options: (value, zh, en).
 type Options = [(&'static str, &'static str, &'static str)];
@@ -94,7 +95,7 @@ pub fn EventsPage() -> impl IntoView {
                 </section>
                 <section class="card" aria-labelledby="events-list-title">
                     <h2 id="events-list-title">{lang.pick("事件列表", "Events")}</h2>
-                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
+                    <Transition fallback=move || loading(lang)>
                         {move || Suspend::new(async move {
                             match page.await {
                                 Ok(page) => {
@@ -109,7 +110,7 @@ pub fn EventsPage() -> impl IntoView {
                                     });
                                     view! { <EventTable rows=page.rows /> {next} }.into_any()
                                 }
-                                Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                                Err(err) => failed(err).into_any(),
                             }
                         })}
                     </Transition>
@@ -166,7 +167,7 @@ pub fn EventPage() -> impl IntoView {
         <AdminLayout>
             <section class="page">
                 <p><a href="/events">{lang.pick("← 全部事件", "← All events")}</a></p>
-                <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
+                <Transition fallback=move || loading(lang)>
                     {move || Suspend::new(async move {
                         match event.await {
                             Ok(detail) => {
@@ -194,7 +195,7 @@ pub fn EventPage() -> impl IntoView {
                                     </section>
                                 }.into_any()
                             }
-                            Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                            Err(err) => failed(err).into_any(),
                         }
                     })}
                 </Transition>

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::admin::api::overview::{OverviewView, get_overview};
 use crate::admin::layout::AdminLayout;
 use crate::i18n::admin_lang;
+use crate::shared::views::{failed, loading};
 
 /// How often an open overview fetches its figures again.
 pub const LIVE_REFRESH_SECS: u64 = 30;
@@ -27,11 +28,11 @@ pub fn OverviewPage() -> impl IntoView {
                         "The platform's connection to WeChat, the authorized accounts, and what needs your attention.",
                     )}</p>
                 </header>
-                <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
+                <Transition fallback=move || loading(lang)>
                     {move || Suspend::new(async move {
                         match overview.await {
                             Ok(o) => view! { <LiveOverview initial=o /> }.into_any(),
-                            Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                            Err(err) => failed(err).into_any(),
                         }
                     })}
                 </Transition>

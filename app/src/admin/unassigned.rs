@@ -10,6 +10,7 @@ use crate::admin::api::account_actions::{
 };
 use crate::admin::layout::AdminLayout;
 use crate::i18n::admin_lang;
+use crate::shared::views::{failed, loading};
 
 #[component]
 pub fn UnassignedPage() -> impl IntoView {
@@ -67,11 +68,11 @@ pub fn UnassignedPage() -> impl IntoView {
                 </section>
                 <section class="card" aria-labelledby="unassigned-title">
                     <h2 id="unassigned-title">{lang.pick("待归属帐号", "Unassigned accounts")}</h2>
-                    <Transition fallback=move || view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }>
+                    <Transition fallback=move || loading(lang)>
                         {move || Suspend::new(async move {
                             match rows.await {
                                 Ok(rows) => view! { <UnassignedTable rows attach /> }.into_any(),
-                                Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                                Err(err) => failed(err).into_any(),
                             }
                         })}
                     </Transition>

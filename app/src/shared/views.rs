@@ -125,3 +125,15 @@ pub(crate) fn auth_type_label(
         ),
     }
 }
+
+/// What a list shows while its data loads, in the page's language.
+pub fn loading(lang: crate::i18n::Lang) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    view! { <p class="muted">{lang.pick("加载中…", "Loading…")}</p> }
+}
+
+/// What a page shows when its data could not be read.
+pub fn failed(err: crate::UiError) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    view! { <p class="error" role="alert">{err.to_string()}</p> }
+}

@@ -7,6 +7,15 @@ async fn service() -> (tempfile::TempDir, ApiKeyService) {
     (dir, ApiKeyService::new(store, Clock::default()))
 }
 
+/// A key that reads everything, as the token service sees it.
+async fn billing_key(keys: &ApiKeyService) -> ApiKey {
+    let created = keys
+        .create("billing", &KeyScope::everything(), None)
+        .await
+        .unwrap();
+    keys.authenticate(created.key.expose()).await.unwrap()
+}
+
 #[tokio::test]
 async fn a_created_key_authenticates_until_it_is_revoked() {
     let (_dir, keys) = service().await;
@@ -57,11 +66,7 @@ async fn a_wrong_or_malformed_key_is_unauthorized() {
 #[tokio::test]
 async fn issuances_are_counted_and_written_by_a_flush() {
     let (_dir, keys) = service().await;
-    let created = keys
-        .create("billing", &KeyScope::everything(), None)
-        .await
-        .unwrap();
-    let key = keys.authenticate(created.key.expose()).await.unwrap();
+    let key = billing_key(&keys).await;
     for _ in 0..3 {
         keys.record_issuance(&key);
     }
@@ -156,11 +161,7 @@ async fn a_key_with_an_expiry_works_until_then_and_an_expiry_in_the_past_is_refu
 #[tokio::test]
 async fn reads_are_counted_per_minute() {
     let (_dir, keys) = service().await;
-    let created = keys
-        .create("billing", &KeyScope::everything(), None)
-        .await
-        .unwrap();
-    let key = keys.authenticate(created.key.expose()).await.unwrap();
+    let key = billing_key(&keys).await;
     let start = usage::minute_of(keys.clock.now());
     keys.record_issuance(&key);
     keys.record_issuance(&key);
@@ -182,11 +183,7 @@ async fn reads_are_counted_per_minute() {
 #[tokio::test]
 async fn reads_are_summed_per_china_day_with_today_last() {
     let (_dir, keys) = service().await;
-    let created = keys
-        .create("billing", &KeyScope::everything(), None)
-        .await
-        .unwrap();
-    let key = keys.authenticate(created.key.expose()).await.unwrap();
+    let key = billing_key(&keys).await;
     // To 23:59 China time (15:59 UTC) of some day: one read then, two a minute later.
     let now = keys.clock.now();
     let china_day_end = ((now + 8 * 3600) / 86_400 + 1) * 86_400 - 8 * 3600;
