@@ -78,8 +78,9 @@ impl<'a> UnassignedRepo<'a> {
     /// Makes the account an authorizer of `company_id` (active, with the
     /// listed refresh token and no access token yet, so the scheduler
     /// refreshes it at once), in one transaction. `false` when it is not
-    /// waiting (attached meanwhile, or never found); an account that is
-    /// already an authorizer keeps its company.
+    /// waiting (attached meanwhile, or never found), or when it became an
+    /// authorizer another way meanwhile (an invite): that one keeps its
+    /// company, and the stale waiting row goes.
     pub async fn attach(&self, appid: &str, company_id: i64, now: i64) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let Some(refresh_token_sealed) = sqlx::query_scalar::<_, Option<Vec<u8>>>(
@@ -91,7 +92,7 @@ impl<'a> UnassignedRepo<'a> {
         else {
             return Ok(false);
         };
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO authorizers (authorizer_appid, company_id, status, refresh_token_sealed, \
                  authorized_at, updated_at) \
              VALUES (?1, ?2, 'active', ?3, ?4, ?4) ON CONFLICT (authorizer_appid) DO NOTHING",
@@ -101,9 +102,11 @@ impl<'a> UnassignedRepo<'a> {
         .bind(refresh_token_sealed)
         .bind(now)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected()
+            == 1;
         tx.commit().await?;
-        Ok(true)
+        Ok(inserted)
     }
 }
 
@@ -152,5 +155,27 @@ mod tests {
         assert_eq!(row.refresh_token_sealed.as_deref(), Some(&b"rt1"[..]));
         assert_eq!(row.access_token_expires_at, None);
         assert!(!repo.remove("wxfound").await.unwrap());
+
+        // Found, but authorized through an invite before the admin attached it:
+        // it keeps its company, and the waiting row goes.
+        repo.found("wxfound", Some(b"rt2"), 40).await.unwrap();
+        let other = store
+            .companies()
+            .insert(NewCompany {
+                name: "B",
+                created_at: datetime!(2026-01-01 0:00 UTC),
+            })
+            .await
+            .unwrap()
+            .id;
+        assert!(!repo.attach("wxfound", other, 50).await.unwrap());
+        assert_eq!(repo.count().await.unwrap(), 0);
+        let row = store
+            .authorizers()
+            .by_appid("wxfound")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.company_id, company);
     }
 }

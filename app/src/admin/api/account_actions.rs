@@ -169,7 +169,7 @@ pub async fn attach_account(appid: String, company: String) -> Result<(), UiErro
         .await
         .map_err(|err| match err {
             AccountActionError::NotUnassigned => UiError::Conflict(
-                crate::i18n::admin_lang().pick("这个帐号已经不在待归属列表中（可能刚被归入公司，或已在微信取消授权）。", "This account no longer waits for a company (it was just attached, or withdrawn at WeChat).").into(),
+                crate::i18n::admin_lang().pick("这个帐号已经不在待归属列表中（可能刚被归入公司、已通过邀请授权，或已在微信取消授权）。", "This account no longer waits for a company (it was just attached, authorized through an invite, or withdrawn at WeChat).").into(),
             ),
             AccountActionError::CompanyArchived => UiError::Validation {
                 field: "company".into(),

@@ -28,7 +28,9 @@ pub enum AccountActionError {
         "the account is authorized and working: a re-authorization invite is for an account that needs one"
     )]
     StillActive,
-    #[error("the account is not waiting for a company (attached meanwhile, or no longer listed)")]
+    #[error(
+        "the account is not waiting for a company (attached or authorized through an invite meanwhile, or no longer listed)"
+    )]
     NotUnassigned,
     #[error(transparent)]
     Profile(#[from] ProfileError),
