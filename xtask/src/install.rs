@@ -149,10 +149,20 @@ fn chromium() -> Result<(), Failure> {
         return Ok(());
     }
     println!("Installing Debian's Chromium for the Playwright tests…");
-    let root = Cmd::new("id")
+    apt_install(&["chromium"])
+}
+
+/// Whether this process runs as root.
+pub fn is_root() -> bool {
+    Cmd::new("id")
         .arg("-u")
         .output()
-        .is_some_and(|uid| uid.trim() == "0");
+        .is_some_and(|uid| uid.trim() == "0")
+}
+
+/// Installs Debian packages with apt-get (through sudo unless root).
+pub fn apt_install(packages: &[&str]) -> Result<(), Failure> {
+    let root = is_root();
     let apt = |args: &[&str]| {
         let cmd = if root {
             Cmd::new("apt-get")
@@ -164,7 +174,11 @@ fn chromium() -> Result<(), Failure> {
             .run()
     };
     apt(&["update", "-qq"])?;
-    apt(&["install", "-y", "-qq", "chromium"])
+    apt(&["install", "-y", "-qq"]
+        .iter()
+        .copied()
+        .chain(packages.iter().copied())
+        .collect::<Vec<_>>())
 }
 
 fn end2end_packages(root: &Path) -> Result<(), Failure> {

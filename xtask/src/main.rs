@@ -13,6 +13,7 @@ mod bench;
 mod dist;
 mod fuzz;
 mod install;
+mod postgres;
 mod process;
 mod soak;
 mod summary;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::run(&root),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("soak") => soak::run(&root, &args[1..]),
+        Some("postgres") => postgres_shell(&root),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n  \
@@ -42,7 +44,8 @@ fn main() -> ExitCode {
                  bench [args]     release build, then the push and token benchmarks (bench/results.md)\n  \
                  dist             release build into target/dist/weiqiao-<version>/, then a start-up check\n  \
                  fuzz [--minutes N]  every fuzz target N minutes (default 10), on nightly\n  \
-                 soak [--minutes N]  the fault soak: crashes, faults, rotation (default 5 min)"
+                 soak [--minutes N]  the fault soak: crashes, faults, rotation (default 5 min)\n  \
+                 postgres         a throwaway PostgreSQL cluster in target/pg, its URL printed (Ctrl-D ends it)"
             );
             return ExitCode::from(2);
         }
@@ -97,6 +100,20 @@ fn run(root: &Path, release: bool) -> Result<(), Failure> {
          login and password just above that line (they are kept in data/sandbox.json). Stop with Ctrl-C.\n"
     );
     serve.run()
+}
+
+/// `cargo xtask postgres`: a throwaway cluster as the tests get it, with its
+/// URL printed, until the line is closed (Ctrl-D) or the process stopped.
+fn postgres_shell(root: &Path) -> Result<(), Failure> {
+    let cluster = postgres::Cluster::start(root)?;
+    println!("{}={}", postgres::URL_VAR, cluster.url);
+    println!("(Ctrl-D stops and removes it)");
+    let mut line = String::new();
+    while std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0) {
+        line.clear();
+    }
+    drop(cluster);
+    Ok(())
 }
 
 fn test(root: &Path) -> Result<(), Failure> {
