@@ -38,7 +38,7 @@ impl<'a> SessionRepo<'a> {
     pub async fn insert(&self, new: NewSession<'_>) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO admin_sessions (id_hash, admin_id, created_at, last_seen_at, client_addr) \
-             VALUES (?1, ?2, ?3, ?3, ?4)",
+             VALUES ($1, $2, $3, $3, $4)",
         )
         .bind(new.id_hash)
         .bind(new.admin_id)
@@ -53,7 +53,7 @@ impl<'a> SessionRepo<'a> {
     pub async fn get(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
         Ok(sqlx::query_as::<_, SessionRow>(
             "SELECT s.admin_id, a.login, s.created_at, s.last_seen_at, a.disabled_at \
-             FROM admin_sessions s JOIN admins a ON a.id = s.admin_id WHERE s.id_hash = ?1",
+             FROM admin_sessions s JOIN admins a ON a.id = s.admin_id WHERE s.id_hash = $1",
         )
         .bind(id_hash)
         .fetch_optional(self.pool)
@@ -62,7 +62,7 @@ impl<'a> SessionRepo<'a> {
 
     /// Records activity (the idle expiry counts from here).
     pub async fn touch(&self, id_hash: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE admin_sessions SET last_seen_at = ?2 WHERE id_hash = ?1")
+        sqlx::query("UPDATE admin_sessions SET last_seen_at = $2 WHERE id_hash = $1")
             .bind(id_hash)
             .bind(now)
             .execute(self.pool)
@@ -72,7 +72,7 @@ impl<'a> SessionRepo<'a> {
 
     /// Ends one session; `false` when it did not exist.
     pub async fn delete(&self, id_hash: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM admin_sessions WHERE id_hash = ?1")
+        let done = sqlx::query("DELETE FROM admin_sessions WHERE id_hash = $1")
             .bind(id_hash)
             .execute(self.pool)
             .await?;
@@ -86,7 +86,7 @@ impl<'a> SessionRepo<'a> {
         created_before: i64,
     ) -> Result<u64, StoreError> {
         let done =
-            sqlx::query("DELETE FROM admin_sessions WHERE last_seen_at < ?1 OR created_at < ?2")
+            sqlx::query("DELETE FROM admin_sessions WHERE last_seen_at < $1 OR created_at < $2")
                 .bind(idle_before)
                 .bind(created_before)
                 .execute(self.pool)

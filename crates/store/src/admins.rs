@@ -38,7 +38,7 @@ impl<'a> AdminRepo<'a> {
     ) -> Result<AdminRow, StoreError> {
         sqlx::query_as::<_, AdminRow>(&format!(
             "INSERT INTO admins (login, password_hash, created_at, password_changed_at) \
-             VALUES (?1, ?2, ?3, ?3) RETURNING {COLUMNS}"
+             VALUES ($1, $2, $3, $3) RETURNING {COLUMNS}"
         ))
         .bind(login)
         .bind(password_hash)
@@ -52,7 +52,7 @@ impl<'a> AdminRepo<'a> {
     pub async fn by_login(&self, login: &str) -> Result<Option<AdminRow>, StoreError> {
         Ok(
             sqlx::query_as::<_, AdminRow>(&format!(
-                "SELECT {COLUMNS} FROM admins WHERE login = ?1"
+                "SELECT {COLUMNS} FROM admins WHERE login = $1"
             ))
             .bind(login)
             .fetch_optional(self.pool)
@@ -74,7 +74,7 @@ impl<'a> AdminRepo<'a> {
     pub async fn disable(&self, login: &str, now: i64) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE admins SET disabled_at = COALESCE(disabled_at, ?2) WHERE login = ?1 RETURNING id",
+            "UPDATE admins SET disabled_at = COALESCE(disabled_at, $2) WHERE login = $1 RETURNING id",
         )
         .bind(login)
         .bind(now)
@@ -93,8 +93,8 @@ impl<'a> AdminRepo<'a> {
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE admins SET password_hash = ?2, password_changed_at = ?3 \
-             WHERE login = ?1 RETURNING id",
+            "UPDATE admins SET password_hash = $2, password_changed_at = $3 \
+             WHERE login = $1 RETURNING id",
         )
         .bind(login)
         .bind(password_hash)
@@ -114,7 +114,7 @@ async fn end_sessions(
     let Some(admin_id) = admin_id else {
         return Ok(false);
     };
-    sqlx::query("DELETE FROM admin_sessions WHERE admin_id = ?1")
+    sqlx::query("DELETE FROM admin_sessions WHERE admin_id = $1")
         .bind(admin_id)
         .execute(&mut *tx)
         .await?;

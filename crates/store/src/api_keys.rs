@@ -70,7 +70,7 @@ impl<'a> ApiKeyRepo<'a> {
         let row = sqlx::query_as::<_, ApiKeyRow>(&format!(
             "INSERT INTO api_keys \
                  (name, key_hash, key_prefix, created_at, all_companies, component, invalidate, expires_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING {COLUMNS}"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
         ))
         .bind(new.name)
         .bind(new.key_hash)
@@ -85,7 +85,7 @@ impl<'a> ApiKeyRepo<'a> {
         .map_err(|e| StoreError::from_write(e, "key_hash"))?;
         for company_id in new.company_ids {
             sqlx::query(
-                "INSERT INTO api_key_companies (api_key_id, company_id) VALUES (?1, ?2) \
+                "INSERT INTO api_key_companies (api_key_id, company_id) VALUES ($1, $2) \
                  ON CONFLICT DO NOTHING",
             )
             .bind(row.id)
@@ -108,7 +108,7 @@ impl<'a> ApiKeyRepo<'a> {
     /// The key with this hash, revoked or not.
     pub async fn by_hash(&self, key_hash: &str) -> Result<Option<ApiKeyRow>, StoreError> {
         Ok(sqlx::query_as::<_, ApiKeyRow>(&format!(
-            "SELECT {COLUMNS} FROM api_keys WHERE key_hash = ?1"
+            "SELECT {COLUMNS} FROM api_keys WHERE key_hash = $1"
         ))
         .bind(key_hash)
         .fetch_optional(self.pool)
@@ -118,7 +118,7 @@ impl<'a> ApiKeyRepo<'a> {
     /// The companies a key may read (besides `all_companies`).
     pub async fn scope(&self, id: i64) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
-            "SELECT company_id FROM api_key_companies WHERE api_key_id = ?1 ORDER BY company_id",
+            "SELECT company_id FROM api_key_companies WHERE api_key_id = $1 ORDER BY company_id",
         )
         .bind(id)
         .fetch_all(self.pool)
@@ -137,7 +137,7 @@ impl<'a> ApiKeyRepo<'a> {
     /// Revokes a key; returns whether it existed and was active.
     pub async fn revoke(&self, id: i64, at: i64) -> Result<bool, StoreError> {
         let done =
-            sqlx::query("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+            sqlx::query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
                 .bind(id)
                 .bind(at)
                 .execute(self.pool)
@@ -154,9 +154,9 @@ impl<'a> ApiKeyRepo<'a> {
         let mut tx = self.pool.begin().await?;
         for issued in counts {
             sqlx::query(
-                "UPDATE api_keys SET issued_count = issued_count + ?2, \
-                     last_used_at = MAX(COALESCE(last_used_at, 0), ?3) \
-                 WHERE id = ?1",
+                "UPDATE api_keys SET issued_count = issued_count + $2, \
+                     last_used_at = MAX(COALESCE(last_used_at, 0), $3) \
+                 WHERE id = $1",
             )
             .bind(issued.api_key_id)
             .bind(issued.count)
@@ -164,7 +164,7 @@ impl<'a> ApiKeyRepo<'a> {
             .execute(&mut *tx)
             .await?;
             sqlx::query(
-                "INSERT INTO api_key_reads (api_key_id, minute, reads) VALUES (?1, ?2, ?3) \
+                "INSERT INTO api_key_reads (api_key_id, minute, reads) VALUES ($1, $2, $3) \
                  ON CONFLICT (api_key_id, minute) DO UPDATE SET reads = reads + excluded.reads",
             )
             .bind(issued.api_key_id)
@@ -186,8 +186,8 @@ impl<'a> ApiKeyRepo<'a> {
         until: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE api_keys SET reveal_admin_id = ?2, reveal_sealed = ?3, reveal_until = ?4 \
-             WHERE id = ?1",
+            "UPDATE api_keys SET reveal_admin_id = $2, reveal_sealed = $3, reveal_until = $4 \
+             WHERE id = $1",
         )
         .bind(id)
         .bind(admin_id)
@@ -210,7 +210,7 @@ impl<'a> ApiKeyRepo<'a> {
     ) -> Result<Option<Vec<u8>>, StoreError> {
         let sealed: Option<Vec<u8>> = sqlx::query_scalar(
             "SELECT reveal_sealed FROM api_keys \
-             WHERE id = ?1 AND reveal_admin_id = ?2 AND reveal_until > ?3 AND reveal_sealed IS NOT NULL",
+             WHERE id = $1 AND reveal_admin_id = $2 AND reveal_until > $3 AND reveal_sealed IS NOT NULL",
         )
         .bind(id)
         .bind(admin_id)
@@ -221,7 +221,7 @@ impl<'a> ApiKeyRepo<'a> {
             // Expired ones are not kept either.
             sqlx::query(
                 "UPDATE api_keys SET reveal_sealed = NULL, reveal_until = NULL \
-                 WHERE id = ?1 AND reveal_until <= ?2",
+                 WHERE id = $1 AND reveal_until <= $2",
             )
             .bind(id)
             .bind(now)
@@ -231,7 +231,7 @@ impl<'a> ApiKeyRepo<'a> {
         };
         let taken = sqlx::query(
             "UPDATE api_keys SET reveal_sealed = NULL, reveal_until = NULL \
-             WHERE id = ?1 AND reveal_admin_id = ?2 AND reveal_sealed = ?3",
+             WHERE id = $1 AND reveal_admin_id = $2 AND reveal_sealed = $3",
         )
         .bind(id)
         .bind(admin_id)
@@ -248,7 +248,7 @@ impl<'a> ApiKeyRepo<'a> {
         since: i64,
     ) -> Result<Vec<(i64, i64)>, StoreError> {
         Ok(sqlx::query_as::<_, (i64, i64)>(
-            "SELECT minute, reads FROM api_key_reads WHERE api_key_id = ?1 AND minute >= ?2 \
+            "SELECT minute, reads FROM api_key_reads WHERE api_key_id = $1 AND minute >= $2 \
              ORDER BY minute",
         )
         .bind(id)
@@ -261,7 +261,7 @@ impl<'a> ApiKeyRepo<'a> {
     /// (key id, reads); keys without a read are absent.
     pub async fn reads_since(&self, since: i64) -> Result<Vec<(i64, i64)>, StoreError> {
         Ok(sqlx::query_as::<_, (i64, i64)>(
-            "SELECT api_key_id, SUM(reads) FROM api_key_reads WHERE minute >= ?1 GROUP BY api_key_id",
+            "SELECT api_key_id, SUM(reads) FROM api_key_reads WHERE minute >= $1 GROUP BY api_key_id",
         )
         .bind(since)
         .fetch_all(self.pool)
@@ -276,8 +276,8 @@ impl<'a> ApiKeyRepo<'a> {
         utc_offset_secs: i64,
     ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
         Ok(sqlx::query_as::<_, (i64, i64, i64)>(
-            "SELECT api_key_id, (minute + ?2) / 86400 AS day, SUM(reads) FROM api_key_reads \
-             WHERE minute >= ?1 GROUP BY api_key_id, day",
+            "SELECT api_key_id, (minute + $2) / 86400 AS day, SUM(reads) FROM api_key_reads \
+             WHERE minute >= $1 GROUP BY api_key_id, day",
         )
         .bind(since)
         .bind(utc_offset_secs)
@@ -287,7 +287,7 @@ impl<'a> ApiKeyRepo<'a> {
 
     /// Deletes per-minute counts older than `before` (totals stay).
     pub async fn purge_reads_before(&self, before: i64) -> Result<u64, StoreError> {
-        Ok(sqlx::query("DELETE FROM api_key_reads WHERE minute < ?1")
+        Ok(sqlx::query("DELETE FROM api_key_reads WHERE minute < $1")
             .bind(before)
             .execute(self.pool)
             .await?

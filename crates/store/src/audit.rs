@@ -52,7 +52,7 @@ impl<'a> AuditRepo<'a> {
     pub async fn insert(&self, entry: NewAuditEntry<'_>) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO audit_log (at, admin_id, actor, client_addr, action, object, detail) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(entry.at)
         .bind(entry.admin_id)
@@ -70,7 +70,7 @@ impl<'a> AuditRepo<'a> {
     pub async fn latest(&self, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
         Ok(sqlx::query_as::<_, AuditRow>(
             "SELECT id, at, admin_id, actor, client_addr, action, object, detail \
-             FROM audit_log ORDER BY id DESC LIMIT ?1",
+             FROM audit_log ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(self.pool)
@@ -86,9 +86,9 @@ impl<'a> AuditRepo<'a> {
     ) -> Result<Vec<AuditRow>, StoreError> {
         Ok(sqlx::query_as::<_, AuditRow>(
             "SELECT id, at, admin_id, actor, client_addr, action, object, detail FROM audit_log \
-             WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR object = ?2) \
-               AND (?3 IS NULL OR id < ?3) \
-             ORDER BY id DESC LIMIT ?4",
+             WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR object = $2) \
+               AND ($3 IS NULL OR id < $3) \
+             ORDER BY id DESC LIMIT $4",
         )
         .bind(filter.actor)
         .bind(filter.object)
@@ -104,7 +104,7 @@ impl<'a> AuditRepo<'a> {
         client_addr: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO sign_in_failures (login, client_addr, at) VALUES (?1, ?2, ?3)")
+        sqlx::query("INSERT INTO sign_in_failures (login, client_addr, at) VALUES ($1, $2, $3)")
             .bind(login)
             .bind(client_addr)
             .bind(at)
@@ -116,7 +116,7 @@ impl<'a> AuditRepo<'a> {
     /// Times of this login's failures since `since`, oldest first.
     pub async fn failures_of_login(&self, login: &str, since: i64) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT at FROM sign_in_failures WHERE login = ?1 AND at >= ?2 ORDER BY at",
+            "SELECT at FROM sign_in_failures WHERE login = $1 AND at >= $2 ORDER BY at",
         )
         .bind(login)
         .bind(since)
@@ -127,7 +127,7 @@ impl<'a> AuditRepo<'a> {
     /// Times of this address's failures since `since`, oldest first.
     pub async fn failures_of_addr(&self, addr: &str, since: i64) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT at FROM sign_in_failures WHERE client_addr = ?1 AND at >= ?2 ORDER BY at",
+            "SELECT at FROM sign_in_failures WHERE client_addr = $1 AND at >= $2 ORDER BY at",
         )
         .bind(addr)
         .bind(since)
@@ -137,7 +137,7 @@ impl<'a> AuditRepo<'a> {
 
     /// Forgets a login's failures after it signed in; the address keeps its count.
     pub async fn clear_login_failures(&self, login: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sign_in_failures WHERE login = ?1")
+        sqlx::query("DELETE FROM sign_in_failures WHERE login = $1")
             .bind(login)
             .execute(self.pool)
             .await?;
@@ -146,7 +146,7 @@ impl<'a> AuditRepo<'a> {
 
     /// Drops failures older than any window that counts them.
     pub async fn delete_failures_before(&self, before: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sign_in_failures WHERE at < ?1")
+        let done = sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
             .bind(before)
             .execute(self.pool)
             .await?;

@@ -61,7 +61,7 @@ pub(crate) async fn append(
     flush_refreshes(conn, appid).await?;
     sqlx::query(
         "INSERT INTO authorizer_history (authorizer_appid, kind, at, last_at, detail) \
-         VALUES (?1, ?2, ?3, ?3, ?4)",
+         VALUES ($1, $2, $3, $3, $4)",
     )
     .bind(appid)
     .bind(kind)
@@ -81,10 +81,10 @@ pub(crate) async fn append_failure(
     at: i64,
 ) -> Result<(), StoreError> {
     let extended = sqlx::query(
-        "UPDATE authorizer_history SET count = count + 1, last_at = ?2, detail = ?3 \
-         WHERE id = (SELECT MAX(id) FROM authorizer_history WHERE authorizer_appid = ?1) \
+        "UPDATE authorizer_history SET count = count + 1, last_at = $2, detail = $3 \
+         WHERE id = (SELECT MAX(id) FROM authorizer_history WHERE authorizer_appid = $1) \
            AND kind = 'refresh_failed' \
-           AND NOT EXISTS (SELECT 1 FROM authorizers WHERE authorizer_appid = ?1 AND refreshes_pending > 0)",
+           AND NOT EXISTS (SELECT 1 FROM authorizers WHERE authorizer_appid = $1 AND refreshes_pending > 0)",
     )
     .bind(appid)
     .bind(at)
@@ -102,7 +102,7 @@ async fn flush_refreshes(conn: &mut SqliteConnection, appid: &str) -> Result<(),
         "INSERT INTO authorizer_history (authorizer_appid, kind, at, last_at, count) \
          SELECT authorizer_appid, 'refreshed', refreshes_pending_since, \
                 COALESCE(refreshed_at, refreshes_pending_since), refreshes_pending \
-         FROM authorizers WHERE authorizer_appid = ?1 AND refreshes_pending > 0",
+         FROM authorizers WHERE authorizer_appid = $1 AND refreshes_pending > 0",
     )
     .bind(appid)
     .execute(&mut *conn)
@@ -110,7 +110,7 @@ async fn flush_refreshes(conn: &mut SqliteConnection, appid: &str) -> Result<(),
     if flushed.rows_affected() > 0 {
         sqlx::query(
             "UPDATE authorizers SET refreshes_pending = 0, refreshes_pending_since = NULL \
-             WHERE authorizer_appid = ?1",
+             WHERE authorizer_appid = $1",
         )
         .bind(appid)
         .execute(&mut *conn)
@@ -136,7 +136,7 @@ impl<'a> AuthorizerHistoryRepo<'a> {
             "SELECT 0 AS id, 'refreshed' AS kind, refreshes_pending_since AS at, \
                  COALESCE(refreshed_at, refreshes_pending_since) AS last_at, \
                  refreshes_pending AS count, NULL AS detail \
-             FROM authorizers WHERE authorizer_appid = ?1 AND refreshes_pending > 0",
+             FROM authorizers WHERE authorizer_appid = $1 AND refreshes_pending > 0",
         )
         .bind(appid)
         .fetch_optional(self.pool)
@@ -145,7 +145,7 @@ impl<'a> AuthorizerHistoryRepo<'a> {
         rows.extend(
             sqlx::query_as::<_, HistoryRow>(
                 "SELECT id, kind, at, last_at, count, detail FROM authorizer_history \
-                 WHERE authorizer_appid = ?1 ORDER BY id DESC LIMIT ?2",
+                 WHERE authorizer_appid = $1 ORDER BY id DESC LIMIT $2",
             )
             .bind(appid)
             .bind(limit)

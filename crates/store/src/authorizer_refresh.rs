@@ -66,10 +66,10 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         Ok(sqlx::query_as::<_, DueAuthorizer>(
             "SELECT authorizer_appid, access_token_expires_at FROM authorizers \
              WHERE status = 'active' \
-               AND (access_token_expires_at IS NULL OR access_token_expires_at <= ?2) \
-               AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) \
-               AND (lease_until IS NULL OR lease_until < ?1) \
-             ORDER BY access_token_expires_at ASC LIMIT ?3",
+               AND (access_token_expires_at IS NULL OR access_token_expires_at <= $2) \
+               AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
+               AND (lease_until IS NULL OR lease_until < $1) \
+             ORDER BY access_token_expires_at ASC LIMIT $3",
         )
         .bind(now)
         .bind(horizon)
@@ -92,10 +92,10 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         observed_expires_at: Option<i64>,
     ) -> Result<Option<LeasedAuthorizer>, StoreError> {
         Ok(sqlx::query_as::<_, LeasedAuthorizer>(
-            "UPDATE authorizers SET lease_holder = ?2, lease_until = ?4 \
-             WHERE authorizer_appid = ?1 AND status = 'active' \
-               AND access_token_expires_at IS ?5 \
-               AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < ?3 OR lease_holder = ?2) \
+            "UPDATE authorizers SET lease_holder = $2, lease_until = $4 \
+             WHERE authorizer_appid = $1 AND status = 'active' \
+               AND access_token_expires_at IS $5 \
+               AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < $3 OR lease_holder = $2) \
              RETURNING refresh_token_sealed, failures",
         )
         .bind(appid)
@@ -116,14 +116,14 @@ impl<'a> AuthorizerRefreshRepo<'a> {
     /// `false`: nothing was written.
     pub async fn save_refreshed(&self, refresh: SaveRefreshed<'_>) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE authorizers SET access_token_sealed = ?3, access_token_expires_at = ?4, \
-                 refresh_token_sealed = ?5, refreshed_at = ?6, updated_at = ?6, \
+            "UPDATE authorizers SET access_token_sealed = $3, access_token_expires_at = $4, \
+                 refresh_token_sealed = $5, refreshed_at = $6, updated_at = $6, \
                  failures = 0, next_attempt_at = NULL, last_error = NULL, \
                  lease_holder = NULL, lease_until = NULL, \
                  refreshes_pending = refreshes_pending + 1, \
-                 refreshes_pending_since = COALESCE(refreshes_pending_since, ?6) \
-             WHERE authorizer_appid = ?1 AND lease_holder = ?2 AND lease_until >= ?6 \
-               AND refresh_token_sealed IS ?7",
+                 refreshes_pending_since = COALESCE(refreshes_pending_since, $6) \
+             WHERE authorizer_appid = $1 AND lease_holder = $2 AND lease_until >= $6 \
+               AND refresh_token_sealed IS $7",
         )
         .bind(refresh.appid)
         .bind(refresh.holder)
@@ -147,10 +147,10 @@ impl<'a> AuthorizerRefreshRepo<'a> {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let recorded = sqlx::query(
-            "UPDATE authorizers SET last_error = ?3, failures = ?4, next_attempt_at = ?5, updated_at = ?6, \
-                 lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
-                 lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
-             WHERE authorizer_appid = ?1",
+            "UPDATE authorizers SET last_error = $3, failures = $4, next_attempt_at = $5, updated_at = $6, \
+                 lease_holder = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_holder END, \
+                 lease_until = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_until END \
+             WHERE authorizer_appid = $1",
         )
         .bind(appid)
         .bind(holder)
@@ -176,9 +176,9 @@ impl<'a> AuthorizerRefreshRepo<'a> {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let marked = sqlx::query(
-            "UPDATE authorizers SET status = 'needs_reauthorization', last_error = ?2, updated_at = ?3, \
+            "UPDATE authorizers SET status = 'needs_reauthorization', last_error = $2, updated_at = $3, \
                  lease_holder = NULL, lease_until = NULL \
-             WHERE authorizer_appid = ?1 AND status = 'active'",
+             WHERE authorizer_appid = $1 AND status = 'active'",
         )
         .bind(appid)
         .bind(error)
@@ -208,7 +208,7 @@ impl<'a> AuthorizerRefreshRepo<'a> {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let replaced = sqlx::query(
-            "UPDATE authorizers SET refresh_token_sealed = ?2, updated_at = ?3 WHERE authorizer_appid = ?1",
+            "UPDATE authorizers SET refresh_token_sealed = $2, updated_at = $3 WHERE authorizer_appid = $1",
         )
         .bind(appid)
         .bind(refresh_token_sealed)
@@ -232,8 +232,8 @@ impl<'a> AuthorizerRefreshRepo<'a> {
     /// A recovered refresh token gives a `needs_reauthorization` authorizer another chance.
     pub async fn reactivate(&self, appid: &str, now: i64) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE authorizers SET status = 'active', failures = 0, next_attempt_at = NULL, updated_at = ?2 \
-             WHERE authorizer_appid = ?1 AND status = 'needs_reauthorization'",
+            "UPDATE authorizers SET status = 'active', failures = 0, next_attempt_at = NULL, updated_at = $2 \
+             WHERE authorizer_appid = $1 AND status = 'needs_reauthorization'",
         )
         .bind(appid)
         .bind(now)

@@ -106,7 +106,7 @@ impl<'a> AuthorizerRepo<'a> {
     /// The authorizer an authorization code was already exchanged for, if any.
     pub async fn code_used(&self, code_hash: &str) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar::<_, String>(
-            "SELECT authorizer_appid FROM authorization_codes WHERE code_hash = ?1",
+            "SELECT authorizer_appid FROM authorization_codes WHERE code_hash = $1",
         )
         .bind(code_hash)
         .fetch_optional(self.pool)
@@ -122,7 +122,7 @@ impl<'a> AuthorizerRepo<'a> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO authorization_codes (code_hash, authorizer_appid, invite_id, used_at) \
-             VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )
         .bind(w.code_hash)
         .bind(w.authorizer_appid)
@@ -131,7 +131,7 @@ impl<'a> AuthorizerRepo<'a> {
         .execute(&mut *tx)
         .await?;
         let owner: Option<(i64, AuthorizerStatus)> = sqlx::query_as(
-            "SELECT company_id, status FROM authorizers WHERE authorizer_appid = ?1",
+            "SELECT company_id, status FROM authorizers WHERE authorizer_appid = $1",
         )
         .bind(w.authorizer_appid)
         .fetch_optional(&mut *tx)
@@ -139,9 +139,9 @@ impl<'a> AuthorizerRepo<'a> {
         let stored = match owner {
             Some((company_id, _)) if company_id != w.company_id => {
                 sqlx::query(
-                    "UPDATE authorizers SET refresh_token_sealed = ?2, access_token_sealed = ?3, \
-                         access_token_expires_at = ?4, refreshed_at = ?5, updated_at = ?5 \
-                     WHERE authorizer_appid = ?1",
+                    "UPDATE authorizers SET refresh_token_sealed = $2, access_token_sealed = $3, \
+                         access_token_expires_at = $4, refreshed_at = $5, updated_at = $5 \
+                     WHERE authorizer_appid = $1",
                 )
                 .bind(w.authorizer_appid)
                 .bind(w.refresh_token_sealed)
@@ -165,7 +165,7 @@ impl<'a> AuthorizerRepo<'a> {
                     "INSERT INTO authorizers (authorizer_appid, company_id, status, func_info, \
                          refresh_token_sealed, access_token_sealed, access_token_expires_at, refreshed_at, \
                          authorized_at, updated_at) \
-                     VALUES (?1, ?2, 'active', ?3, ?4, ?5, ?6, ?7, ?7, ?7) \
+                     VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $7, $7) \
                      ON CONFLICT (authorizer_appid) DO UPDATE SET \
                          status = 'active', func_info = excluded.func_info, \
                          refresh_token_sealed = excluded.refresh_token_sealed, \
@@ -207,10 +207,10 @@ impl<'a> AuthorizerRepo<'a> {
         now: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE authorizers SET nick_name = ?2, head_img = ?3, user_name = ?4, principal_name = ?5, \
-                 alias = ?6, qrcode_url = ?7, service_type = ?8, verify_type = ?9, is_mini_program = ?10, \
-                 func_info = ?11, updated_at = ?12 \
-             WHERE authorizer_appid = ?1",
+            "UPDATE authorizers SET nick_name = $2, head_img = $3, user_name = $4, principal_name = $5, \
+                 alias = $6, qrcode_url = $7, service_type = $8, verify_type = $9, is_mini_program = $10, \
+                 func_info = $11, updated_at = $12 \
+             WHERE authorizer_appid = $1",
         )
         .bind(appid)
         .bind(p.nick_name)
@@ -231,7 +231,7 @@ impl<'a> AuthorizerRepo<'a> {
 
     pub async fn by_appid(&self, appid: &str) -> Result<Option<AuthorizerRow>, StoreError> {
         Ok(sqlx::query_as::<_, AuthorizerRow>(&format!(
-            "SELECT {COLUMNS} FROM authorizers WHERE authorizer_appid = ?1"
+            "SELECT {COLUMNS} FROM authorizers WHERE authorizer_appid = $1"
         ))
         .bind(appid)
         .fetch_optional(self.pool)
@@ -241,7 +241,7 @@ impl<'a> AuthorizerRepo<'a> {
     /// A company's authorizers, most recently authorized first.
     pub async fn for_company(&self, company_id: i64) -> Result<Vec<AuthorizerRow>, StoreError> {
         Ok(sqlx::query_as::<_, AuthorizerRow>(&format!(
-            "SELECT {COLUMNS} FROM authorizers WHERE company_id = ?1 ORDER BY authorized_at DESC, id DESC"
+            "SELECT {COLUMNS} FROM authorizers WHERE company_id = $1 ORDER BY authorized_at DESC, id DESC"
         ))
         .bind(company_id)
         .fetch_all(self.pool)
@@ -258,8 +258,8 @@ impl<'a> AuthorizerRepo<'a> {
         now: i64,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE authorizers SET company_id = ?3, updated_at = ?4 \
-             WHERE authorizer_appid = ?1 AND company_id = ?2",
+            "UPDATE authorizers SET company_id = $3, updated_at = $4 \
+             WHERE authorizer_appid = $1 AND company_id = $2",
         )
         .bind(appid)
         .bind(from)
@@ -275,9 +275,9 @@ impl<'a> AuthorizerRepo<'a> {
     pub async fn revive(&self, appid: &str, at: i64) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE authorizers SET status = 'active', revoked_at = NULL, authorized_at = ?2, \
-                 failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ?2 \
-             WHERE authorizer_appid = ?1 AND status = 'revoked'",
+            "UPDATE authorizers SET status = 'active', revoked_at = NULL, authorized_at = $2, \
+                 failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = $2 \
+             WHERE authorizer_appid = $1 AND status = 'revoked'",
         )
         .bind(appid)
         .bind(at)
@@ -302,8 +302,8 @@ impl<'a> AuthorizerRepo<'a> {
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE authorizers SET status = 'revoked', revoked_at = ?2, updated_at = ?2 \
-             WHERE authorizer_appid = ?1 AND status != 'revoked'",
+            "UPDATE authorizers SET status = 'revoked', revoked_at = $2, updated_at = $2 \
+             WHERE authorizer_appid = $1 AND status != 'revoked'",
         )
         .bind(appid)
         .bind(at)

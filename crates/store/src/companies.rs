@@ -68,7 +68,7 @@ impl<'a> CompanyRepo<'a> {
     /// [`StoreError::Conflict`] on `name`.
     pub async fn insert(&self, new: NewCompany<'_>) -> Result<CompanyRow, StoreError> {
         sqlx::query_as::<_, CompanyRow>(
-            "INSERT INTO companies (name, created_at) VALUES (?1, ?2) \
+            "INSERT INTO companies (name, created_at) VALUES ($1, $2) \
              RETURNING id, name, created_at, archived_at",
         )
         .bind(new.name)
@@ -98,8 +98,8 @@ impl<'a> CompanyRepo<'a> {
     ) -> Result<Vec<CompanyWithCounts>, StoreError> {
         Ok(sqlx::query_as::<_, CompanyWithCounts>(&format!(
             "{WITH_COUNTS} \
-             WHERE (?1 IS NULL OR c.name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR c.id < ?2) \
-             ORDER BY c.id DESC LIMIT ?3"
+             WHERE ($1 IS NULL OR c.name LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR c.id < $2) \
+             ORDER BY c.id DESC LIMIT $3"
         ))
         .bind(like_pattern(search))
         .bind(before_id)
@@ -118,9 +118,9 @@ impl<'a> CompanyRepo<'a> {
     ) -> Result<Vec<CompanyWithCounts>, StoreError> {
         Ok(sqlx::query_as::<_, CompanyWithCounts>(&format!(
             "{WITH_COUNTS} \
-             WHERE (?1 IS NULL OR c.name LIKE ?1 ESCAPE '\\') \
-               AND (?2 IS NULL OR c.name > ?2 COLLATE NOCASE) \
-             ORDER BY c.name COLLATE NOCASE LIMIT ?3"
+             WHERE ($1 IS NULL OR c.name LIKE $1 ESCAPE '\\') \
+               AND ($2 IS NULL OR c.name > $2 COLLATE NOCASE) \
+             ORDER BY c.name COLLATE NOCASE LIMIT $3"
         ))
         .bind(like_pattern(search))
         .bind(after_name)
@@ -132,7 +132,7 @@ impl<'a> CompanyRepo<'a> {
     /// Renames a company; `false` when there is none. A name another company
     /// has (case-insensitively) is a [`StoreError::Conflict`] on `name`.
     pub async fn rename(&self, id: i64, name: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE companies SET name = ?2 WHERE id = ?1")
+        let done = sqlx::query("UPDATE companies SET name = $2 WHERE id = $1")
             .bind(id)
             .bind(name)
             .execute(self.pool)
@@ -146,14 +146,14 @@ impl<'a> CompanyRepo<'a> {
     pub async fn archive(&self, id: i64, at: i64) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE companies SET archived_at = COALESCE(archived_at, ?2) WHERE id = ?1",
+            "UPDATE companies SET archived_at = COALESCE(archived_at, $2) WHERE id = $1",
         )
         .bind(id)
         .bind(at)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE invites SET revoked_at = ?2 WHERE company_id = ?1 AND revoked_at IS NULL",
+            "UPDATE invites SET revoked_at = $2 WHERE company_id = $1 AND revoked_at IS NULL",
         )
         .bind(id)
         .bind(at)
@@ -166,7 +166,7 @@ impl<'a> CompanyRepo<'a> {
     /// One company by id, `None` when there is none.
     pub async fn get(&self, id: i64) -> Result<Option<CompanyRow>, StoreError> {
         Ok(sqlx::query_as::<_, CompanyRow>(
-            "SELECT id, name, created_at, archived_at FROM companies WHERE id = ?1",
+            "SELECT id, name, created_at, archived_at FROM companies WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool)
@@ -176,7 +176,7 @@ impl<'a> CompanyRepo<'a> {
     /// The company named `name` (names are unique regardless of case).
     pub async fn by_name(&self, name: &str) -> Result<Option<CompanyRow>, StoreError> {
         Ok(sqlx::query_as::<_, CompanyRow>(
-            "SELECT id, name, created_at, archived_at FROM companies WHERE name = ?1 COLLATE NOCASE",
+            "SELECT id, name, created_at, archived_at FROM companies WHERE name = $1 COLLATE NOCASE",
         )
         .bind(name)
         .fetch_optional(self.pool)

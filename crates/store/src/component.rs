@@ -51,7 +51,7 @@ pub(crate) async fn save_ticket_in(
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "INSERT INTO component_tickets (component_appid, ticket_sealed, create_time, received_at) \
-         VALUES (?1, ?2, ?3, ?4) \
+         VALUES ($1, $2, $3, $4) \
          ON CONFLICT (component_appid) DO UPDATE SET \
              ticket_sealed = excluded.ticket_sealed, \
              create_time = excluded.create_time, \
@@ -100,7 +100,7 @@ impl<'a> ComponentRepo<'a> {
     pub async fn ticket(&self, component_appid: &str) -> Result<Option<TicketRow>, StoreError> {
         Ok(sqlx::query_as::<_, TicketRow>(
             "SELECT ticket_sealed, create_time, received_at FROM component_tickets \
-             WHERE component_appid = ?1",
+             WHERE component_appid = $1",
         )
         .bind(component_appid)
         .fetch_optional(self.pool)
@@ -114,7 +114,7 @@ impl<'a> ComponentRepo<'a> {
         Ok(sqlx::query_as::<_, ComponentTokenRow>(
             "SELECT token_sealed, expires_at, refreshed_at, problem, last_error, last_error_at, \
                     lease_holder, lease_until \
-             FROM component_tokens WHERE component_appid = ?1",
+             FROM component_tokens WHERE component_appid = $1",
         )
         .bind(component_appid)
         .fetch_optional(self.pool)
@@ -136,15 +136,15 @@ impl<'a> ComponentRepo<'a> {
         observed_expires_at: Option<i64>,
     ) -> Result<bool, StoreError> {
         sqlx::query(
-            "INSERT INTO component_tokens (component_appid) VALUES (?1) ON CONFLICT DO NOTHING",
+            "INSERT INTO component_tokens (component_appid) VALUES ($1) ON CONFLICT DO NOTHING",
         )
         .bind(component_appid)
         .execute(self.pool)
         .await?;
         let done = sqlx::query(
-            "UPDATE component_tokens SET lease_holder = ?2, lease_until = ?4 \
-             WHERE component_appid = ?1 AND expires_at IS ?5 \
-               AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < ?3 OR lease_holder = ?2)",
+            "UPDATE component_tokens SET lease_holder = $2, lease_until = $4 \
+             WHERE component_appid = $1 AND expires_at IS $5 \
+               AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < $3 OR lease_holder = $2)",
         )
         .bind(component_appid)
         .bind(holder)
@@ -166,11 +166,11 @@ impl<'a> ComponentRepo<'a> {
         refreshed_at: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE component_tokens SET token_sealed = ?3, expires_at = ?4, refreshed_at = ?5, \
+            "UPDATE component_tokens SET token_sealed = $3, expires_at = $4, refreshed_at = $5, \
                  problem = NULL, last_error = NULL, last_error_at = NULL, \
-                 lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
-                 lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
-             WHERE component_appid = ?1",
+                 lease_holder = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_holder END, \
+                 lease_until = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_until END \
+             WHERE component_appid = $1",
         )
         .bind(component_appid)
         .bind(holder)
@@ -193,16 +193,16 @@ impl<'a> ComponentRepo<'a> {
         at: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO component_tokens (component_appid) VALUES (?1) ON CONFLICT DO NOTHING",
+            "INSERT INTO component_tokens (component_appid) VALUES ($1) ON CONFLICT DO NOTHING",
         )
         .bind(component_appid)
         .execute(self.pool)
         .await?;
         sqlx::query(
-            "UPDATE component_tokens SET last_error = ?3, last_error_at = ?4, problem = ?5, \
-                 lease_holder = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_holder END, \
-                 lease_until = CASE WHEN lease_holder = ?2 THEN NULL ELSE lease_until END \
-             WHERE component_appid = ?1",
+            "UPDATE component_tokens SET last_error = $3, last_error_at = $4, problem = $5, \
+                 lease_holder = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_holder END, \
+                 lease_until = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_until END \
+             WHERE component_appid = $1",
         )
         .bind(component_appid)
         .bind(holder)

@@ -84,8 +84,8 @@ impl<'a> PushEventRepo<'a> {
         lease_until: i64,
     ) -> Result<Option<i64>, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
-            "UPDATE push_events SET attempts = attempts + 1, next_attempt_at = ?3 \
-             WHERE id = ?1 AND state = 'pending' AND next_attempt_at <= ?2 RETURNING attempts",
+            "UPDATE push_events SET attempts = attempts + 1, next_attempt_at = $3 \
+             WHERE id = $1 AND state = 'pending' AND next_attempt_at <= $2 RETURNING attempts",
         )
         .bind(id)
         .bind(now)
@@ -103,18 +103,18 @@ impl<'a> PushEventRepo<'a> {
     ) -> Result<(), StoreError> {
         let query = match end {
             EventAttemptEnd::Applied => sqlx::query(
-                "UPDATE push_events SET state = 'applied', processed_at = ?2, error = NULL WHERE id = ?1",
+                "UPDATE push_events SET state = 'applied', processed_at = $2, error = NULL WHERE id = $1",
             )
             .bind(id)
             .bind(now),
             EventAttemptEnd::RetryAt { at, error } => sqlx::query(
-                "UPDATE push_events SET next_attempt_at = ?2, error = ?3 WHERE id = ?1",
+                "UPDATE push_events SET next_attempt_at = $2, error = $3 WHERE id = $1",
             )
             .bind(id)
             .bind(at)
             .bind(error),
             EventAttemptEnd::Failed { error } => sqlx::query(
-                "UPDATE push_events SET state = 'failed', processed_at = ?2, error = ?3 WHERE id = ?1",
+                "UPDATE push_events SET state = 'failed', processed_at = $2, error = $3 WHERE id = $1",
             )
             .bind(id)
             .bind(now)
@@ -127,7 +127,7 @@ impl<'a> PushEventRepo<'a> {
     /// One push by id.
     pub async fn by_id(&self, id: i64) -> Result<Option<PushEventRow>, StoreError> {
         Ok(
-            sqlx::query_as::<_, PushEventRow>(&format!("{SELECT} WHERE id = ?1"))
+            sqlx::query_as::<_, PushEventRow>(&format!("{SELECT} WHERE id = $1"))
                 .bind(id)
                 .fetch_optional(self.pool)
                 .await?,
@@ -137,8 +137,8 @@ impl<'a> PushEventRepo<'a> {
     /// Ids of pending pushes due at `now` (new, to retry, or left by a crash), soonest first.
     pub async fn due(&self, now: i64, limit: i64) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
-            "SELECT id FROM push_events WHERE state = 'pending' AND next_attempt_at <= ?1 \
-             ORDER BY next_attempt_at, id LIMIT ?2",
+            "SELECT id FROM push_events WHERE state = 'pending' AND next_attempt_at <= $1 \
+             ORDER BY next_attempt_at, id LIMIT $2",
         )
         .bind(now)
         .bind(limit)
@@ -153,10 +153,10 @@ impl<'a> PushEventRepo<'a> {
         limit: i64,
     ) -> Result<Vec<PushEventRow>, StoreError> {
         Ok(sqlx::query_as::<_, PushEventRow>(&format!(
-            "{SELECT} WHERE (?1 IS NULL OR info_type = ?1) AND (?2 IS NULL OR authorizer_appid = ?2) \
-               AND (?3 IS NULL OR state = ?3) AND (?4 IS NULL OR received_at >= ?4) \
-               AND (?5 IS NULL OR id < ?5) \
-             ORDER BY id DESC LIMIT ?6"
+            "{SELECT} WHERE ($1 IS NULL OR info_type = $1) AND ($2 IS NULL OR authorizer_appid = $2) \
+               AND ($3 IS NULL OR state = $3) AND ($4 IS NULL OR received_at >= $4) \
+               AND ($5 IS NULL OR id < $5) \
+             ORDER BY id DESC LIMIT $6"
         ))
         .bind(filter.info_type)
         .bind(filter.authorizer_appid)
@@ -171,7 +171,7 @@ impl<'a> PushEventRepo<'a> {
     /// The most recent pushes, newest first.
     pub async fn recent(&self, limit: i64) -> Result<Vec<PushEventRow>, StoreError> {
         Ok(sqlx::query_as::<_, PushEventRow>(&format!(
-            "{SELECT} ORDER BY received_at DESC, id DESC LIMIT ?1"
+            "{SELECT} ORDER BY received_at DESC, id DESC LIMIT $1"
         ))
         .bind(limit)
         .fetch_all(self.pool)

@@ -45,7 +45,7 @@ impl<'a> InstallationRepo<'a> {
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO installation (id, component_appid, sandbox, key_check, created_at) \
-             VALUES (1, ?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+             VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
         )
         .bind(component_appid)
         .bind(sandbox)
@@ -64,7 +64,7 @@ impl<'a> InstallationRepo<'a> {
         now: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE installation SET component_appid = ?1, sandbox = ?2, adopted_at = ?3 WHERE id = 1",
+            "UPDATE installation SET component_appid = $1, sandbox = $2, adopted_at = $3 WHERE id = 1",
         )
         .bind(component_appid)
         .bind(sandbox)

@@ -52,7 +52,7 @@ impl<'a> InviteRepo<'a> {
     pub async fn insert(&self, new: NewInvite<'_>) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
             "INSERT INTO invites (company_id, token_hash, token_sealed, auth_type, biz_appid, created_at, expires_at, note) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(new.company_id)
         .bind(new.token_hash)
@@ -68,7 +68,7 @@ impl<'a> InviteRepo<'a> {
 
     pub async fn by_token_hash(&self, token_hash: &str) -> Result<Option<InviteRow>, StoreError> {
         Ok(
-            sqlx::query_as::<_, InviteRow>(&format!("{SELECT} WHERE i.token_hash = ?1"))
+            sqlx::query_as::<_, InviteRow>(&format!("{SELECT} WHERE i.token_hash = $1"))
                 .bind(token_hash)
                 .fetch_optional(self.pool)
                 .await?,
@@ -77,7 +77,7 @@ impl<'a> InviteRepo<'a> {
 
     pub async fn by_id(&self, id: i64) -> Result<Option<InviteRow>, StoreError> {
         Ok(
-            sqlx::query_as::<_, InviteRow>(&format!("{SELECT} WHERE i.id = ?1"))
+            sqlx::query_as::<_, InviteRow>(&format!("{SELECT} WHERE i.id = $1"))
                 .bind(id)
                 .fetch_optional(self.pool)
                 .await?,
@@ -87,7 +87,7 @@ impl<'a> InviteRepo<'a> {
     /// A company's invites, newest first.
     pub async fn for_company(&self, company_id: i64) -> Result<Vec<InviteRow>, StoreError> {
         Ok(sqlx::query_as::<_, InviteRow>(&format!(
-            "{SELECT} WHERE i.company_id = ?1 ORDER BY i.created_at DESC, i.id DESC"
+            "{SELECT} WHERE i.company_id = $1 ORDER BY i.created_at DESC, i.id DESC"
         ))
         .bind(company_id)
         .fetch_all(self.pool)
@@ -96,7 +96,7 @@ impl<'a> InviteRepo<'a> {
 
     /// Counts one opening of the invite's link.
     pub async fn count_opened(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE invites SET opened = opened + 1 WHERE id = ?1")
+        sqlx::query("UPDATE invites SET opened = opened + 1 WHERE id = $1")
             .bind(id)
             .execute(self.pool)
             .await?;
@@ -106,7 +106,7 @@ impl<'a> InviteRepo<'a> {
     /// Revokes an invite; returns whether it existed and was not already revoked.
     pub async fn revoke(&self, id: i64, at: i64) -> Result<bool, StoreError> {
         let done =
-            sqlx::query("UPDATE invites SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+            sqlx::query("UPDATE invites SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
                 .bind(id)
                 .bind(at)
                 .execute(self.pool)

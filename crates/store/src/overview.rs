@@ -52,7 +52,7 @@ impl<'a> OverviewRepo<'a> {
     /// minute as they are recorded, see the `push_minutes` migration).
     pub async fn pushes_since(&self, since: i64) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT COALESCE(SUM(count), 0) FROM push_minutes WHERE minute >= ?1 / 60",
+            "SELECT COALESCE(SUM(count), 0) FROM push_minutes WHERE minute >= $1 / 60",
         )
         .bind(since)
         .fetch_one(self.pool)
@@ -83,8 +83,8 @@ impl<'a> OverviewRepo<'a> {
             "SELECT a.id, a.authorizer_appid, a.nick_name, a.company_id, c.name AS company_name, \
                     a.status, a.is_mini_program, a.failures, a.last_error, a.access_token_expires_at \
              FROM authorizers a JOIN companies c ON c.id = a.company_id \
-             WHERE (?1 IS NULL OR a.status = ?1) {failing} AND a.id > COALESCE(?2, 0) \
-             ORDER BY a.id LIMIT ?3"
+             WHERE ($1 IS NULL OR a.status = $1) {failing} AND a.id > COALESCE($2, 0) \
+             ORDER BY a.id LIMIT $3"
         ))
         .bind(status)
         .bind(after_id)

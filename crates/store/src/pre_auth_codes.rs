@@ -51,7 +51,7 @@ impl<'a> PreAuthCodeRepo<'a> {
     pub async fn insert(&self, new: NewPreAuthCode<'_>) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
             "INSERT INTO pre_auth_codes (code_hash, code_sealed, invite_id, device, created_at, expires_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(new.code_hash)
         .bind(new.code_sealed)
@@ -80,7 +80,7 @@ impl<'a> PreAuthCodeRepo<'a> {
         since: i64,
     ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM pre_auth_codes WHERE invite_id = ?1 AND created_at >= ?2",
+            "SELECT COUNT(*) FROM pre_auth_codes WHERE invite_id = $1 AND created_at >= $2",
         )
         .bind(invite_id)
         .bind(since)
@@ -91,7 +91,7 @@ impl<'a> PreAuthCodeRepo<'a> {
     /// The invite whose link carried this code.
     pub async fn invite_of(&self, code_hash: &str) -> Result<Option<i64>, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
-            "SELECT invite_id FROM pre_auth_codes WHERE code_hash = ?1",
+            "SELECT invite_id FROM pre_auth_codes WHERE code_hash = $1",
         )
         .bind(code_hash)
         .fetch_optional(self.pool)
@@ -102,7 +102,7 @@ impl<'a> PreAuthCodeRepo<'a> {
     /// (WeChat may consume a code when it is used).
     pub async fn consume_for_invite(&self, invite_id: i64, at: i64) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE pre_auth_codes SET consumed_at = ?2 WHERE invite_id = ?1 AND consumed_at IS NULL",
+            "UPDATE pre_auth_codes SET consumed_at = $2 WHERE invite_id = $1 AND consumed_at IS NULL",
         )
         .bind(invite_id)
         .bind(at)

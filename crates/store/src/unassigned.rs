@@ -33,7 +33,7 @@ impl<'a> UnassignedRepo<'a> {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO unassigned_authorizers (authorizer_appid, refresh_token_sealed, found_at, last_seen_at) \
-             VALUES (?1, ?2, ?3, ?3) \
+             VALUES ($1, $2, $3, $3) \
              ON CONFLICT (authorizer_appid) DO UPDATE SET \
                  refresh_token_sealed = COALESCE(excluded.refresh_token_sealed, unassigned_authorizers.refresh_token_sealed), \
                  last_seen_at = excluded.last_seen_at",
@@ -68,7 +68,7 @@ impl<'a> UnassignedRepo<'a> {
     /// Forgets an account WeChat no longer lists, or one that became known
     /// another way (an authorization through an invite).
     pub async fn remove(&self, appid: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM unassigned_authorizers WHERE authorizer_appid = ?1")
+        let done = sqlx::query("DELETE FROM unassigned_authorizers WHERE authorizer_appid = $1")
             .bind(appid)
             .execute(self.pool)
             .await?;
@@ -84,7 +84,7 @@ impl<'a> UnassignedRepo<'a> {
     pub async fn attach(&self, appid: &str, company_id: i64, now: i64) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let Some(refresh_token_sealed) = sqlx::query_scalar::<_, Option<Vec<u8>>>(
-            "DELETE FROM unassigned_authorizers WHERE authorizer_appid = ?1 RETURNING refresh_token_sealed",
+            "DELETE FROM unassigned_authorizers WHERE authorizer_appid = $1 RETURNING refresh_token_sealed",
         )
         .bind(appid)
         .fetch_optional(&mut *tx)
@@ -95,7 +95,7 @@ impl<'a> UnassignedRepo<'a> {
         let inserted = sqlx::query(
             "INSERT INTO authorizers (authorizer_appid, company_id, status, refresh_token_sealed, \
                  authorized_at, updated_at) \
-             VALUES (?1, ?2, 'active', ?3, ?4, ?4) ON CONFLICT (authorizer_appid) DO NOTHING",
+             VALUES ($1, $2, 'active', $3, $4, $4) ON CONFLICT (authorizer_appid) DO NOTHING",
         )
         .bind(appid)
         .bind(company_id)

@@ -317,7 +317,7 @@ async fn reconcile_recovers_lost_refresh_tokens_reports_unknown_and_marks_delist
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
         .await
         .unwrap();
-    sqlx::query("UPDATE authorizers SET refresh_token_sealed = NULL WHERE authorizer_appid = ?1")
+    sqlx::query("UPDATE authorizers SET refresh_token_sealed = NULL WHERE authorizer_appid = $1")
         .bind(lost)
         .execute(&pool)
         .await
@@ -383,7 +383,7 @@ async fn the_reconcile_subcommand_repairs_a_lost_refresh_token() {
     let exit = server::cli::reconcile_with(crate::helpers::second_instance_config(&app)).await;
     assert_eq!(exit, std::process::ExitCode::SUCCESS);
     let (restored,): (Option<Vec<u8>>,) =
-        sqlx::query_as("SELECT refresh_token_sealed FROM authorizers WHERE authorizer_appid = ?1")
+        sqlx::query_as("SELECT refresh_token_sealed FROM authorizers WHERE authorizer_appid = $1")
             .bind(&appid)
             .fetch_one(&pool)
             .await
