@@ -1,9 +1,8 @@
 //! `admin_sessions`: signed-in admins, server-side. Rows are keyed by the
 //! SHA-256 of the cookie value; expiry rules live in `platform`.
 
-use sqlx::SqlitePool;
-
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// A session with the admin it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -27,16 +26,17 @@ pub struct NewSession<'a> {
 
 /// Queries on `admin_sessions`.
 pub struct SessionRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 impl<'a> SessionRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
     pub async fn insert(&self, new: NewSession<'_>) -> Result<(), StoreError> {
-        sqlx::query(
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
             "INSERT INTO admin_sessions (id_hash, admin_id, created_at, last_seen_at, client_addr) \
              VALUES ($1, $2, $3, $3, $4)",
         )
@@ -44,39 +44,46 @@ impl<'a> SessionRepo<'a> {
         .bind(new.admin_id)
         .bind(new.now)
         .bind(new.client_addr)
-        .execute(self.pool)
+        .execute(pool)
         .await?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// The session with this id hash, joined with its admin.
     pub async fn get(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-        Ok(sqlx::query_as::<_, SessionRow>(
-            "SELECT s.admin_id, a.login, s.created_at, s.last_seen_at, a.disabled_at \
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, SessionRow>(
+                "SELECT s.admin_id, a.login, s.created_at, s.last_seen_at, a.disabled_at \
              FROM admin_sessions s JOIN admins a ON a.id = s.admin_id WHERE s.id_hash = $1",
-        )
-        .bind(id_hash)
-        .fetch_optional(self.pool)
-        .await?)
+            )
+            .bind(id_hash)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// Records activity (the idle expiry counts from here).
     pub async fn touch(&self, id_hash: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE admin_sessions SET last_seen_at = $2 WHERE id_hash = $1")
-            .bind(id_hash)
-            .bind(now)
-            .execute(self.pool)
-            .await?;
-        Ok(())
+        with_pool!(self.pool, |pool| {
+            sqlx::query("UPDATE admin_sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                .bind(id_hash)
+                .bind(now)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     /// Ends one session; `false` when it did not exist.
     pub async fn delete(&self, id_hash: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM admin_sessions WHERE id_hash = $1")
-            .bind(id_hash)
-            .execute(self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
+        with_pool!(self.pool, |pool| {
+            let done = sqlx::query("DELETE FROM admin_sessions WHERE id_hash = $1")
+                .bind(id_hash)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() > 0)
+        })
     }
 
     /// Drops sessions idle since `idle_before` or begun before `created_before`.
@@ -85,13 +92,16 @@ impl<'a> SessionRepo<'a> {
         idle_before: i64,
         created_before: i64,
     ) -> Result<u64, StoreError> {
-        let done =
-            sqlx::query("DELETE FROM admin_sessions WHERE last_seen_at < $1 OR created_at < $2")
-                .bind(idle_before)
-                .bind(created_before)
-                .execute(self.pool)
-                .await?;
-        Ok(done.rows_affected())
+        with_pool!(self.pool, |pool| {
+            let done = sqlx::query(
+                "DELETE FROM admin_sessions WHERE last_seen_at < $1 OR created_at < $2",
+            )
+            .bind(idle_before)
+            .bind(created_before)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected())
+        })
     }
 }
 

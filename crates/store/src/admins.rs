@@ -1,9 +1,8 @@
 //! `admins`: the operator's people who sign in to the dashboard. Only an
 //! argon2id hash of each password is stored; hashing happens in `platform`.
 
-use sqlx::SqlitePool;
-
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// An admin as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -18,13 +17,31 @@ pub struct AdminRow {
 
 /// Queries on `admins`.
 pub struct AdminRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 const COLUMNS: &str = "id, login, password_hash, created_at, password_changed_at, disabled_at";
 
+/// Ends every session of the admin the transaction `$tx` just changed and
+/// commits; `false` (nothing committed) when no admin was changed. A macro,
+/// so one text serves both backends' transactions.
+macro_rules! end_sessions {
+    ($tx:ident, $admin_id:expr) => {{
+        match $admin_id {
+            None => Ok(false),
+            Some(admin_id) => {
+                sqlx::query("DELETE FROM admin_sessions WHERE admin_id = $1")
+                    .bind(admin_id)
+                    .execute(&mut *$tx)
+                    .await?;
+                $tx.commit().await?;
+                Ok(true)
+            }
+        }
+    }};
+}
 impl<'a> AdminRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
@@ -36,51 +53,57 @@ impl<'a> AdminRepo<'a> {
         password_hash: &str,
         now: i64,
     ) -> Result<AdminRow, StoreError> {
-        sqlx::query_as::<_, AdminRow>(&format!(
-            "INSERT INTO admins (login, password_hash, created_at, password_changed_at) \
+        with_pool!(self.pool, |pool| {
+            sqlx::query_as::<_, AdminRow>(&format!(
+                "INSERT INTO admins (login, password_hash, created_at, password_changed_at) \
              VALUES ($1, $2, $3, $3) RETURNING {COLUMNS}"
-        ))
-        .bind(login)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_one(self.pool)
-        .await
-        .map_err(|e| StoreError::from_write(e, "login"))
+            ))
+            .bind(login)
+            .bind(password_hash)
+            .bind(now)
+            .fetch_one(pool)
+            .await
+            .map_err(|e| StoreError::from_write(e, "login"))
+        })
     }
 
     /// The admin with this login (case-insensitive), disabled or not.
     pub async fn by_login(&self, login: &str) -> Result<Option<AdminRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<_, AdminRow>(&format!(
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, AdminRow>(&format!(
                 "SELECT {COLUMNS} FROM admins WHERE login = $1"
             ))
             .bind(login)
-            .fetch_optional(self.pool)
-            .await?,
-        )
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// Every admin, by login.
     pub async fn list(&self) -> Result<Vec<AdminRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<_, AdminRow>(&format!("SELECT {COLUMNS} FROM admins ORDER BY login"))
-                .fetch_all(self.pool)
-                .await?,
-        )
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, AdminRow>(&format!(
+                "SELECT {COLUMNS} FROM admins ORDER BY login"
+            ))
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Disables an admin and ends their sessions in one transaction; `false`
     /// when no admin has this login.
     pub async fn disable(&self, login: &str, now: i64) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let id: Option<i64> = sqlx::query_scalar(
+        with_pool!(self.pool, |pool| {
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
             "UPDATE admins SET disabled_at = COALESCE(disabled_at, $2) WHERE login = $1 RETURNING id",
         )
         .bind(login)
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
-        end_sessions(tx, id).await
+            end_sessions!(tx, id)
+        })
     }
 
     /// Replaces an admin's password hash and ends their sessions in one
@@ -91,35 +114,20 @@ impl<'a> AdminRepo<'a> {
         password_hash: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE admins SET password_hash = $2, password_changed_at = $3 \
+        with_pool!(self.pool, |pool| {
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
+                "UPDATE admins SET password_hash = $2, password_changed_at = $3 \
              WHERE login = $1 RETURNING id",
-        )
-        .bind(login)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        end_sessions(tx, id).await
+            )
+            .bind(login)
+            .bind(password_hash)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            end_sessions!(tx, id)
+        })
     }
-}
-
-/// Ends every session of the admin the transaction just changed and commits;
-/// `false` (nothing committed) when no admin was changed.
-async fn end_sessions(
-    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
-    admin_id: Option<i64>,
-) -> Result<bool, StoreError> {
-    let Some(admin_id) = admin_id else {
-        return Ok(false);
-    };
-    sqlx::query("DELETE FROM admin_sessions WHERE admin_id = $1")
-        .bind(admin_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(true)
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! `audit_log` (who did what, append-only) and `sign_in_failures` (failed
 //! sign-ins still counting towards a limit).
 
-use sqlx::SqlitePool;
-
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// One entry of the audit log. `action` is the platform's enum, as text.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -41,40 +40,44 @@ pub struct AuditFilter<'a> {
 
 /// Queries on `audit_log` and `sign_in_failures`.
 pub struct AuditRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 impl<'a> AuditRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
     pub async fn insert(&self, entry: NewAuditEntry<'_>) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO audit_log (at, admin_id, actor, client_addr, action, object, detail) \
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO audit_log (at, admin_id, actor, client_addr, action, object, detail) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(entry.at)
-        .bind(entry.admin_id)
-        .bind(entry.actor)
-        .bind(entry.client_addr)
-        .bind(entry.action)
-        .bind(entry.object)
-        .bind(entry.detail)
-        .execute(self.pool)
-        .await?;
-        Ok(())
+            )
+            .bind(entry.at)
+            .bind(entry.admin_id)
+            .bind(entry.actor)
+            .bind(entry.client_addr)
+            .bind(entry.action)
+            .bind(entry.object)
+            .bind(entry.detail)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 
     /// The newest entries first, at most `limit`.
     pub async fn latest(&self, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
-        Ok(sqlx::query_as::<_, AuditRow>(
-            "SELECT id, at, admin_id, actor, client_addr, action, object, detail \
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, AuditRow>(
+                "SELECT id, at, admin_id, actor, client_addr, action, object, detail \
              FROM audit_log ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.pool)
-        .await?)
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Records a failed sign-in towards the limits.
@@ -84,7 +87,8 @@ impl<'a> AuditRepo<'a> {
         filter: AuditFilter<'_>,
         limit: i64,
     ) -> Result<Vec<AuditRow>, StoreError> {
-        Ok(sqlx::query_as::<_, AuditRow>(
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, AuditRow>(
             "SELECT id, at, admin_id, actor, client_addr, action, object, detail FROM audit_log \
              WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR object = $2) \
                AND ($3 IS NULL OR id < $3) \
@@ -94,8 +98,9 @@ impl<'a> AuditRepo<'a> {
         .bind(filter.object)
         .bind(filter.before_id)
         .bind(limit)
-        .fetch_all(self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 
     pub async fn insert_sign_in_failure(
@@ -104,53 +109,65 @@ impl<'a> AuditRepo<'a> {
         client_addr: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO sign_in_failures (login, client_addr, at) VALUES ($1, $2, $3)")
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO sign_in_failures (login, client_addr, at) VALUES ($1, $2, $3)",
+            )
             .bind(login)
             .bind(client_addr)
             .bind(at)
-            .execute(self.pool)
+            .execute(pool)
             .await?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Times of this login's failures since `since`, oldest first.
     pub async fn failures_of_login(&self, login: &str, since: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT at FROM sign_in_failures WHERE login = $1 AND at >= $2 ORDER BY at",
-        )
-        .bind(login)
-        .bind(since)
-        .fetch_all(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar(
+                "SELECT at FROM sign_in_failures WHERE login = $1 AND at >= $2 ORDER BY at",
+            )
+            .bind(login)
+            .bind(since)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Times of this address's failures since `since`, oldest first.
     pub async fn failures_of_addr(&self, addr: &str, since: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT at FROM sign_in_failures WHERE client_addr = $1 AND at >= $2 ORDER BY at",
-        )
-        .bind(addr)
-        .bind(since)
-        .fetch_all(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar(
+                "SELECT at FROM sign_in_failures WHERE client_addr = $1 AND at >= $2 ORDER BY at",
+            )
+            .bind(addr)
+            .bind(since)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Forgets a login's failures after it signed in; the address keeps its count.
     pub async fn clear_login_failures(&self, login: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sign_in_failures WHERE login = $1")
-            .bind(login)
-            .execute(self.pool)
-            .await?;
-        Ok(())
+        with_pool!(self.pool, |pool| {
+            sqlx::query("DELETE FROM sign_in_failures WHERE login = $1")
+                .bind(login)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     /// Drops failures older than any window that counts them.
     pub async fn delete_failures_before(&self, before: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
-            .bind(before)
-            .execute(self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        with_pool!(self.pool, |pool| {
+            let done = sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+                .bind(before)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected())
+        })
     }
 }
 

@@ -4,9 +4,8 @@
 //! collapsed into one row each, so a fleet refreshed every two hours does not
 //! grow a row per refresh.
 
-use sqlx::{SqliteConnection, SqlitePool};
-
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// What happened, stored as its snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
@@ -48,112 +47,117 @@ pub struct HistoryRow {
     pub detail: Option<String>,
 }
 
-/// Appends an entry to `appid`'s history on `conn` (inside the caller's
-/// transaction). The refreshes counted since the previous entry are written
-/// out first as one `refreshed` row, so the timeline keeps its order.
-pub(crate) async fn append(
-    conn: &mut SqliteConnection,
-    appid: &str,
-    kind: HistoryKind,
-    detail: Option<&str>,
-    at: i64,
-) -> Result<(), StoreError> {
-    flush_refreshes(conn, appid).await?;
-    sqlx::query(
-        "INSERT INTO authorizer_history (authorizer_appid, kind, at, last_at, detail) \
-         VALUES ($1, $2, $3, $3, $4)",
-    )
-    .bind(appid)
-    .bind(kind)
-    .bind(at)
-    .bind(detail)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Records a failed refresh: one more in the current run of failures if the
-/// latest entry is one, else a new entry.
-pub(crate) async fn append_failure(
-    conn: &mut SqliteConnection,
-    appid: &str,
-    error: &str,
-    at: i64,
-) -> Result<(), StoreError> {
-    let extended = sqlx::query(
-        "UPDATE authorizer_history SET count = count + 1, last_at = $2, detail = $3 \
-         WHERE id = (SELECT MAX(id) FROM authorizer_history WHERE authorizer_appid = $1) \
-           AND kind = 'refresh_failed' \
-           AND NOT EXISTS (SELECT 1 FROM authorizers WHERE authorizer_appid = $1 AND refreshes_pending > 0)",
-    )
-    .bind(appid)
-    .bind(at)
-    .bind(error)
-    .execute(&mut *conn)
-    .await?;
-    if extended.rows_affected() == 0 {
-        append(conn, appid, HistoryKind::RefreshFailed, Some(error), at).await?;
-    }
-    Ok(())
-}
-
-async fn flush_refreshes(conn: &mut SqliteConnection, appid: &str) -> Result<(), StoreError> {
-    let flushed = sqlx::query(
-        "INSERT INTO authorizer_history (authorizer_appid, kind, at, last_at, count) \
-         SELECT authorizer_appid, 'refreshed', refreshes_pending_since, \
-                COALESCE(refreshed_at, refreshes_pending_since), refreshes_pending \
-         FROM authorizers WHERE authorizer_appid = $1 AND refreshes_pending > 0",
-    )
-    .bind(appid)
-    .execute(&mut *conn)
-    .await?;
-    if flushed.rows_affected() > 0 {
+/// Appends an entry to `appid`'s history on `$conn` (a `&mut` connection of
+/// the caller's transaction, of either backend: a macro, so one text serves
+/// both). The refreshes counted since the previous entry are written out
+/// first as one `refreshed` row, so the timeline keeps its order.
+macro_rules! history_append {
+    ($conn:expr, $appid:expr, $kind:expr, $detail:expr, $at:expr $(,)?) => {{
+        $crate::authorizer_history::flush_refreshes!($conn, $appid);
+        let detail: Option<&str> = $detail;
         sqlx::query(
-            "UPDATE authorizers SET refreshes_pending = 0, refreshes_pending_since = NULL \
-             WHERE authorizer_appid = $1",
+            "INSERT INTO authorizer_history (authorizer_appid, kind, at, last_at, detail) \
+             VALUES ($1, $2, $3, $3, $4)",
         )
-        .bind(appid)
-        .execute(&mut *conn)
+        .bind($appid)
+        .bind($kind)
+        .bind($at)
+        .bind(detail)
+        .execute($conn)
         .await?;
-    }
-    Ok(())
+    }};
 }
+pub(crate) use history_append;
+
+/// Records a failed refresh on `$conn`: one more in the current run of
+/// failures if the latest entry is one, else a new entry.
+macro_rules! history_append_failure {
+    ($conn:expr, $appid:expr, $error:expr, $at:expr $(,)?) => {{
+        let extended = sqlx::query(
+            "UPDATE authorizer_history SET count = count + 1, last_at = $2, detail = $3 \
+             WHERE id = (SELECT MAX(id) FROM authorizer_history WHERE authorizer_appid = $1) \
+               AND kind = 'refresh_failed' \
+               AND NOT EXISTS (SELECT 1 FROM authorizers WHERE authorizer_appid = $1 AND refreshes_pending > 0)",
+        )
+        .bind($appid)
+        .bind($at)
+        .bind($error)
+        .execute($conn)
+        .await?;
+        if extended.rows_affected() == 0 {
+            $crate::authorizer_history::history_append!(
+                $conn,
+                $appid,
+                $crate::HistoryKind::RefreshFailed,
+                Some($error),
+                $at
+            );
+        }
+    }};
+}
+pub(crate) use history_append_failure;
+
+macro_rules! flush_refreshes {
+    ($conn:expr, $appid:expr $(,)?) => {{
+        let flushed = sqlx::query(
+            "INSERT INTO authorizer_history (authorizer_appid, kind, at, last_at, count) \
+             SELECT authorizer_appid, 'refreshed', refreshes_pending_since, \
+                    COALESCE(refreshed_at, refreshes_pending_since), refreshes_pending \
+             FROM authorizers WHERE authorizer_appid = $1 AND refreshes_pending > 0",
+        )
+        .bind($appid)
+        .execute($conn)
+        .await?;
+        if flushed.rows_affected() > 0 {
+            sqlx::query(
+                "UPDATE authorizers SET refreshes_pending = 0, refreshes_pending_since = NULL \
+                 WHERE authorizer_appid = $1",
+            )
+            .bind($appid)
+            .execute($conn)
+            .await?;
+        }
+    }};
+}
+pub(crate) use flush_refreshes;
 
 /// Reads accounts' histories.
 pub struct AuthorizerHistoryRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 impl<'a> AuthorizerHistoryRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
     /// `appid`'s newest `limit` entries, newest first; the refreshes since
     /// the last entry come first as a `refreshed` row (id 0) when there are any.
     pub async fn latest(&self, appid: &str, limit: i64) -> Result<Vec<HistoryRow>, StoreError> {
-        let pending = sqlx::query_as::<_, HistoryRow>(
-            "SELECT 0 AS id, 'refreshed' AS kind, refreshes_pending_since AS at, \
+        with_pool!(self.pool, |pool| {
+            let pending = sqlx::query_as::<_, HistoryRow>(
+                "SELECT 0 AS id, 'refreshed' AS kind, refreshes_pending_since AS at, \
                  COALESCE(refreshed_at, refreshes_pending_since) AS last_at, \
                  refreshes_pending AS count, NULL AS detail \
              FROM authorizers WHERE authorizer_appid = $1 AND refreshes_pending > 0",
-        )
-        .bind(appid)
-        .fetch_optional(self.pool)
-        .await?;
-        let mut rows: Vec<HistoryRow> = pending.into_iter().collect();
-        rows.extend(
-            sqlx::query_as::<_, HistoryRow>(
-                "SELECT id, kind, at, last_at, count, detail FROM authorizer_history \
-                 WHERE authorizer_appid = $1 ORDER BY id DESC LIMIT $2",
             )
             .bind(appid)
-            .bind(limit)
-            .fetch_all(self.pool)
-            .await?,
-        );
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
-        Ok(rows)
+            .fetch_optional(pool)
+            .await?;
+            let mut rows: Vec<HistoryRow> = pending.into_iter().collect();
+            rows.extend(
+                sqlx::query_as::<_, HistoryRow>(
+                    "SELECT id, kind, at, last_at, count, detail FROM authorizer_history \
+                 WHERE authorizer_appid = $1 ORDER BY id DESC LIMIT $2",
+                )
+                .bind(appid)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?,
+            );
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            Ok(rows)
+        })
     }
 }
 

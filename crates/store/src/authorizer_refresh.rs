@@ -3,9 +3,8 @@
 //! token that came with it are written by one statement, so neither can be
 //! stored without the other.
 
-use sqlx::SqlitePool;
-
 use crate::authorizer_history::{self as history, HistoryKind};
+use crate::pool::{Pool, with_pool};
 use crate::{AuthorizerStatus, StoreError};
 
 /// An authorizer whose access token needs refreshing soon.
@@ -47,11 +46,11 @@ pub struct RefreshFailure<'a> {
 }
 
 pub struct AuthorizerRefreshRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 impl<'a> AuthorizerRefreshRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
@@ -63,19 +62,21 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         horizon: i64,
         limit: i64,
     ) -> Result<Vec<DueAuthorizer>, StoreError> {
-        Ok(sqlx::query_as::<_, DueAuthorizer>(
-            "SELECT authorizer_appid, access_token_expires_at FROM authorizers \
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, DueAuthorizer>(
+                "SELECT authorizer_appid, access_token_expires_at FROM authorizers \
              WHERE status = 'active' \
                AND (access_token_expires_at IS NULL OR access_token_expires_at <= $2) \
                AND (next_attempt_at IS NULL OR next_attempt_at <= $1) \
                AND (lease_until IS NULL OR lease_until < $1) \
              ORDER BY access_token_expires_at ASC LIMIT $3",
-        )
-        .bind(now)
-        .bind(horizon)
-        .bind(limit)
-        .fetch_all(self.pool)
-        .await?)
+            )
+            .bind(now)
+            .bind(horizon)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Takes the refresh lease of an active authorizer if it is free, expired or
@@ -91,7 +92,8 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         until: i64,
         observed_expires_at: Option<i64>,
     ) -> Result<Option<LeasedAuthorizer>, StoreError> {
-        Ok(sqlx::query_as::<_, LeasedAuthorizer>(
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, LeasedAuthorizer>(
             "UPDATE authorizers SET lease_holder = $2, lease_until = $4 \
              WHERE authorizer_appid = $1 AND status = 'active' \
                AND access_token_expires_at IS $5 \
@@ -103,8 +105,9 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         .bind(now)
         .bind(until)
         .bind(observed_expires_at)
-        .fetch_optional(self.pool)
+        .fetch_optional(pool)
         .await?)
+        })
     }
 
     /// Stores a refresh's tokens (both in one statement), clears the failure
@@ -115,8 +118,9 @@ impl<'a> AuthorizerRefreshRepo<'a> {
     /// re-authorization that stored a newer refresh token, overwrites nothing.
     /// `false`: nothing was written.
     pub async fn save_refreshed(&self, refresh: SaveRefreshed<'_>) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE authorizers SET access_token_sealed = $3, access_token_expires_at = $4, \
+        with_pool!(self.pool, |pool| {
+            let done = sqlx::query(
+                "UPDATE authorizers SET access_token_sealed = $3, access_token_expires_at = $4, \
                  refresh_token_sealed = $5, refreshed_at = $6, updated_at = $6, \
                  failures = 0, next_attempt_at = NULL, last_error = NULL, \
                  lease_holder = NULL, lease_until = NULL, \
@@ -124,17 +128,18 @@ impl<'a> AuthorizerRefreshRepo<'a> {
                  refreshes_pending_since = COALESCE(refreshes_pending_since, $6) \
              WHERE authorizer_appid = $1 AND lease_holder = $2 AND lease_until >= $6 \
                AND refresh_token_sealed IS $7",
-        )
-        .bind(refresh.appid)
-        .bind(refresh.holder)
-        .bind(refresh.access_token_sealed)
-        .bind(refresh.expires_at)
-        .bind(refresh.refresh_token_sealed)
-        .bind(refresh.now)
-        .bind(refresh.started_from)
-        .execute(self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+            )
+            .bind(refresh.appid)
+            .bind(refresh.holder)
+            .bind(refresh.access_token_sealed)
+            .bind(refresh.expires_at)
+            .bind(refresh.refresh_token_sealed)
+            .bind(refresh.now)
+            .bind(refresh.started_from)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// Records a failed attempt and when to try next; releases `holder`'s lease.
@@ -145,8 +150,9 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         f: RefreshFailure<'_>,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let recorded = sqlx::query(
+        with_pool!(self.pool, |pool| {
+            let mut tx = pool.begin().await?;
+            let recorded = sqlx::query(
             "UPDATE authorizers SET last_error = $3, failures = $4, next_attempt_at = $5, updated_at = $6, \
                  lease_holder = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_holder END, \
                  lease_until = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_until END \
@@ -160,11 +166,12 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        if recorded.rows_affected() == 1 {
-            history::append_failure(&mut tx, appid, f.error, now).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+            if recorded.rows_affected() == 1 {
+                history::history_append_failure!(&mut *tx, appid, f.error, now);
+            }
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// The refresh token is dead: the account must authorize again. Refreshing stops.
@@ -174,8 +181,9 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         error: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let marked = sqlx::query(
+        with_pool!(self.pool, |pool| {
+            let mut tx = pool.begin().await?;
+            let marked = sqlx::query(
             "UPDATE authorizers SET status = 'needs_reauthorization', last_error = $2, updated_at = $3, \
                  lease_holder = NULL, lease_until = NULL \
              WHERE authorizer_appid = $1 AND status = 'active'",
@@ -185,18 +193,18 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        if marked.rows_affected() == 1 {
-            history::append(
-                &mut tx,
-                appid,
-                HistoryKind::NeedsReauthorization,
-                Some(error),
-                now,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+            if marked.rows_affected() == 1 {
+                history::history_append!(
+                    &mut *tx,
+                    appid,
+                    HistoryKind::NeedsReauthorization,
+                    Some(error),
+                    now,
+                );
+            }
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// Replaces a lost or stale refresh token with one recovered from WeChat's list.
@@ -206,8 +214,9 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         refresh_token_sealed: &[u8],
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let replaced = sqlx::query(
+        with_pool!(self.pool, |pool| {
+            let mut tx = pool.begin().await?;
+            let replaced = sqlx::query(
             "UPDATE authorizers SET refresh_token_sealed = $2, updated_at = $3 WHERE authorizer_appid = $1",
         )
         .bind(appid)
@@ -215,40 +224,44 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        if replaced.rows_affected() == 1 {
-            history::append(
-                &mut tx,
-                appid,
-                HistoryKind::RefreshTokenRecovered,
-                None,
-                now,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+            if replaced.rows_affected() == 1 {
+                history::history_append!(
+                    &mut *tx,
+                    appid,
+                    HistoryKind::RefreshTokenRecovered,
+                    None,
+                    now,
+                );
+            }
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// A recovered refresh token gives a `needs_reauthorization` authorizer another chance.
     pub async fn reactivate(&self, appid: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query(
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
             "UPDATE authorizers SET status = 'active', failures = 0, next_attempt_at = NULL, updated_at = $2 \
              WHERE authorizer_appid = $1 AND status = 'needs_reauthorization'",
         )
         .bind(appid)
         .bind(now)
-        .execute(self.pool)
+        .execute(pool)
         .await?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Every authorizer appid we know, with its status.
     pub async fn all(&self) -> Result<Vec<(String, AuthorizerStatus)>, StoreError> {
-        Ok(sqlx::query_as::<_, (String, AuthorizerStatus)>(
-            "SELECT authorizer_appid, status FROM authorizers",
-        )
-        .fetch_all(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, (String, AuthorizerStatus)>(
+                "SELECT authorizer_appid, status FROM authorizers",
+            )
+            .fetch_all(pool)
+            .await?)
+        })
     }
 }
 

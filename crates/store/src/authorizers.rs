@@ -1,10 +1,9 @@
 //! `authorizers` and `authorization_codes`: the accounts that authorized the
 //! platform, their sealed tokens and profile. Rows are never deleted.
 
-use sqlx::SqlitePool;
-
 use crate::StoreError;
 use crate::authorizer_history::{self as history, HistoryKind};
+use crate::pool::{Pool, with_pool};
 
 /// An authorizer as stored (tokens still sealed).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -90,7 +89,7 @@ pub struct AuthorizerProfile<'a> {
 }
 
 pub struct AuthorizerRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 const COLUMNS: &str = "id, authorizer_appid, company_id, status, nick_name, head_img, user_name, \
@@ -99,18 +98,20 @@ const COLUMNS: &str = "id, authorizer_appid, company_id, status, nick_name, head
      authorized_at, revoked_at, updated_at, failures, next_attempt_at";
 
 impl<'a> AuthorizerRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
     /// The authorizer an authorization code was already exchanged for, if any.
     pub async fn code_used(&self, code_hash: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar::<_, String>(
-            "SELECT authorizer_appid FROM authorization_codes WHERE code_hash = $1",
-        )
-        .bind(code_hash)
-        .fetch_optional(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar::<_, String>(
+                "SELECT authorizer_appid FROM authorization_codes WHERE code_hash = $1",
+            )
+            .bind(code_hash)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// Stores an exchanged authorization in one transaction: the code as used,
@@ -119,26 +120,27 @@ impl<'a> AuthorizerRepo<'a> {
         &self,
         w: AuthorizationWrite<'_>,
     ) -> Result<AuthorizationStored, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO authorization_codes (code_hash, authorizer_appid, invite_id, used_at) \
+        with_pool!(self.pool, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO authorization_codes (code_hash, authorizer_appid, invite_id, used_at) \
              VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        )
-        .bind(w.code_hash)
-        .bind(w.authorizer_appid)
-        .bind(w.invite_id)
-        .bind(w.now)
-        .execute(&mut *tx)
-        .await?;
-        let owner: Option<(i64, AuthorizerStatus)> = sqlx::query_as(
-            "SELECT company_id, status FROM authorizers WHERE authorizer_appid = $1",
-        )
-        .bind(w.authorizer_appid)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let stored = match owner {
-            Some((company_id, _)) if company_id != w.company_id => {
-                sqlx::query(
+            )
+            .bind(w.code_hash)
+            .bind(w.authorizer_appid)
+            .bind(w.invite_id)
+            .bind(w.now)
+            .execute(&mut *tx)
+            .await?;
+            let owner: Option<(i64, AuthorizerStatus)> = sqlx::query_as(
+                "SELECT company_id, status FROM authorizers WHERE authorizer_appid = $1",
+            )
+            .bind(w.authorizer_appid)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let stored = match owner {
+                Some((company_id, _)) if company_id != w.company_id => {
+                    sqlx::query(
                     "UPDATE authorizers SET refresh_token_sealed = $2, access_token_sealed = $3, \
                          access_token_expires_at = $4, refreshed_at = $5, updated_at = $5 \
                      WHERE authorizer_appid = $1",
@@ -150,18 +152,17 @@ impl<'a> AuthorizerRepo<'a> {
                 .bind(w.now)
                 .execute(&mut *tx)
                 .await?;
-                history::append(
-                    &mut tx,
-                    w.authorizer_appid,
-                    HistoryKind::AuthorizedThroughAnotherCompany,
-                    Some(&w.company_id.to_string()),
-                    w.now,
-                )
-                .await?;
-                AuthorizationStored::OwnedByAnotherCompany { company_id }
-            }
-            _ => {
-                sqlx::query(
+                    history::history_append!(
+                        &mut *tx,
+                        w.authorizer_appid,
+                        HistoryKind::AuthorizedThroughAnotherCompany,
+                        Some(&w.company_id.to_string()),
+                        w.now,
+                    );
+                    AuthorizationStored::OwnedByAnotherCompany { company_id }
+                }
+                _ => {
+                    sqlx::query(
                     "INSERT INTO authorizers (authorizer_appid, company_id, status, func_info, \
                          refresh_token_sealed, access_token_sealed, access_token_expires_at, refreshed_at, \
                          authorized_at, updated_at) \
@@ -186,17 +187,18 @@ impl<'a> AuthorizerRepo<'a> {
                 .bind(w.now)
                 .execute(&mut *tx)
                 .await?;
-                let kind = match owner {
-                    None => HistoryKind::Authorized,
-                    Some((_, AuthorizerStatus::Active)) => HistoryKind::Updated,
-                    Some(_) => HistoryKind::Reauthorized,
-                };
-                history::append(&mut tx, w.authorizer_appid, kind, None, w.now).await?;
-                AuthorizationStored::Saved
-            }
-        };
-        tx.commit().await?;
-        Ok(stored)
+                    let kind = match owner {
+                        None => HistoryKind::Authorized,
+                        Some((_, AuthorizerStatus::Active)) => HistoryKind::Updated,
+                        Some(_) => HistoryKind::Reauthorized,
+                    };
+                    history::history_append!(&mut *tx, w.authorizer_appid, kind, None, w.now);
+                    AuthorizationStored::Saved
+                }
+            };
+            tx.commit().await?;
+            Ok(stored)
+        })
     }
 
     /// Stores the public profile from `api_get_authorizer_info`.
@@ -206,7 +208,8 @@ impl<'a> AuthorizerRepo<'a> {
         p: AuthorizerProfile<'_>,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
             "UPDATE authorizers SET nick_name = $2, head_img = $3, user_name = $4, principal_name = $5, \
                  alias = $6, qrcode_url = $7, service_type = $8, verify_type = $9, is_mini_program = $10, \
                  func_info = $11, updated_at = $12 \
@@ -224,28 +227,33 @@ impl<'a> AuthorizerRepo<'a> {
         .bind(p.is_mini_program)
         .bind(p.func_info_json)
         .bind(now)
-        .execute(self.pool)
+        .execute(pool)
         .await?;
-        Ok(())
+            Ok(())
+        })
     }
 
     pub async fn by_appid(&self, appid: &str) -> Result<Option<AuthorizerRow>, StoreError> {
-        Ok(sqlx::query_as::<_, AuthorizerRow>(&format!(
-            "SELECT {COLUMNS} FROM authorizers WHERE authorizer_appid = $1"
-        ))
-        .bind(appid)
-        .fetch_optional(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, AuthorizerRow>(&format!(
+                "SELECT {COLUMNS} FROM authorizers WHERE authorizer_appid = $1"
+            ))
+            .bind(appid)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// A company's authorizers, most recently authorized first.
     pub async fn for_company(&self, company_id: i64) -> Result<Vec<AuthorizerRow>, StoreError> {
-        Ok(sqlx::query_as::<_, AuthorizerRow>(&format!(
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, AuthorizerRow>(&format!(
             "SELECT {COLUMNS} FROM authorizers WHERE company_id = $1 ORDER BY authorized_at DESC, id DESC"
         ))
         .bind(company_id)
-        .fetch_all(self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 
     /// Moves an authorizer from one company to another; `false` when it is
@@ -257,38 +265,42 @@ impl<'a> AuthorizerRepo<'a> {
         to: i64,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE authorizers SET company_id = $3, updated_at = $4 \
+        with_pool!(self.pool, |pool| {
+            let done = sqlx::query(
+                "UPDATE authorizers SET company_id = $3, updated_at = $4 \
              WHERE authorizer_appid = $1 AND company_id = $2",
-        )
-        .bind(appid)
-        .bind(from)
-        .bind(to)
-        .bind(now)
-        .execute(self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+            )
+            .bind(appid)
+            .bind(from)
+            .bind(to)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// A revoked authorizer that WeChat lists as authorized again (reconcile):
     /// active again, authorized as of `at`; `false` when it was not revoked.
     pub async fn revive(&self, appid: &str, at: i64) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE authorizers SET status = 'active', revoked_at = NULL, authorized_at = $2, \
+        with_pool!(self.pool, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE authorizers SET status = 'active', revoked_at = NULL, authorized_at = $2, \
                  failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = $2 \
              WHERE authorizer_appid = $1 AND status = 'revoked'",
-        )
-        .bind(appid)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        let revived = done.rows_affected() == 1;
-        if revived {
-            history::append(&mut tx, appid, HistoryKind::Revived, None, at).await?;
-        }
-        tx.commit().await?;
-        Ok(revived)
+            )
+            .bind(appid)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            let revived = done.rows_affected() == 1;
+            if revived {
+                history::history_append!(&mut *tx, appid, HistoryKind::Revived, None, at);
+            }
+            tx.commit().await?;
+            Ok(revived)
+        })
     }
 
     /// Marks an authorizer revoked (it stays, with its history); `why` is
@@ -300,21 +312,23 @@ impl<'a> AuthorizerRepo<'a> {
         at: i64,
         why: HistoryKind,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE authorizers SET status = 'revoked', revoked_at = $2, updated_at = $2 \
+        with_pool!(self.pool, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE authorizers SET status = 'revoked', revoked_at = $2, updated_at = $2 \
              WHERE authorizer_appid = $1 AND status != 'revoked'",
-        )
-        .bind(appid)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        let revoked = done.rows_affected() == 1;
-        if revoked {
-            history::append(&mut tx, appid, why, None, at).await?;
-        }
-        tx.commit().await?;
-        Ok(revoked)
+            )
+            .bind(appid)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            let revoked = done.rows_affected() == 1;
+            if revoked {
+                history::history_append!(&mut *tx, appid, why, None, at);
+            }
+            tx.commit().await?;
+            Ok(revoked)
+        })
     }
 }
 

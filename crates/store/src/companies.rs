@@ -1,9 +1,9 @@
 //! The `companies` table.
 
-use sqlx::SqlitePool;
 use time::OffsetDateTime;
 
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// A company as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -56,35 +56,39 @@ fn like_pattern(search: Option<&str>) -> Option<String> {
 }
 
 pub struct CompanyRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 impl<'a> CompanyRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
     /// Inserts a company; a name already taken (case-insensitively) is a
     /// [`StoreError::Conflict`] on `name`.
     pub async fn insert(&self, new: NewCompany<'_>) -> Result<CompanyRow, StoreError> {
-        sqlx::query_as::<_, CompanyRow>(
-            "INSERT INTO companies (name, created_at) VALUES ($1, $2) \
+        with_pool!(self.pool, |pool| {
+            sqlx::query_as::<_, CompanyRow>(
+                "INSERT INTO companies (name, created_at) VALUES ($1, $2) \
              RETURNING id, name, created_at, archived_at",
-        )
-        .bind(new.name)
-        .bind(new.created_at.unix_timestamp())
-        .fetch_one(self.pool)
-        .await
-        .map_err(|e| StoreError::from_write(e, "name"))
+            )
+            .bind(new.name)
+            .bind(new.created_at.unix_timestamp())
+            .fetch_one(pool)
+            .await
+            .map_err(|e| StoreError::from_write(e, "name"))
+        })
     }
 
     /// Every company, newest first.
     pub async fn list(&self) -> Result<Vec<CompanyRow>, StoreError> {
-        Ok(sqlx::query_as::<_, CompanyRow>(
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, CompanyRow>(
             "SELECT id, name, created_at, archived_at FROM companies ORDER BY created_at DESC, id DESC",
         )
-        .fetch_all(self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 
     /// Up to `limit` companies whose name contains `search` (any case; `None`:
@@ -96,16 +100,18 @@ impl<'a> CompanyRepo<'a> {
         before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<CompanyWithCounts>, StoreError> {
-        Ok(sqlx::query_as::<_, CompanyWithCounts>(&format!(
-            "{WITH_COUNTS} \
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, CompanyWithCounts>(&format!(
+                "{WITH_COUNTS} \
              WHERE ($1 IS NULL OR c.name LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR c.id < $2) \
              ORDER BY c.id DESC LIMIT $3"
-        ))
-        .bind(like_pattern(search))
-        .bind(before_id)
-        .bind(limit)
-        .fetch_all(self.pool)
-        .await?)
+            ))
+            .bind(like_pattern(search))
+            .bind(before_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// [`Self::page`] in name order (any case) instead: the companies named
@@ -116,71 +122,81 @@ impl<'a> CompanyRepo<'a> {
         after_name: Option<&str>,
         limit: i64,
     ) -> Result<Vec<CompanyWithCounts>, StoreError> {
-        Ok(sqlx::query_as::<_, CompanyWithCounts>(&format!(
-            "{WITH_COUNTS} \
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, CompanyWithCounts>(&format!(
+                "{WITH_COUNTS} \
              WHERE ($1 IS NULL OR c.name LIKE $1 ESCAPE '\\') \
                AND ($2 IS NULL OR c.name > $2 COLLATE NOCASE) \
              ORDER BY c.name COLLATE NOCASE LIMIT $3"
-        ))
-        .bind(like_pattern(search))
-        .bind(after_name)
-        .bind(limit)
-        .fetch_all(self.pool)
-        .await?)
+            ))
+            .bind(like_pattern(search))
+            .bind(after_name)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Renames a company; `false` when there is none. A name another company
     /// has (case-insensitively) is a [`StoreError::Conflict`] on `name`.
     pub async fn rename(&self, id: i64, name: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE companies SET name = $2 WHERE id = $1")
-            .bind(id)
-            .bind(name)
-            .execute(self.pool)
-            .await
-            .map_err(|e| StoreError::from_write(e, "name"))?;
-        Ok(done.rows_affected() == 1)
+        with_pool!(self.pool, |pool| {
+            let done = sqlx::query("UPDATE companies SET name = $2 WHERE id = $1")
+                .bind(id)
+                .bind(name)
+                .execute(pool)
+                .await
+                .map_err(|e| StoreError::from_write(e, "name"))?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// Archives a company at `at` and revokes its invites in one transaction;
     /// `false` when there is no such company. Archiving twice keeps the first time.
     pub async fn archive(&self, id: i64, at: i64) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE companies SET archived_at = COALESCE(archived_at, $2) WHERE id = $1",
-        )
-        .bind(id)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE invites SET revoked_at = $2 WHERE company_id = $1 AND revoked_at IS NULL",
-        )
-        .bind(id)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+        with_pool!(self.pool, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE companies SET archived_at = COALESCE(archived_at, $2) WHERE id = $1",
+            )
+            .bind(id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE invites SET revoked_at = $2 WHERE company_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// One company by id, `None` when there is none.
     pub async fn get(&self, id: i64) -> Result<Option<CompanyRow>, StoreError> {
-        Ok(sqlx::query_as::<_, CompanyRow>(
-            "SELECT id, name, created_at, archived_at FROM companies WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, CompanyRow>(
+                "SELECT id, name, created_at, archived_at FROM companies WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// The company named `name` (names are unique regardless of case).
     pub async fn by_name(&self, name: &str) -> Result<Option<CompanyRow>, StoreError> {
-        Ok(sqlx::query_as::<_, CompanyRow>(
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, CompanyRow>(
             "SELECT id, name, created_at, archived_at FROM companies WHERE name = $1 COLLATE NOCASE",
         )
         .bind(name)
-        .fetch_optional(self.pool)
+        .fetch_optional(pool)
         .await?)
+        })
     }
 }
 

@@ -1,9 +1,8 @@
 //! The component's own credentials: the newest ticket and the component token.
 //! Values arrive sealed (see `platform::vault`); this module never sees plaintext.
 
-use sqlx::SqlitePool;
-
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// The stored ticket.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -40,40 +39,38 @@ pub struct ComponentTokenRow {
     pub lease_until: Option<i64>,
 }
 
-/// Stores `ticket` unless a ticket with a later `create_time` is stored; on
-/// any connection or transaction. Returns whether it was stored.
-pub(crate) async fn save_ticket_in(
-    conn: &mut sqlx::SqliteConnection,
-    component_appid: &str,
-    ticket_sealed: &[u8],
-    create_time: i64,
-    received_at: i64,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "INSERT INTO component_tickets (component_appid, ticket_sealed, create_time, received_at) \
-         VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (component_appid) DO UPDATE SET \
-             ticket_sealed = excluded.ticket_sealed, \
-             create_time = excluded.create_time, \
-             received_at = excluded.received_at \
-         WHERE excluded.create_time >= component_tickets.create_time",
-    )
-    .bind(component_appid)
-    .bind(ticket_sealed)
-    .bind(create_time)
-    .bind(received_at)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+/// Stores `ticket` unless a ticket with a later `create_time` is stored, on
+/// `$conn` (a `&mut` connection of either backend, inside a transaction or
+/// not: a macro, so one text serves both). Evaluates to whether it was stored.
+macro_rules! save_ticket_in {
+    ($conn:expr, $component_appid:expr, $ticket_sealed:expr, $create_time:expr, $received_at:expr $(,)?) => {{
+        let done = sqlx::query(
+            "INSERT INTO component_tickets (component_appid, ticket_sealed, create_time, received_at) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (component_appid) DO UPDATE SET \
+                 ticket_sealed = excluded.ticket_sealed, \
+                 create_time = excluded.create_time, \
+                 received_at = excluded.received_at \
+             WHERE excluded.create_time >= component_tickets.create_time",
+        )
+        .bind($component_appid)
+        .bind($ticket_sealed)
+        .bind($create_time)
+        .bind($received_at)
+        .execute($conn)
+        .await?;
+        done.rows_affected() == 1
+    }};
 }
+pub(crate) use save_ticket_in;
 
 /// Queries on `component_tickets` and `component_tokens`.
 pub struct ComponentRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 impl<'a> ComponentRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
@@ -86,39 +83,44 @@ impl<'a> ComponentRepo<'a> {
         create_time: i64,
         received_at: i64,
     ) -> Result<bool, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        save_ticket_in(
-            &mut conn,
-            component_appid,
-            ticket_sealed,
-            create_time,
-            received_at,
-        )
-        .await
+        with_pool!(self.pool, |pool| {
+            let mut conn = pool.acquire().await?;
+            Ok(save_ticket_in!(
+                &mut *conn,
+                component_appid,
+                ticket_sealed,
+                create_time,
+                received_at
+            ))
+        })
     }
 
     pub async fn ticket(&self, component_appid: &str) -> Result<Option<TicketRow>, StoreError> {
-        Ok(sqlx::query_as::<_, TicketRow>(
-            "SELECT ticket_sealed, create_time, received_at FROM component_tickets \
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, TicketRow>(
+                "SELECT ticket_sealed, create_time, received_at FROM component_tickets \
              WHERE component_appid = $1",
-        )
-        .bind(component_appid)
-        .fetch_optional(self.pool)
-        .await?)
+            )
+            .bind(component_appid)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     pub async fn token(
         &self,
         component_appid: &str,
     ) -> Result<Option<ComponentTokenRow>, StoreError> {
-        Ok(sqlx::query_as::<_, ComponentTokenRow>(
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, ComponentTokenRow>(
             "SELECT token_sealed, expires_at, refreshed_at, problem, last_error, last_error_at, \
                     lease_holder, lease_until \
              FROM component_tokens WHERE component_appid = $1",
         )
         .bind(component_appid)
-        .fetch_optional(self.pool)
+        .fetch_optional(pool)
         .await?)
+        })
     }
 
     /// Takes the refresh lease if it is free, expired, or already ours, and only
@@ -135,13 +137,14 @@ impl<'a> ComponentRepo<'a> {
         until: i64,
         observed_expires_at: Option<i64>,
     ) -> Result<bool, StoreError> {
-        sqlx::query(
-            "INSERT INTO component_tokens (component_appid) VALUES ($1) ON CONFLICT DO NOTHING",
-        )
-        .bind(component_appid)
-        .execute(self.pool)
-        .await?;
-        let done = sqlx::query(
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO component_tokens (component_appid) VALUES ($1) ON CONFLICT DO NOTHING",
+            )
+            .bind(component_appid)
+            .execute(pool)
+            .await?;
+            let done = sqlx::query(
             "UPDATE component_tokens SET lease_holder = $2, lease_until = $4 \
              WHERE component_appid = $1 AND expires_at IS $5 \
                AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < $3 OR lease_holder = $2)",
@@ -151,9 +154,10 @@ impl<'a> ComponentRepo<'a> {
         .bind(now)
         .bind(until)
         .bind(observed_expires_at)
-        .execute(self.pool)
+        .execute(pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// Stores a fresh token, clears the error and releases `holder`'s lease.
@@ -165,7 +169,8 @@ impl<'a> ComponentRepo<'a> {
         expires_at: i64,
         refreshed_at: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
             "UPDATE component_tokens SET token_sealed = $3, expires_at = $4, refreshed_at = $5, \
                  problem = NULL, last_error = NULL, last_error_at = NULL, \
                  lease_holder = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_holder END, \
@@ -177,9 +182,10 @@ impl<'a> ComponentRepo<'a> {
         .bind(token_sealed)
         .bind(expires_at)
         .bind(refreshed_at)
-        .execute(self.pool)
+        .execute(pool)
         .await?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Records why the last refresh failed (the problem, and a message for
@@ -192,26 +198,28 @@ impl<'a> ComponentRepo<'a> {
         error: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO component_tokens (component_appid) VALUES ($1) ON CONFLICT DO NOTHING",
-        )
-        .bind(component_appid)
-        .execute(self.pool)
-        .await?;
-        sqlx::query(
-            "UPDATE component_tokens SET last_error = $3, last_error_at = $4, problem = $5, \
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO component_tokens (component_appid) VALUES ($1) ON CONFLICT DO NOTHING",
+            )
+            .bind(component_appid)
+            .execute(pool)
+            .await?;
+            sqlx::query(
+                "UPDATE component_tokens SET last_error = $3, last_error_at = $4, problem = $5, \
                  lease_holder = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_holder END, \
                  lease_until = CASE WHEN lease_holder = $2 THEN NULL ELSE lease_until END \
              WHERE component_appid = $1",
-        )
-        .bind(component_appid)
-        .bind(holder)
-        .bind(error)
-        .bind(at)
-        .bind(problem)
-        .execute(self.pool)
-        .await?;
-        Ok(())
+            )
+            .bind(component_appid)
+            .bind(holder)
+            .bind(error)
+            .bind(at)
+            .bind(problem)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
     }
 }
 

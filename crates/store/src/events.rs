@@ -1,9 +1,8 @@
 //! `push_events`: every push received at the authorization event URL, and the
 //! durable state of processing it (attempts, next attempt, applied or failed).
 
-use sqlx::SqlitePool;
-
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// Where processing a push stands, stored as its snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
@@ -63,14 +62,14 @@ pub struct EventFilter<'a> {
 }
 
 pub struct PushEventRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 const SELECT: &str = "SELECT id, info_type, authorizer_appid, create_time, received_at, payload_sealed, \
      state, attempts, next_attempt_at, processed_at, error FROM push_events";
 
 impl<'a> PushEventRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
@@ -83,15 +82,17 @@ impl<'a> PushEventRepo<'a> {
         now: i64,
         lease_until: i64,
     ) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar::<_, i64>(
-            "UPDATE push_events SET attempts = attempts + 1, next_attempt_at = $3 \
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "UPDATE push_events SET attempts = attempts + 1, next_attempt_at = $3 \
              WHERE id = $1 AND state = 'pending' AND next_attempt_at <= $2 RETURNING attempts",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(lease_until)
-        .fetch_optional(self.pool)
-        .await?)
+            )
+            .bind(id)
+            .bind(now)
+            .bind(lease_until)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// Records how a claimed attempt ended.
@@ -101,7 +102,8 @@ impl<'a> PushEventRepo<'a> {
         now: i64,
         end: EventAttemptEnd<'_>,
     ) -> Result<(), StoreError> {
-        let query = match end {
+        with_pool!(self.pool, |pool| {
+            let query = match end {
             EventAttemptEnd::Applied => sqlx::query(
                 "UPDATE push_events SET state = 'applied', processed_at = $2, error = NULL WHERE id = $1",
             )
@@ -120,30 +122,35 @@ impl<'a> PushEventRepo<'a> {
             .bind(now)
             .bind(error),
         };
-        query.execute(self.pool).await?;
-        Ok(())
+            query.execute(pool).await?;
+            Ok(())
+        })
     }
 
     /// One push by id.
     pub async fn by_id(&self, id: i64) -> Result<Option<PushEventRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<_, PushEventRow>(&format!("{SELECT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(self.pool)
-                .await?,
-        )
+        with_pool!(self.pool, |pool| {
+            Ok(
+                sqlx::query_as::<_, PushEventRow>(&format!("{SELECT} WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?,
+            )
+        })
     }
 
     /// Ids of pending pushes due at `now` (new, to retry, or left by a crash), soonest first.
     pub async fn due(&self, now: i64, limit: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query_scalar::<_, i64>(
-            "SELECT id FROM push_events WHERE state = 'pending' AND next_attempt_at <= $1 \
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM push_events WHERE state = 'pending' AND next_attempt_at <= $1 \
              ORDER BY next_attempt_at, id LIMIT $2",
-        )
-        .bind(now)
-        .bind(limit)
-        .fetch_all(self.pool)
-        .await?)
+            )
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Up to `limit` pushes matching `filter`, newest first.
@@ -152,7 +159,8 @@ impl<'a> PushEventRepo<'a> {
         filter: EventFilter<'_>,
         limit: i64,
     ) -> Result<Vec<PushEventRow>, StoreError> {
-        Ok(sqlx::query_as::<_, PushEventRow>(&format!(
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, PushEventRow>(&format!(
             "{SELECT} WHERE ($1 IS NULL OR info_type = $1) AND ($2 IS NULL OR authorizer_appid = $2) \
                AND ($3 IS NULL OR state = $3) AND ($4 IS NULL OR received_at >= $4) \
                AND ($5 IS NULL OR id < $5) \
@@ -164,18 +172,21 @@ impl<'a> PushEventRepo<'a> {
         .bind(filter.since)
         .bind(filter.before_id)
         .bind(limit)
-        .fetch_all(self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 
     /// The most recent pushes, newest first.
     pub async fn recent(&self, limit: i64) -> Result<Vec<PushEventRow>, StoreError> {
-        Ok(sqlx::query_as::<_, PushEventRow>(&format!(
-            "{SELECT} ORDER BY received_at DESC, id DESC LIMIT $1"
-        ))
-        .bind(limit)
-        .fetch_all(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, PushEventRow>(&format!(
+                "{SELECT} ORDER BY received_at DESC, id DESC LIMIT $1"
+            ))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 }
 

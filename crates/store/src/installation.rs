@@ -1,9 +1,8 @@
 //! `installation`: the one row that says which component this database
 //! belongs to. The rules (refuse, adopt) live in `platform`.
 
-use sqlx::SqlitePool;
-
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// The installation record.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -17,21 +16,23 @@ pub struct InstallationRow {
 
 /// Queries on `installation`.
 pub struct InstallationRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 impl<'a> InstallationRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
     pub async fn get(&self) -> Result<Option<InstallationRow>, StoreError> {
-        Ok(sqlx::query_as::<_, InstallationRow>(
-            "SELECT component_appid, sandbox, key_check, created_at, adopted_at \
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, InstallationRow>(
+                "SELECT component_appid, sandbox, key_check, created_at, adopted_at \
              FROM installation WHERE id = 1",
-        )
-        .fetch_optional(self.pool)
-        .await?)
+            )
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// Records the installation once; `false` when a record already exists
@@ -43,17 +44,19 @@ impl<'a> InstallationRepo<'a> {
         key_check: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO installation (id, component_appid, sandbox, key_check, created_at) \
+        with_pool!(self.pool, |pool| {
+            let done = sqlx::query(
+                "INSERT INTO installation (id, component_appid, sandbox, key_check, created_at) \
              VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(component_appid)
-        .bind(sandbox)
-        .bind(key_check)
-        .bind(now)
-        .execute(self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+            )
+            .bind(component_appid)
+            .bind(sandbox)
+            .bind(key_check)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// Rewrites the component and mode on purpose (an operator adopting the database).
@@ -63,15 +66,17 @@ impl<'a> InstallationRepo<'a> {
         sandbox: bool,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
             "UPDATE installation SET component_appid = $1, sandbox = $2, adopted_at = $3 WHERE id = 1",
         )
         .bind(component_appid)
         .bind(sandbox)
         .bind(now)
-        .execute(self.pool)
+        .execute(pool)
         .await?;
-        Ok(())
+            Ok(())
+        })
     }
 }
 

@@ -1,8 +1,7 @@
 //! `invites`: onboarding links, one company each.
 
-use sqlx::SqlitePool;
-
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// An invite joined with its company's name.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -36,7 +35,7 @@ pub struct NewInvite<'a> {
 }
 
 pub struct InviteRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 const SELECT: &str = "SELECT i.id, i.company_id, c.name AS company_name, i.token_sealed, i.auth_type, \
@@ -45,12 +44,13 @@ const SELECT: &str = "SELECT i.id, i.company_id, c.name AS company_name, i.token
      FROM invites i JOIN companies c ON c.id = i.company_id";
 
 impl<'a> InviteRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
     pub async fn insert(&self, new: NewInvite<'_>) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar::<_, i64>(
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar::<_, i64>(
             "INSERT INTO invites (company_id, token_hash, token_sealed, auth_type, biz_appid, created_at, expires_at, note) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
@@ -62,55 +62,67 @@ impl<'a> InviteRepo<'a> {
         .bind(new.created_at)
         .bind(new.expires_at)
         .bind(new.note)
-        .fetch_one(self.pool)
+        .fetch_one(pool)
         .await?)
+        })
     }
 
     pub async fn by_token_hash(&self, token_hash: &str) -> Result<Option<InviteRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<_, InviteRow>(&format!("{SELECT} WHERE i.token_hash = $1"))
-                .bind(token_hash)
-                .fetch_optional(self.pool)
-                .await?,
-        )
+        with_pool!(self.pool, |pool| {
+            Ok(
+                sqlx::query_as::<_, InviteRow>(&format!("{SELECT} WHERE i.token_hash = $1"))
+                    .bind(token_hash)
+                    .fetch_optional(pool)
+                    .await?,
+            )
+        })
     }
 
     pub async fn by_id(&self, id: i64) -> Result<Option<InviteRow>, StoreError> {
-        Ok(
-            sqlx::query_as::<_, InviteRow>(&format!("{SELECT} WHERE i.id = $1"))
-                .bind(id)
-                .fetch_optional(self.pool)
-                .await?,
-        )
+        with_pool!(self.pool, |pool| {
+            Ok(
+                sqlx::query_as::<_, InviteRow>(&format!("{SELECT} WHERE i.id = $1"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?,
+            )
+        })
     }
 
     /// A company's invites, newest first.
     pub async fn for_company(&self, company_id: i64) -> Result<Vec<InviteRow>, StoreError> {
-        Ok(sqlx::query_as::<_, InviteRow>(&format!(
-            "{SELECT} WHERE i.company_id = $1 ORDER BY i.created_at DESC, i.id DESC"
-        ))
-        .bind(company_id)
-        .fetch_all(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, InviteRow>(&format!(
+                "{SELECT} WHERE i.company_id = $1 ORDER BY i.created_at DESC, i.id DESC"
+            ))
+            .bind(company_id)
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Counts one opening of the invite's link.
     pub async fn count_opened(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE invites SET opened = opened + 1 WHERE id = $1")
-            .bind(id)
-            .execute(self.pool)
-            .await?;
-        Ok(())
+        with_pool!(self.pool, |pool| {
+            sqlx::query("UPDATE invites SET opened = opened + 1 WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     /// Revokes an invite; returns whether it existed and was not already revoked.
     pub async fn revoke(&self, id: i64, at: i64) -> Result<bool, StoreError> {
-        let done =
-            sqlx::query("UPDATE invites SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-                .bind(id)
-                .bind(at)
-                .execute(self.pool)
-                .await?;
-        Ok(done.rows_affected() == 1)
+        with_pool!(self.pool, |pool| {
+            let done = sqlx::query(
+                "UPDATE invites SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            )
+            .bind(id)
+            .bind(at)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 }

@@ -2,8 +2,7 @@
 //! status, accounts whose refreshes are failing, pushes received since a
 //! time, and pushes whose processing failed; and a page of accounts by status.
 
-use sqlx::SqlitePool;
-
+use crate::pool::{Pool, with_pool};
 use crate::{AuthorizerStatus, StoreError};
 
 /// An account as the accounts list shows it.
@@ -22,50 +21,58 @@ pub struct AccountListRow {
 }
 
 pub struct OverviewRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 impl<'a> OverviewRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
     /// How many accounts are in each status (statuses with none are absent).
     pub async fn accounts_by_status(&self) -> Result<Vec<(AuthorizerStatus, i64)>, StoreError> {
-        Ok(sqlx::query_as::<_, (AuthorizerStatus, i64)>(
-            "SELECT status, count FROM authorizer_status_counts",
-        )
-        .fetch_all(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, (AuthorizerStatus, i64)>(
+                "SELECT status, count FROM authorizer_status_counts",
+            )
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// Active accounts whose last refresh failed.
     pub async fn failing_refreshes(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM authorizers WHERE failures > 0 AND status = 'active'",
-        )
-        .fetch_one(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar(
+                "SELECT COUNT(*) FROM authorizers WHERE failures > 0 AND status = 'active'",
+            )
+            .fetch_one(pool)
+            .await?)
+        })
     }
 
     /// Pushes received since the start of `since`'s minute (counted per
     /// minute as they are recorded, see the `push_minutes` migration).
     pub async fn pushes_since(&self, since: i64) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COALESCE(SUM(count), 0) FROM push_minutes WHERE minute >= $1 / 60",
-        )
-        .bind(since)
-        .fetch_one(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar(
+                "SELECT COALESCE(SUM(count), 0) FROM push_minutes WHERE minute >= $1 / 60",
+            )
+            .bind(since)
+            .fetch_one(pool)
+            .await?)
+        })
     }
 
     /// Pushes whose processing failed for good.
     pub async fn failed_events(&self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM push_events WHERE state = 'failed'")
-                .fetch_one(self.pool)
-                .await?,
-        )
+        with_pool!(self.pool, |pool| {
+            Ok(
+                sqlx::query_scalar("SELECT COUNT(*) FROM push_events WHERE state = 'failed'")
+                    .fetch_one(pool)
+                    .await?,
+            )
+        })
     }
 
     /// Up to `limit` accounts, of `status` if given, after `after_id` (keyset),
@@ -78,8 +85,9 @@ impl<'a> OverviewRepo<'a> {
         after_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AccountListRow>, StoreError> {
-        let failing = if failing { "AND a.failures > 0" } else { "" };
-        Ok(sqlx::query_as::<_, AccountListRow>(&format!(
+        with_pool!(self.pool, |pool| {
+            let failing = if failing { "AND a.failures > 0" } else { "" };
+            Ok(sqlx::query_as::<_, AccountListRow>(&format!(
             "SELECT a.id, a.authorizer_appid, a.nick_name, a.company_id, c.name AS company_name, \
                     a.status, a.is_mini_program, a.failures, a.last_error, a.access_token_expires_at \
              FROM authorizers a JOIN companies c ON c.id = a.company_id \
@@ -89,8 +97,9 @@ impl<'a> OverviewRepo<'a> {
         .bind(status)
         .bind(after_id)
         .bind(limit)
-        .fetch_all(self.pool)
+        .fetch_all(pool)
         .await?)
+        })
     }
 }
 

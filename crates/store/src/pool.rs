@@ -1,9 +1,12 @@
-//! Opening the database: URL parsing, SQLite pragmas, and migrations at start-up.
+//! Opening the database: URL parsing, SQLite pragmas, and migrations at
+//! start-up; and [`Pool`], the one connection pool of either backend that
+//! every repository runs its SQL on (one SQL text for both, `$N` placeholders).
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::SqlitePool;
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::{
@@ -14,6 +17,28 @@ use crate::{
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// PostgreSQL's own: sqlx runs them under an advisory lock, so instances
+/// starting together do not race.
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The pool of the backend the URL chose.
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the backend's own pool: the body is
+/// compiled once per backend, with the same SQL text and row types.
+macro_rules! with_pool {
+    ($pool:expr, |$p:ident| $body:block) => {
+        match $pool {
+            $crate::pool::Pool::Sqlite($p) => $body,
+            $crate::pool::Pool::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
 
 /// Pages (4 KiB) of WAL after which a commit checkpoints by itself: 64 MiB.
 const WAL_AUTOCHECKPOINT_PAGES: &str = "16384";
@@ -21,7 +46,7 @@ const WAL_AUTOCHECKPOINT_PAGES: &str = "16384";
 /// A handle on the database; cheap to clone (it is a pool).
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     push_writer: PushWriter,
 }
 
@@ -29,45 +54,32 @@ impl Store {
     /// Opens (creating if missing) the database at `url`, and applies pending migrations.
     /// A failed migration is an error: the application must not start half-migrated.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        // sqlx would take any other string for a file name; refuse it instead.
-        if !url.starts_with("sqlite:") {
+        let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Pool::Postgres(connect_postgres(url).await?)
+        } else if url.starts_with("sqlite:") {
+            Pool::Sqlite(connect_sqlite(url).await?)
+        } else {
+            // sqlx would take any other string for a file name; refuse it instead.
             return Err(StoreError::InvalidUrl(
-                "only sqlite: URLs are supported".into(),
+                "use a sqlite:// or postgres:// URL".into(),
             ));
-        }
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| StoreError::InvalidUrl(e.to_string()))?
-            .create_if_missing(true)
-            // WAL lets readers proceed during writes; NORMAL is durable across
-            // application crashes with WAL (only an OS crash can lose the last commit).
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5))
-            // The push writer checkpoints beside the commits (push_writer.rs);
-            // SQLite's default (1,000 pages) would checkpoint inside a commit.
-            // The high threshold stays as a bound on the WAL should that stop.
-            .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES);
-        if let Some(parent) = options.get_filename().parent()
-            && !parent.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(parent).map_err(|e| StoreError::Database(e.into()))?;
-        }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        SQLITE_MIGRATIONS.run(&pool).await?;
+        };
         let push_writer = PushWriter::spawn(pool.clone());
         Ok(Self { pool, push_writer })
     }
 
-    /// Answers whether the database responds to a trivial query.
-    pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+    /// Which backend this store runs on.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
     }
 
+    /// Answers whether the database responds to a trivial query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        with_pool!(&self.pool, |pool| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
     /// Companies: the merchants the platform serves.
     pub fn companies(&self) -> CompanyRepo<'_> {
         CompanyRepo::new(&self.pool)
@@ -80,7 +92,7 @@ impl Store {
 
     /// The pool itself, for tests of crate-internal writers.
     #[cfg(test)]
-    pub(crate) fn pool(&self) -> &SqlitePool {
+    pub(crate) fn pool(&self) -> &Pool {
         &self.pool
     }
 
@@ -154,8 +166,56 @@ impl Store {
 
     /// Closes every connection; used at shutdown so WAL is checkpointed.
     pub async fn close(&self) {
-        self.pool.close().await;
+        with_pool!(&self.pool, |pool| {
+            pool.close().await;
+        });
     }
+}
+
+/// SQLite: WAL, NORMAL sync, foreign keys, and its migrations.
+async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| StoreError::InvalidUrl(e.to_string()))?
+        .create_if_missing(true)
+        // WAL lets readers proceed during writes; NORMAL is durable across
+        // application crashes with WAL (only an OS crash can lose the last commit).
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5))
+        // The push writer checkpoints beside the commits (push_writer.rs);
+        // SQLite's default (1,000 pages) would checkpoint inside a commit.
+        // The high threshold stays as a bound on the WAL should that stop.
+        .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES);
+    if let Some(parent) = options.get_filename().parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::Database(e.into()))?;
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    SQLITE_MIGRATIONS.run(&pool).await?;
+    Ok(pool)
+}
+
+/// Connections per PostgreSQL pool, unless `WEIQIAO_DATABASE_MAX_CONNECTIONS` says otherwise.
+const POSTGRES_MAX_CONNECTIONS: u32 = 16;
+
+/// PostgreSQL: a pool, and its migrations (under sqlx's advisory lock).
+async fn connect_postgres(url: &str) -> Result<PgPool, StoreError> {
+    let max = std::env::var("WEIQIAO_DATABASE_MAX_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(POSTGRES_MAX_CONNECTIONS);
+    let pool = PgPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect(url)
+        .await?;
+    POSTGRES_MIGRATIONS.run(&pool).await?;
+    Ok(pool)
 }
 
 #[cfg(test)]
@@ -184,7 +244,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_malformed_url_is_an_invalid_url_error() {
-        let err = Store::connect("postgres://localhost/weiqiao")
+        let err = Store::connect("mysql://localhost/weiqiao")
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::InvalidUrl(_)), "{err:?}");

@@ -2,9 +2,8 @@
 //! links, kept to reuse a valid one and to find the invite behind an
 //! `authorized` push's `PreAuthCode`.
 
-use sqlx::SqlitePool;
-
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// Which authorization page a code's link opens, stored as its snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
@@ -37,19 +36,20 @@ pub struct NewPreAuthCode<'a> {
 }
 
 pub struct PreAuthCodeRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 const SELECT: &str = "SELECT id, code_sealed, invite_id, device, created_at, expires_at, consumed_at \
      FROM pre_auth_codes";
 
 impl<'a> PreAuthCodeRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
     pub async fn insert(&self, new: NewPreAuthCode<'_>) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar::<_, i64>(
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar::<_, i64>(
             "INSERT INTO pre_auth_codes (code_hash, code_sealed, invite_id, device, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -59,18 +59,21 @@ impl<'a> PreAuthCodeRepo<'a> {
         .bind(new.device)
         .bind(new.created_at)
         .bind(new.expires_at)
-        .fetch_one(self.pool)
+        .fetch_one(pool)
         .await?)
+        })
     }
 
     /// The newest code created for any invite: WeChat may void older codes
     /// when it creates one, so only the newest is ever reused.
     pub async fn newest(&self) -> Result<Option<PreAuthCodeRow>, StoreError> {
-        Ok(sqlx::query_as::<_, PreAuthCodeRow>(&format!(
-            "{SELECT} ORDER BY created_at DESC, id DESC LIMIT 1"
-        ))
-        .fetch_optional(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, PreAuthCodeRow>(&format!(
+                "{SELECT} ORDER BY created_at DESC, id DESC LIMIT 1"
+            ))
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// How many codes were created for an invite since `since`.
@@ -79,36 +82,42 @@ impl<'a> PreAuthCodeRepo<'a> {
         invite_id: i64,
         since: i64,
     ) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM pre_auth_codes WHERE invite_id = $1 AND created_at >= $2",
-        )
-        .bind(invite_id)
-        .bind(since)
-        .fetch_one(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM pre_auth_codes WHERE invite_id = $1 AND created_at >= $2",
+            )
+            .bind(invite_id)
+            .bind(since)
+            .fetch_one(pool)
+            .await?)
+        })
     }
 
     /// The invite whose link carried this code.
     pub async fn invite_of(&self, code_hash: &str) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar::<_, i64>(
-            "SELECT invite_id FROM pre_auth_codes WHERE code_hash = $1",
-        )
-        .bind(code_hash)
-        .fetch_optional(self.pool)
-        .await?)
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT invite_id FROM pre_auth_codes WHERE code_hash = $1",
+            )
+            .bind(code_hash)
+            .fetch_optional(pool)
+            .await?)
+        })
     }
 
     /// An authorization came back for the invite: its codes are not reused
     /// (WeChat may consume a code when it is used).
     pub async fn consume_for_invite(&self, invite_id: i64, at: i64) -> Result<(), StoreError> {
-        sqlx::query(
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
             "UPDATE pre_auth_codes SET consumed_at = $2 WHERE invite_id = $1 AND consumed_at IS NULL",
         )
         .bind(invite_id)
         .bind(at)
-        .execute(self.pool)
+        .execute(pool)
         .await?;
-        Ok(())
+            Ok(())
+        })
     }
 }
 

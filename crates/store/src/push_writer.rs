@@ -12,13 +12,14 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::StoreError;
 use crate::component::save_ticket_in;
 use crate::events::PushEventState;
+use crate::pool::{Pool, with_pool};
 
 /// Most pushes written by one transaction.
 const MAX_BATCH: usize = 512;
@@ -71,7 +72,7 @@ pub struct PushWriter {
 
 impl PushWriter {
     /// Starts the writer task on `pool` (it ends when every handle is dropped).
-    pub(crate) fn spawn(pool: SqlitePool) -> Self {
+    pub(crate) fn spawn(pool: Pool) -> Self {
         let (jobs, mut queue) = mpsc::channel::<Job>(4 * MAX_BATCH);
         tokio::spawn(async move {
             let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
@@ -82,7 +83,9 @@ impl PushWriter {
                         for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {
                             let _ = reply.send(Ok(outcome));
                         }
-                        checkpointer.after_commit(&pool);
+                        if let Pool::Sqlite(sqlite) = &pool {
+                            checkpointer.after_commit(sqlite);
+                        }
                     }
                     Err(err) => {
                         let message = err.to_string();
@@ -149,72 +152,73 @@ impl Checkpointer {
 /// Writes a batch in one transaction with two statements at most: every
 /// statement is a round trip to sqlx's SQLite worker thread, and those thread
 /// hops, not SQLite, were the cost of a row-per-statement batch.
-async fn write_batch(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Recorded>, StoreError> {
-    let mut tx = pool.begin().await?;
-    // 8 bound values per row: 512 rows stay far below SQLite's 32,766 variables.
-    let mut insert = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO push_events \
+pub(crate) async fn write_batch(pool: &Pool, batch: &[Job]) -> Result<Vec<Recorded>, StoreError> {
+    with_pool!(pool, |pool| {
+        let mut tx = pool.begin().await?;
+        // 8 bound values per row: 512 rows stay far below SQLite's 32,766 variables.
+        let mut insert = QueryBuilder::new(
+            "INSERT INTO push_events \
              (dedup_key, info_type, authorizer_appid, create_time, received_at, payload_sealed, \
               state, processed_at) ",
-    );
-    insert.push_values(batch, |mut row, (record, _)| {
-        // A ticket is applied by this same transaction, so its event is applied on write.
-        let processed_at = record.ticket.as_ref().map(|_| record.received_at);
-        let state = match processed_at {
-            Some(_) => PushEventState::Applied,
-            None => PushEventState::Pending,
+        );
+        insert.push_values(batch, |mut row, (record, _)| {
+            // A ticket is applied by this same transaction, so its event is applied on write.
+            let processed_at = record.ticket.as_ref().map(|_| record.received_at);
+            let state = match processed_at {
+                Some(_) => PushEventState::Applied,
+                None => PushEventState::Pending,
+            };
+            row.push_bind(&record.dedup_key)
+                .push_bind(&record.info_type)
+                .push_bind(&record.authorizer_appid)
+                .push_bind(record.create_time)
+                .push_bind(record.received_at)
+                .push_bind(&record.payload_sealed)
+                .push_bind(state)
+                .push_bind(processed_at);
+        });
+        // A key seen before (or earlier in this batch) inserts nothing and returns no row.
+        insert.push(" ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key");
+        let inserted: Vec<(i64, String)> = insert.build_query_as().fetch_all(&mut *tx).await?;
+        let mut new_ids: HashMap<String, i64> =
+            inserted.into_iter().map(|(id, key)| (key, id)).collect();
+
+        // Of the batch's new tickets only the newest can become the stored one;
+        // on a tie the later one, as one write after the other would leave it.
+        // (One component per deployment: ingestion refuses pushes for another AppId.)
+        let newest = batch
+            .iter()
+            .filter_map(|(record, _)| Some((record, record.ticket.as_ref()?)))
+            .filter(|(record, _)| new_ids.contains_key(&record.dedup_key))
+            .max_by_key(|(_, ticket)| ticket.create_time);
+        let stored_ticket = match newest {
+            Some((record, t)) => save_ticket_in!(
+                &mut *tx,
+                &t.component_appid,
+                &t.ticket_sealed,
+                t.create_time,
+                record.received_at
+            )
+            .then_some(record.dedup_key.as_str()),
+            None => None,
         };
-        row.push_bind(&record.dedup_key)
-            .push_bind(&record.info_type)
-            .push_bind(&record.authorizer_appid)
-            .push_bind(record.create_time)
-            .push_bind(record.received_at)
-            .push_bind(&record.payload_sealed)
-            .push_bind(state)
-            .push_bind(processed_at);
-    });
-    // A key seen before (or earlier in this batch) inserts nothing and returns no row.
-    insert.push(" ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key");
-    let inserted: Vec<(i64, String)> = insert.build_query_as().fetch_all(&mut *tx).await?;
-    let mut new_ids: HashMap<String, i64> =
-        inserted.into_iter().map(|(id, key)| (key, id)).collect();
+        tx.commit().await?;
 
-    // Of the batch's new tickets only the newest can become the stored one;
-    // on a tie the later one, as one write after the other would leave it.
-    // (One component per deployment: ingestion refuses pushes for another AppId.)
-    let newest = batch
-        .iter()
-        .filter_map(|(record, _)| Some((record, record.ticket.as_ref()?)))
-        .filter(|(record, _)| new_ids.contains_key(&record.dedup_key))
-        .max_by_key(|(_, ticket)| ticket.create_time);
-    let stored_ticket = match newest {
-        Some((record, t)) => save_ticket_in(
-            &mut tx,
-            &t.component_appid,
-            &t.ticket_sealed,
-            t.create_time,
-            record.received_at,
-        )
-        .await?
-        .then_some(record.dedup_key.as_str()),
-        None => None,
-    };
-    tx.commit().await?;
-
-    // The first occurrence of a key takes its new id; a copy later in the batch is a duplicate.
-    Ok(batch
-        .iter()
-        .map(|(record, _)| match new_ids.remove(&record.dedup_key) {
-            None => Recorded::Duplicate,
-            Some(event_id) => Recorded::New {
-                event_id,
-                newest_ticket: record
-                    .ticket
-                    .as_ref()
-                    .map(|_| stored_ticket == Some(record.dedup_key.as_str())),
-            },
-        })
-        .collect())
+        // The first occurrence of a key takes its new id; a copy later in the batch is a duplicate.
+        Ok(batch
+            .iter()
+            .map(|(record, _)| match new_ids.remove(&record.dedup_key) {
+                None => Recorded::Duplicate,
+                Some(event_id) => Recorded::New {
+                    event_id,
+                    newest_ticket: record
+                        .ticket
+                        .as_ref()
+                        .map(|_| stored_ticket == Some(record.dedup_key.as_str())),
+                },
+            })
+            .collect())
+    })
 }
 
 #[cfg(test)]

@@ -2,9 +2,8 @@
 //! invite brought in, kept with their sealed refresh token until an admin
 //! attaches them to a company (which makes them ordinary authorizers).
 
-use sqlx::SqlitePool;
-
 use crate::StoreError;
+use crate::pool::{Pool, with_pool};
 
 /// An account waiting for a company.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -15,11 +14,11 @@ pub struct UnassignedRow {
 }
 
 pub struct UnassignedRepo<'a> {
-    pool: &'a SqlitePool,
+    pool: &'a Pool,
 }
 
 impl<'a> UnassignedRepo<'a> {
-    pub(crate) fn new(pool: &'a SqlitePool) -> Self {
+    pub(crate) fn new(pool: &'a Pool) -> Self {
         Self { pool }
     }
 
@@ -31,7 +30,8 @@ impl<'a> UnassignedRepo<'a> {
         refresh_token_sealed: Option<&[u8]>,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        with_pool!(self.pool, |pool| {
+            sqlx::query(
             "INSERT INTO unassigned_authorizers (authorizer_appid, refresh_token_sealed, found_at, last_seen_at) \
              VALUES ($1, $2, $3, $3) \
              ON CONFLICT (authorizer_appid) DO UPDATE SET \
@@ -41,38 +41,46 @@ impl<'a> UnassignedRepo<'a> {
         .bind(appid)
         .bind(refresh_token_sealed)
         .bind(now)
-        .execute(self.pool)
+        .execute(pool)
         .await?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Every account waiting for a company, most recently found first.
     pub async fn list(&self) -> Result<Vec<UnassignedRow>, StoreError> {
-        Ok(sqlx::query_as::<_, UnassignedRow>(
-            "SELECT authorizer_appid, found_at, last_seen_at FROM unassigned_authorizers \
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_as::<_, UnassignedRow>(
+                "SELECT authorizer_appid, found_at, last_seen_at FROM unassigned_authorizers \
              ORDER BY found_at DESC, authorizer_appid",
-        )
-        .fetch_all(self.pool)
-        .await?)
+            )
+            .fetch_all(pool)
+            .await?)
+        })
     }
 
     /// How many accounts wait for a company.
     pub async fn count(&self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM unassigned_authorizers")
-                .fetch_one(self.pool)
-                .await?,
-        )
+        with_pool!(self.pool, |pool| {
+            Ok(
+                sqlx::query_scalar("SELECT COUNT(*) FROM unassigned_authorizers")
+                    .fetch_one(pool)
+                    .await?,
+            )
+        })
     }
 
     /// Forgets an account WeChat no longer lists, or one that became known
     /// another way (an authorization through an invite).
     pub async fn remove(&self, appid: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM unassigned_authorizers WHERE authorizer_appid = $1")
-            .bind(appid)
-            .execute(self.pool)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        with_pool!(self.pool, |pool| {
+            let done =
+                sqlx::query("DELETE FROM unassigned_authorizers WHERE authorizer_appid = $1")
+                    .bind(appid)
+                    .execute(pool)
+                    .await?;
+            Ok(done.rows_affected() == 1)
+        })
     }
 
     /// Makes the account an authorizer of `company_id` (active, with the
@@ -82,8 +90,9 @@ impl<'a> UnassignedRepo<'a> {
     /// authorizer another way meanwhile (an invite): that one keeps its
     /// company, and the stale waiting row goes.
     pub async fn attach(&self, appid: &str, company_id: i64, now: i64) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let Some(refresh_token_sealed) = sqlx::query_scalar::<_, Option<Vec<u8>>>(
+        with_pool!(self.pool, |pool| {
+            let mut tx = pool.begin().await?;
+            let Some(refresh_token_sealed) = sqlx::query_scalar::<_, Option<Vec<u8>>>(
             "DELETE FROM unassigned_authorizers WHERE authorizer_appid = $1 RETURNING refresh_token_sealed",
         )
         .bind(appid)
@@ -92,7 +101,7 @@ impl<'a> UnassignedRepo<'a> {
         else {
             return Ok(false);
         };
-        let inserted = sqlx::query(
+            let inserted = sqlx::query(
             "INSERT INTO authorizers (authorizer_appid, company_id, status, refresh_token_sealed, \
                  authorized_at, updated_at) \
              VALUES ($1, $2, 'active', $3, $4, $4) ON CONFLICT (authorizer_appid) DO NOTHING",
@@ -105,8 +114,9 @@ impl<'a> UnassignedRepo<'a> {
         .await?
         .rows_affected()
             == 1;
-        tx.commit().await?;
-        Ok(inserted)
+            tx.commit().await?;
+            Ok(inserted)
+        })
     }
 }
 
