@@ -71,7 +71,7 @@ impl<'a> AdminRepo<'a> {
     pub async fn by_login(&self, login: &str) -> Result<Option<AdminRow>, StoreError> {
         with_pool!(self.pool, |pool| {
             Ok(sqlx::query_as::<_, AdminRow>(&format!(
-                "SELECT {COLUMNS} FROM admins WHERE login = $1"
+                "SELECT {COLUMNS} FROM admins WHERE lower(login) = lower($1)"
             ))
             .bind(login)
             .fetch_optional(pool)
@@ -96,7 +96,7 @@ impl<'a> AdminRepo<'a> {
         with_pool!(self.pool, |pool| {
             let mut tx = pool.begin().await?;
             let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE admins SET disabled_at = COALESCE(disabled_at, $2) WHERE login = $1 RETURNING id",
+            "UPDATE admins SET disabled_at = COALESCE(disabled_at, $2) WHERE lower(login) = lower($1) RETURNING id",
         )
         .bind(login)
         .bind(now)
@@ -118,7 +118,7 @@ impl<'a> AdminRepo<'a> {
             let mut tx = pool.begin().await?;
             let id: Option<i64> = sqlx::query_scalar(
                 "UPDATE admins SET password_hash = $2, password_changed_at = $3 \
-             WHERE login = $1 RETURNING id",
+             WHERE lower(login) = lower($1) RETURNING id",
             )
             .bind(login)
             .bind(password_hash)

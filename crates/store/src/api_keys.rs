@@ -166,7 +166,7 @@ impl<'a> ApiKeyRepo<'a> {
             for issued in counts {
                 sqlx::query(
                     "UPDATE api_keys SET issued_count = issued_count + $2, \
-                     last_used_at = MAX(COALESCE(last_used_at, 0), $3) \
+                     last_used_at = CASE WHEN COALESCE(last_used_at, 0) > $3 THEN last_used_at ELSE $3 END \
                  WHERE id = $1",
                 )
                 .bind(issued.api_key_id)
@@ -176,7 +176,7 @@ impl<'a> ApiKeyRepo<'a> {
                 .await?;
                 sqlx::query(
                     "INSERT INTO api_key_reads (api_key_id, minute, reads) VALUES ($1, $2, $3) \
-                 ON CONFLICT (api_key_id, minute) DO UPDATE SET reads = reads + excluded.reads",
+                 ON CONFLICT (api_key_id, minute) DO UPDATE SET reads = api_key_reads.reads + excluded.reads",
                 )
                 .bind(issued.api_key_id)
                 .bind(issued.minute)
@@ -280,7 +280,7 @@ impl<'a> ApiKeyRepo<'a> {
     pub async fn reads_since(&self, since: i64) -> Result<Vec<(i64, i64)>, StoreError> {
         with_pool!(self.pool, |pool| {
             Ok(sqlx::query_as::<_, (i64, i64)>(
-            "SELECT api_key_id, SUM(reads) FROM api_key_reads WHERE minute >= $1 GROUP BY api_key_id",
+            "SELECT api_key_id, CAST(SUM(reads) AS BIGINT) FROM api_key_reads WHERE minute >= $1 GROUP BY api_key_id",
         )
         .bind(since)
         .fetch_all(pool)
@@ -297,7 +297,7 @@ impl<'a> ApiKeyRepo<'a> {
     ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
         with_pool!(self.pool, |pool| {
             Ok(sqlx::query_as::<_, (i64, i64, i64)>(
-                "SELECT api_key_id, (minute + $2) / 86400 AS day, SUM(reads) FROM api_key_reads \
+                "SELECT api_key_id, (minute + $2) / 86400 AS day, CAST(SUM(reads) AS BIGINT) FROM api_key_reads \
              WHERE minute >= $1 GROUP BY api_key_id, day",
             )
             .bind(since)

@@ -126,7 +126,7 @@ impl<'a> AuditRepo<'a> {
     pub async fn failures_of_login(&self, login: &str, since: i64) -> Result<Vec<i64>, StoreError> {
         with_pool!(self.pool, |pool| {
             Ok(sqlx::query_scalar(
-                "SELECT at FROM sign_in_failures WHERE login = $1 AND at >= $2 ORDER BY at",
+                "SELECT at FROM sign_in_failures WHERE lower(login) = lower($1) AND at >= $2 ORDER BY at",
             )
             .bind(login)
             .bind(since)
@@ -151,7 +151,7 @@ impl<'a> AuditRepo<'a> {
     /// Forgets a login's failures after it signed in; the address keeps its count.
     pub async fn clear_login_failures(&self, login: &str) -> Result<(), StoreError> {
         with_pool!(self.pool, |pool| {
-            sqlx::query("DELETE FROM sign_in_failures WHERE login = $1")
+            sqlx::query("DELETE FROM sign_in_failures WHERE lower(login) = lower($1)")
                 .bind(login)
                 .execute(pool)
                 .await?;

@@ -136,7 +136,7 @@ impl<'a> AuthorizerHistoryRepo<'a> {
     pub async fn latest(&self, appid: &str, limit: i64) -> Result<Vec<HistoryRow>, StoreError> {
         with_pool!(self.pool, |pool| {
             let pending = sqlx::query_as::<_, HistoryRow>(
-                "SELECT 0 AS id, 'refreshed' AS kind, refreshes_pending_since AS at, \
+                "SELECT CAST(0 AS BIGINT) AS id, 'refreshed' AS kind, refreshes_pending_since AS at, \
                  COALESCE(refreshed_at, refreshes_pending_since) AS last_at, \
                  refreshes_pending AS count, NULL AS detail \
              FROM authorizers WHERE authorizer_appid = $1 AND refreshes_pending > 0",

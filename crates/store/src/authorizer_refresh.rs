@@ -96,7 +96,7 @@ impl<'a> AuthorizerRefreshRepo<'a> {
             Ok(sqlx::query_as::<_, LeasedAuthorizer>(
             "UPDATE authorizers SET lease_holder = $2, lease_until = $4 \
              WHERE authorizer_appid = $1 AND status = 'active' \
-               AND access_token_expires_at IS $5 \
+               AND access_token_expires_at IS NOT DISTINCT FROM $5 \
                AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < $3 OR lease_holder = $2) \
              RETURNING refresh_token_sealed, failures",
         )
@@ -127,7 +127,7 @@ impl<'a> AuthorizerRefreshRepo<'a> {
                  refreshes_pending = refreshes_pending + 1, \
                  refreshes_pending_since = COALESCE(refreshes_pending_since, $6) \
              WHERE authorizer_appid = $1 AND lease_holder = $2 AND lease_until >= $6 \
-               AND refresh_token_sealed IS $7",
+               AND refresh_token_sealed IS NOT DISTINCT FROM $7",
             )
             .bind(refresh.appid)
             .bind(refresh.holder)

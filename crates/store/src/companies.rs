@@ -126,8 +126,8 @@ impl<'a> CompanyRepo<'a> {
             Ok(sqlx::query_as::<_, CompanyWithCounts>(&format!(
                 "{WITH_COUNTS} \
              WHERE ($1 IS NULL OR c.name LIKE $1 ESCAPE '\\') \
-               AND ($2 IS NULL OR c.name > $2 COLLATE NOCASE) \
-             ORDER BY c.name COLLATE NOCASE LIMIT $3"
+               AND ($2 IS NULL OR lower(c.name) > lower($2)) \
+             ORDER BY lower(c.name) LIMIT $3"
             ))
             .bind(like_pattern(search))
             .bind(after_name)
@@ -191,7 +191,7 @@ impl<'a> CompanyRepo<'a> {
     pub async fn by_name(&self, name: &str) -> Result<Option<CompanyRow>, StoreError> {
         with_pool!(self.pool, |pool| {
             Ok(sqlx::query_as::<_, CompanyRow>(
-            "SELECT id, name, created_at, archived_at FROM companies WHERE name = $1 COLLATE NOCASE",
+            "SELECT id, name, created_at, archived_at FROM companies WHERE lower(name) = lower($1)",
         )
         .bind(name)
         .fetch_optional(pool)
@@ -208,7 +208,7 @@ mod tests {
 
     async fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let url = crate::test_support::database_url(&dir).await;
         let store = Store::connect(&url).await.unwrap();
         (dir, store)
     }

@@ -146,7 +146,7 @@ impl<'a> ComponentRepo<'a> {
             .await?;
             let done = sqlx::query(
             "UPDATE component_tokens SET lease_holder = $2, lease_until = $4 \
-             WHERE component_appid = $1 AND expires_at IS $5 \
+             WHERE component_appid = $1 AND expires_at IS NOT DISTINCT FROM $5 \
                AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < $3 OR lease_holder = $2)",
         )
         .bind(component_appid)
@@ -230,7 +230,7 @@ mod tests {
 
     async fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("c.db").display());
+        let url = crate::test_support::database_url(&dir).await;
         (dir, Store::connect(&url).await.unwrap())
     }
 

@@ -56,7 +56,7 @@ impl<'a> OverviewRepo<'a> {
     pub async fn pushes_since(&self, since: i64) -> Result<i64, StoreError> {
         with_pool!(self.pool, |pool| {
             Ok(sqlx::query_scalar(
-                "SELECT COALESCE(SUM(count), 0) FROM push_minutes WHERE minute >= $1 / 60",
+                "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM push_minutes WHERE minute >= $1 / 60",
             )
             .bind(since)
             .fetch_one(pool)

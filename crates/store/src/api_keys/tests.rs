@@ -5,7 +5,7 @@ use crate::{NewApiKey, NewCompany, Store, StoreError};
 
 async fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    let url = crate::test_support::database_url(&dir).await;
     (dir, Store::connect(&url).await.unwrap())
 }
 
