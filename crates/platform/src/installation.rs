@@ -124,7 +124,7 @@ mod tests {
     #[tokio::test]
     async fn a_database_refuses_other_credentials_a_sandbox_and_another_key_unless_adopted() {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let url = store::testing::database_url(dir.path()).await;
         let store = Store::connect(&url).await.unwrap();
         let vault = Vault::new(&[7; 32]);
         let clock = Clock::default();
@@ -173,7 +173,7 @@ mod tests {
         );
         // A sandbox database may become a real one: nothing real is at stake.
         let sandbox_dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", sandbox_dir.path().join("s.db").display());
+        let url = store::testing::database_url(sandbox_dir.path()).await;
         let sandbox_store = Store::connect(&url).await.unwrap();
         check(&sandbox_store, &vault, &clock, &facts("wxsim", true), false)
             .await

@@ -16,7 +16,7 @@ const KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
 pub(crate) async fn platform() -> (tempfile::TempDir, Platform) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}", dir.path().join("p.db").display()))
+    let store = Store::connect(&store::testing::database_url(dir.path()).await)
         .await
         .unwrap();
     let nowhere = "http://127.0.0.1:9".to_owned();

@@ -108,7 +108,7 @@ impl<'a> SessionRepo<'a> {
 #[cfg(test)]
 mod tests {
     use crate::NewSession;
-    use crate::test_support::store;
+    use crate::testing::store;
 
     #[tokio::test]
     async fn a_session_is_found_by_its_hash_touched_and_deleted() {

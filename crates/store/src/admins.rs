@@ -132,7 +132,7 @@ impl<'a> AdminRepo<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::store;
+    use crate::testing::store;
     use crate::{NewSession, StoreError};
 
     #[tokio::test]

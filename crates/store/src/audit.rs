@@ -173,7 +173,7 @@ impl<'a> AuditRepo<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::store;
+    use crate::testing::store;
     use crate::{AuditFilter, NewAuditEntry};
 
     #[tokio::test]

@@ -208,7 +208,7 @@ mod tests {
 
     async fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let url = crate::test_support::database_url(&dir).await;
+        let url = crate::testing::database_url(dir.path()).await;
         let store = Store::connect(&url).await.unwrap();
         (dir, store)
     }

@@ -230,7 +230,7 @@ mod tests {
 
     async fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let url = crate::test_support::database_url(&dir).await;
+        let url = crate::testing::database_url(dir.path()).await;
         (dir, Store::connect(&url).await.unwrap())
     }
 

@@ -82,7 +82,7 @@ impl<'a> InstallationRepo<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::store;
+    use crate::testing::store;
 
     #[tokio::test]
     async fn the_first_record_wins_and_adoption_rewrites_it() {

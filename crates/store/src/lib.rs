@@ -23,8 +23,8 @@ mod overview;
 mod pool;
 mod pre_auth_codes;
 mod push_writer;
-#[cfg(test)]
-mod test_support;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 mod unassigned;
 
 pub use admin_sessions::{NewSession, SessionRepo, SessionRow};

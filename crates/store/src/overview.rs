@@ -105,7 +105,7 @@ impl<'a> OverviewRepo<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::store;
+    use crate::testing::store;
     use crate::{AuthorizationWrite, AuthorizerStatus, NewCompany, PushRecord};
 
     #[tokio::test]

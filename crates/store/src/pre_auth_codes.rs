@@ -129,7 +129,7 @@ mod tests {
     #[tokio::test]
     async fn codes_are_found_by_hash_counted_per_invite_and_consumed_per_invite() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::connect(&crate::test_support::database_url(&dir).await)
+        let store = Store::connect(&crate::testing::database_url(dir.path()).await)
             .await
             .unwrap();
         let company = store

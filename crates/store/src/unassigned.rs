@@ -125,7 +125,7 @@ mod tests {
     use time::macros::datetime;
 
     use crate::NewCompany;
-    use crate::test_support::store;
+    use crate::testing::store;
 
     #[tokio::test]
     async fn a_found_account_keeps_its_refresh_token_until_attached_once() {

@@ -178,10 +178,13 @@ impl Config {
         let database_url = get("WEIQIAO_DATABASE_URL")
             .unwrap_or(DEFAULT_DATABASE_URL)
             .to_owned();
-        if !database_url.starts_with("sqlite:") {
+        if !["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|scheme| database_url.starts_with(scheme))
+        {
             return Err(ConfigError::Invalid {
                 var: "WEIQIAO_DATABASE_URL",
-                reason: "only sqlite: URLs are supported in this version".into(),
+                reason: "use a sqlite:// or postgres:// URL".into(),
             });
         }
         let public_url = match get("WEIQIAO_PUBLIC_URL") {

@@ -183,7 +183,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
         (
             "WEIQIAO_DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("weiqiao.db").display()),
+            store::testing::database_url(dir.path()).await,
         ),
         ("WEIQIAO_SANDBOX", "1".to_owned()),
         ("WECHAT_SIM_LISTEN", "127.0.0.1:0".to_owned()),

@@ -38,7 +38,7 @@ pub async fn spawn_production_app_configured(
         ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
         (
             "WEIQIAO_DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("weiqiao.db").display()),
+            store::testing::database_url(dir.path()).await,
         ),
         ("WEIQIAO_SECRET_KEY", credentials.secret_key.clone()),
         (

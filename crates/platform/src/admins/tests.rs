@@ -7,7 +7,7 @@ const PASSWORD: &str = "correct horse battery";
 
 async fn service() -> (tempfile::TempDir, AdminService) {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let url = store::testing::database_url(dir.path()).await;
     let store = Store::connect(&url).await.unwrap();
     (
         dir,

@@ -2,7 +2,7 @@ use super::*;
 
 async fn service() -> (tempfile::TempDir, ApiKeyService) {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("k.db").display());
+    let url = store::testing::database_url(dir.path()).await;
     let store = Store::connect(&url).await.unwrap();
     (dir, ApiKeyService::new(store, Clock::default()))
 }

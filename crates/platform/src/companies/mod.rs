@@ -177,7 +177,7 @@ mod tests {
 
     async fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("p.db").display());
+        let url = store::testing::database_url(dir.path()).await;
         (dir, Store::connect(&url).await.unwrap())
     }
 

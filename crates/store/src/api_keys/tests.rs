@@ -5,7 +5,7 @@ use crate::{NewApiKey, NewCompany, Store, StoreError};
 
 async fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let url = crate::test_support::database_url(&dir).await;
+    let url = crate::testing::database_url(dir.path()).await;
     (dir, Store::connect(&url).await.unwrap())
 }
 

@@ -6,7 +6,7 @@ use crate::{AuthorizationWrite, NewCompany, RefreshFailure, SaveRefreshed, Store
 const APPID: &str = "wxhistory";
 
 async fn authorized(company_name: &str) -> (tempfile::TempDir, Store, i64) {
-    let (dir, store) = crate::test_support::store().await;
+    let (dir, store) = crate::testing::store().await;
     let company = store
         .companies()
         .insert(NewCompany {

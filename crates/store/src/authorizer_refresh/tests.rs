@@ -6,7 +6,7 @@ use crate::{
 
 async fn store_with(appids: &[(&str, i64)]) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&crate::test_support::database_url(&dir).await)
+    let store = Store::connect(&crate::testing::database_url(dir.path()).await)
         .await
         .unwrap();
     let company = store

@@ -5,7 +5,7 @@ use crate::{NewCompany, Store};
 
 async fn setup() -> (tempfile::TempDir, Store, i64, i64) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&crate::test_support::database_url(&dir).await)
+    let store = Store::connect(&crate::testing::database_url(dir.path()).await)
         .await
         .unwrap();
     let at = datetime!(2026-01-01 0:00 UTC);

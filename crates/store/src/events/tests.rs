@@ -3,7 +3,7 @@ use crate::{PushRecord, Recorded, Store};
 
 async fn store_with_one_push() -> (tempfile::TempDir, Store, i64) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&crate::test_support::database_url(&dir).await)
+    let store = Store::connect(&crate::testing::database_url(dir.path()).await)
         .await
         .unwrap();
     let recorded = store

@@ -20,7 +20,7 @@ fn ticket_push(key: &str, create_time: i64) -> PushRecord {
 #[tokio::test]
 async fn concurrent_pushes_are_each_recorded_once_and_the_newest_ticket_wins() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&crate::test_support::database_url(&dir).await)
+    let store = Store::connect(&crate::testing::database_url(dir.path()).await)
         .await
         .unwrap();
     let writer = store.push_writer();
@@ -64,7 +64,7 @@ async fn concurrent_pushes_are_each_recorded_once_and_the_newest_ticket_wins() {
 #[tokio::test]
 async fn one_batch_records_copies_once_and_stores_only_its_newest_ticket() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&crate::test_support::database_url(&dir).await)
+    let store = Store::connect(&crate::testing::database_url(dir.path()).await)
         .await
         .unwrap();
     let jobs = |records: Vec<PushRecord>| -> Vec<Job> {

@@ -53,7 +53,7 @@ async fn harness() -> Harness {
     tokio::spawn(sim.clone().serve(listener));
 
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}", dir.path().join("o.db").display()))
+    let store = Store::connect(&store::testing::database_url(dir.path()).await)
         .await
         .unwrap();
     let client = ComponentClient::new(

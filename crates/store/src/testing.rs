@@ -1,29 +1,34 @@
-//! A fresh database per repository test: a SQLite file in a temporary
-//! directory, or, when `WEIQIAO_TEST_BACKEND=postgres` (set by `cargo xtask
-//! test` for its PostgreSQL pass), a new database in the throwaway cluster at
+//! A fresh database per test, for this crate's tests and the upper crates'
+//! (feature `testing`): a SQLite file in the test's temporary directory, or,
+//! when `WEIQIAO_TEST_BACKEND=postgres` (set by `cargo xtask test` for its
+//! PostgreSQL pass), a new database in the throwaway cluster at
 //! `WEIQIAO_TEST_POSTGRES_URL`. The same tests run on both.
 
 use crate::Store;
 
+/// Whether this test run's databases are PostgreSQL's.
+pub fn on_postgres() -> bool {
+    std::env::var("WEIQIAO_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
 /// A migrated store; keep the directory alive for the test.
-pub(crate) async fn store() -> (tempfile::TempDir, Store) {
+pub async fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = database_url(&dir).await;
+    let url = database_url(dir.path()).await;
     let store = Store::connect(&url).await.expect("store");
     (dir, store)
 }
 
 /// The URL of a new, empty database for one test.
-pub(crate) async fn database_url(dir: &tempfile::TempDir) -> String {
-    if std::env::var("WEIQIAO_TEST_BACKEND").as_deref() != Ok("postgres") {
-        return format!("sqlite://{}", dir.path().join("t.db").display());
+pub async fn database_url(dir: &std::path::Path) -> String {
+    if !on_postgres() {
+        return format!("sqlite://{}", dir.join("t.db").display());
     }
     let admin = std::env::var("WEIQIAO_TEST_POSTGRES_URL")
         .expect("WEIQIAO_TEST_POSTGRES_URL: run the PostgreSQL pass through `cargo xtask test`");
     let name = format!(
         "t_{}",
-        dir.path()
-            .file_name()
+        dir.file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("x")
             .to_ascii_lowercase()
