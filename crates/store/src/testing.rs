@@ -19,10 +19,15 @@ pub async fn store() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// Where a test's SQLite database lives in its directory.
+pub fn sqlite_path(dir: &std::path::Path) -> std::path::PathBuf {
+    dir.join("weiqiao.db")
+}
+
 /// The URL of a new, empty database for one test.
 pub async fn database_url(dir: &std::path::Path) -> String {
     if !on_postgres() {
-        return format!("sqlite://{}", dir.join("t.db").display());
+        return format!("sqlite://{}", sqlite_path(dir).display());
     }
     let admin = std::env::var("WEIQIAO_TEST_POSTGRES_URL")
         .expect("WEIQIAO_TEST_POSTGRES_URL: run the PostgreSQL pass through `cargo xtask test`");

@@ -56,7 +56,7 @@ impl TestApp {
     }
 
     pub fn database_path(&self) -> std::path::PathBuf {
-        self.dir.path().join("weiqiao.db")
+        store::testing::sqlite_path(self.dir.path())
     }
 
     /// GETs a page (taking a URL or a path) and returns its HTML.
