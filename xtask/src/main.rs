@@ -160,6 +160,28 @@ fn test(root: &Path) -> Result<(), Failure> {
         .run_scanned(summary::scan_cargo_test);
     totals.add(&rust.counts);
 
+    // The same store, platform and server suites again, each test on a fresh
+    // database of a throwaway PostgreSQL cluster. A machine that cannot run
+    // one fails here with the reason; the pass is never skipped.
+    step("Rust tests on PostgreSQL (store, platform, server)");
+    let postgres = match postgres::Cluster::start(root) {
+        Ok(cluster) => {
+            let mut pass = Cmd::new("cargo").arg("test").current_dir(root);
+            for package in DATABASE_PACKAGES {
+                pass = pass.args(["-p", package]);
+            }
+            let scanned = pass
+                .args(["--no-fail-fast"])
+                .env("WEIQIAO_TEST_BACKEND", "postgres")
+                .env(postgres::URL_VAR, &cluster.url)
+                .run_scanned(summary::scan_cargo_test);
+            totals.add(&scanned.counts);
+            drop(cluster);
+            scanned.status
+        }
+        Err(err) => Err(err),
+    };
+
     step("build the site for end-to-end tests");
     let built = Cmd::new("cargo")
         .args(["leptos", "build"])
@@ -193,7 +215,7 @@ fn test(root: &Path) -> Result<(), Failure> {
     );
     // The plain closing line CI reads, whatever the runners printed above.
     println!("{}", totals.closing_line());
-    match (rust.status, built, e2e_ok, soaked) {
+    match (rust.status.and(postgres), built, e2e_ok, soaked) {
         (Ok(()), Ok(()), true, Ok(())) if totals.failed == 0 => Ok(()),
         (Err(e), _, _, _) | (_, Err(e), _, _) => Err(e),
         (_, _, false, _) => Err(Failure::new("end-to-end tests failed")),
@@ -201,6 +223,9 @@ fn test(root: &Path) -> Result<(), Failure> {
         _ => Err(Failure::new("tests failed")),
     }
 }
+
+/// The suites that run once per database backend (`store::testing`).
+const DATABASE_PACKAGES: &[&str] = &["store", "platform", "server"];
 
 /// Every package built for the server (the `ssr` side); `app` is linted and
 /// tested with `ssr` through `server`, and separately with `hydrate` for wasm.

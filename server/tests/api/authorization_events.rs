@@ -138,9 +138,7 @@ fn unauthorized_push(
 async fn an_unauthorized_push_older_than_the_latest_authorization_is_recorded_but_not_applied() {
     let (app, _token, appid, company) = authorized_official_account().await;
     let authorized_at = authorizer(&app, company).await.authorized_at;
-    let store = store::Store::connect(&format!("sqlite://{}", app.database_path().display()))
-        .await
-        .unwrap();
+    let store = store::Store::connect(&app.database_url).await.unwrap();
     let all_processed = || async {
         store
             .push_events()

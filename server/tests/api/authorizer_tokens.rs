@@ -314,9 +314,7 @@ async fn reconcile_recovers_lost_refresh_tokens_reports_unknown_and_marks_delist
     let (lost, delisted) = (&appids[0], &appids[1]);
 
     // Our copy of one refresh token is lost.
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
-        .await
-        .unwrap();
+    let pool = app.raw_database().await.unwrap();
     sqlx::query("UPDATE authorizers SET refresh_token_sealed = NULL WHERE authorizer_appid = $1")
         .bind(lost)
         .execute(&pool)
@@ -372,9 +370,7 @@ async fn reconcile_recovers_lost_refresh_tokens_reports_unknown_and_marks_delist
 async fn the_reconcile_subcommand_repairs_a_lost_refresh_token() {
     let app = spawn_app().await;
     let appid = authorize_accounts(&app, 1).await.remove(0);
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
-        .await
-        .unwrap();
+    let pool = app.raw_database().await.unwrap();
     sqlx::query("UPDATE authorizers SET refresh_token_sealed = NULL")
         .execute(&pool)
         .await

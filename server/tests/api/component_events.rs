@@ -16,9 +16,7 @@ fn ticket_xml(app: &TestApp, ticket: &str, create_time: i64) -> String {
 
 /// How many pushes are recorded.
 pub(crate) async fn push_event_count(app: &TestApp) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
-        .await
-        .unwrap();
+    let pool = app.raw_database().await.unwrap();
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM push_events")
         .fetch_one(&pool)
         .await
@@ -122,9 +120,7 @@ async fn a_ticket_older_than_the_stored_one_does_not_replace_it() {
     let older = app.push_for(&ticket_xml(&app, "ticket@@@older", 4_000_000_000));
     assert_eq!(app.send_push(&newer).await.0, 200);
     assert_eq!(app.send_push(&older).await.0, 200);
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
-        .await
-        .unwrap();
+    let pool = app.raw_database().await.unwrap();
     let (create_time,): (i64,) = sqlx::query_as("SELECT create_time FROM component_tickets")
         .fetch_one(&pool)
         .await

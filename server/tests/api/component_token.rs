@@ -94,9 +94,7 @@ async fn a_cold_start_with_a_stored_ticket_needs_no_push() {
         RefreshOutcome::NotDue
     );
     // Even with the token lost, the stored ticket is enough: no push is requested.
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.database_path().display()))
-        .await
-        .unwrap();
+    let pool = app.raw_database().await.unwrap();
     sqlx::query("UPDATE component_tokens SET token_sealed = NULL, expires_at = NULL")
         .execute(&pool)
         .await

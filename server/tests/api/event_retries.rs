@@ -21,9 +21,7 @@ async fn app() -> TestApp {
 }
 
 async fn events(app: &TestApp) -> Vec<PushEventRow> {
-    let store = store::Store::connect(&format!("sqlite://{}", app.database_path().display()))
-        .await
-        .unwrap();
+    let store = store::Store::connect(&app.database_url).await.unwrap();
     let events = store.push_events().recent(100).await.unwrap();
     store.close().await;
     events

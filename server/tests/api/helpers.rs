@@ -27,6 +27,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Holds the database file and sandbox data until the test ends.
     pub dir: TempDir,
+    /// The database the server runs on (SQLite in `dir`, or a PostgreSQL
+    /// database of the test cluster: see `store::testing`).
+    pub database_url: String,
     pub(crate) shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -80,18 +83,59 @@ impl TestApp {
     /// Asserts that none of `secrets` appears in the database file or its WAL
     /// (together they hold every byte written). The pool stays open: closing it
     /// would wait for the running app's connections.
+    /// The server's database for raw SQL in a test (either backend; `$N` placeholders).
+    pub async fn raw_database(&self) -> Result<sqlx::AnyPool, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.database_url).await
+    }
+
     pub async fn assert_not_stored_in_clear(&self, secrets: &[&str]) {
-        let mut bytes = std::fs::read(self.database_path()).expect("database file");
-        bytes.extend(
-            std::fs::read(self.database_path().with_extension("db-wal")).unwrap_or_default(),
-        );
+        let mut bytes = if store::testing::on_postgres() {
+            self.postgres_dump().await
+        } else {
+            let mut bytes = std::fs::read(self.database_path()).expect("database file");
+            bytes.extend(
+                std::fs::read(self.database_path().with_extension("db-wal")).unwrap_or_default(),
+            );
+            bytes
+        };
+        // A secret stored as bytes shows in PostgreSQL's text of a row as hex.
+        if store::testing::on_postgres() {
+            bytes = bytes.to_ascii_lowercase();
+        }
         for secret in secrets {
             assert!(!secret.is_empty());
-            assert!(
-                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                "a secret in clear in the database"
-            );
+            let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+            for form in [secret.as_bytes(), hex.as_bytes()] {
+                assert!(
+                    !bytes.windows(form.len()).any(|w| w == form),
+                    "a secret in clear in the database"
+                );
+            }
         }
+    }
+
+    /// Every row of every table as PostgreSQL's text of it.
+    async fn postgres_dump(&self) -> Vec<u8> {
+        let pool = self.raw_database().await.expect("the test database");
+        let tables: Vec<(String,)> = sqlx::query_as(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("tables");
+        let mut text = Vec::new();
+        for (table,) in tables {
+            let rows: Vec<(String,)> =
+                sqlx::query_as(&format!("SELECT t::text FROM \"{table}\" t"))
+                    .fetch_all(&pool)
+                    .await
+                    .expect("rows");
+            for (row,) in rows {
+                text.extend(row.into_bytes());
+            }
+        }
+        text
     }
 
     /// Encrypts and signs `xml` with this platform's credentials, as WeChat does.
@@ -179,12 +223,10 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         server::telemetry::init();
     }
     let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = store::testing::database_url(dir.path()).await;
     let mut vars: HashMap<String, String> = [
         ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
-        (
-            "WEIQIAO_DATABASE_URL",
-            store::testing::database_url(dir.path()).await,
-        ),
+        ("WEIQIAO_DATABASE_URL", database_url.clone()),
         ("WEIQIAO_SANDBOX", "1".to_owned()),
         ("WECHAT_SIM_LISTEN", "127.0.0.1:0".to_owned()),
     ]
@@ -227,6 +269,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         encoding_aes_key,
         client,
         dir,
+        database_url,
         shutdown: Some(tx),
     };
     // Every test starts once the emulator's start-up ticket has landed and the
@@ -314,10 +357,7 @@ pub fn second_instance_config(first: &TestApp) -> Config {
     let get = |key: &str| sandbox[key].as_str().expect(key).to_owned();
     let vars: HashMap<String, String> = [
         ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
-        (
-            "WEIQIAO_DATABASE_URL",
-            format!("sqlite://{}", first.database_path().display()),
-        ),
+        ("WEIQIAO_DATABASE_URL", first.database_url.clone()),
         ("WEIQIAO_SECRET_KEY", get("secret_key")),
         ("WECHAT_COMPONENT_APPID", get("component_appid")),
         ("WECHAT_COMPONENT_APPSECRET", get("component_appsecret")),

@@ -34,12 +34,10 @@ pub async fn spawn_production_app_configured(
         "http://{}",
         sim_listener.local_addr().expect("emulator address")
     );
+    let database_url = store::testing::database_url(dir.path()).await;
     let mut vars: HashMap<String, String> = [
         ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
-        (
-            "WEIQIAO_DATABASE_URL",
-            store::testing::database_url(dir.path()).await,
-        ),
+        ("WEIQIAO_DATABASE_URL", database_url.clone()),
         ("WEIQIAO_SECRET_KEY", credentials.secret_key.clone()),
         (
             "WECHAT_COMPONENT_APPID",
@@ -103,6 +101,7 @@ pub async fn spawn_production_app_configured(
         token: credentials.token.clone(),
         encoding_aes_key: credentials.encoding_aes_key.clone(),
         dir,
+        database_url,
         shutdown: Some(tx),
     };
     app.sign_in_operator().await;

@@ -246,7 +246,7 @@ async fn an_untrusted_forwarded_for_is_ignored_and_a_trusted_proxys_is_used() {
 #[tokio::test]
 async fn a_server_refuses_a_database_created_for_another_component() {
     let app = spawn_production_app().await;
-    let database = format!("sqlite://{}", app.database_path().display());
+    let database = app.database_url.clone();
     let credentials = server::sandbox::load_or_create(&app.dir.path().join("credentials")).unwrap();
     let other = server::sandbox::load_or_create(&app.dir.path().join("other")).unwrap();
     let vars = |appid: &str, key: &str, extra: &[(&str, &str)]| {

@@ -77,9 +77,7 @@ async fn reconcile_revives_an_account_revoked_here_that_wechat_lists_as_authoriz
     let appid = authorize_accounts(&app, 1).await.remove(0);
     // A revocation recorded here that WeChat does not share (e.g. applied from
     // a one-off answer before this version confirmed them).
-    let store = store::Store::connect(&format!("sqlite://{}", app.database_path().display()))
-        .await
-        .unwrap();
+    let store = store::Store::connect(&app.database_url).await.unwrap();
     let now = app.platform.component().clock().now();
     assert!(
         store
