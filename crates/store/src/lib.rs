@@ -23,6 +23,8 @@ mod overview;
 mod pool;
 mod pre_auth_codes;
 mod push_writer;
+#[cfg(test)]
+mod schema_check;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod unassigned;
