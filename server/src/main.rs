@@ -29,6 +29,9 @@ enum Command {
     /// Compares the authorizers with WeChat's list and repairs drift: recovers
     /// lost refresh tokens, marks delisted ones revoked, reports unknown ones.
     Reconcile,
+    /// Applies the database's pending migrations and exits (the server also
+    /// applies them at start; on PostgreSQL under an advisory lock).
+    Migrate,
 }
 
 #[tokio::main]
@@ -39,6 +42,9 @@ async fn main() -> ExitCode {
         Some(Command::Admin(command)) => return server::cli::admin::admin(command).await,
         Some(Command::ApiKey(command)) => return server::cli::api_key(command).await,
         Some(Command::Reconcile) => return server::cli::reconcile().await,
+        Some(Command::Migrate) => {
+            return server::cli::migrate_on(&server::cli::database_url()).await;
+        }
         None => {}
     }
     server::telemetry::init();
