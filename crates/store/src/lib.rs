@@ -10,6 +10,7 @@ mod admin_sessions;
 mod admins;
 mod api_keys;
 mod audit;
+mod auth_code_claims;
 mod authorizer_history;
 mod authorizer_refresh;
 mod authorizers;
@@ -33,6 +34,7 @@ pub use admin_sessions::{NewSession, SessionRepo, SessionRow};
 pub use admins::{AdminRepo, AdminRow};
 pub use api_keys::{ApiKeyRepo, ApiKeyRow, IssuedCount, NewApiKey};
 pub use audit::{AuditFilter, AuditRepo, AuditRow, NewAuditEntry};
+pub use auth_code_claims::AuthCodeClaimRepo;
 pub use authorizer_history::{AuthorizerHistoryRepo, HistoryKind, HistoryRow};
 pub use authorizer_refresh::{
     AuthorizerRefreshRepo, DueAuthorizer, LeasedAuthorizer, RefreshFailure, SaveRefreshed,

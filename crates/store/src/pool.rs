@@ -10,9 +10,10 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::{
-    AdminRepo, ApiKeyRepo, AuditRepo, AuthorizerHistoryRepo, AuthorizerRefreshRepo, AuthorizerRepo,
-    CompanyRepo, ComponentRepo, InstallationRepo, InviteRepo, OverviewRepo, PreAuthCodeRepo,
-    PushEventRepo, PushWriter, SessionRepo, StoreError, UnassignedRepo,
+    AdminRepo, ApiKeyRepo, AuditRepo, AuthCodeClaimRepo, AuthorizerHistoryRepo,
+    AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo, ComponentRepo, InstallationRepo,
+    InviteRepo, OverviewRepo, PreAuthCodeRepo, PushEventRepo, PushWriter, SessionRepo, StoreError,
+    UnassignedRepo,
 };
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
@@ -127,6 +128,11 @@ impl Store {
     /// What happened to each account, for its timeline.
     pub fn authorizer_history(&self) -> AuthorizerHistoryRepo<'_> {
         AuthorizerHistoryRepo::new(&self.pool)
+    }
+
+    /// The claims instances take on auth_codes while exchanging them.
+    pub fn auth_code_claims(&self) -> AuthCodeClaimRepo<'_> {
+        AuthCodeClaimRepo::new(&self.pool)
     }
 
     /// Accounts reconcile found at WeChat that no invite brought in.

@@ -135,6 +135,8 @@ pub fn reason(err: &OnboardingError) -> &'static str {
         OnboardingError::OwnedByAnotherCompany { .. } => "other_company",
         OnboardingError::NotReady => "not_ready",
         OnboardingError::TooManyLinks => "too_many_links",
+        // Seconds at most; the page says to try again.
+        OnboardingError::ExchangeInProgress => "wechat_unavailable",
         OnboardingError::Wechat(_) => match err.wechat_class() {
             Some(ErrorClass::Retryable) => "wechat_unavailable",
             Some(ErrorClass::IpNotWhitelisted { .. }) => "wechat_ip",

@@ -20,6 +20,7 @@ mod events_page;
 mod health;
 mod helpers;
 mod hostile_pushes;
+mod instances;
 mod metrics;
 mod onboarding;
 mod overview;

@@ -22,7 +22,9 @@ impl From<store::StoreError> for EventError {
 impl From<OnboardingError> for EventError {
     fn from(err: OnboardingError) -> Self {
         let transient = match &err {
-            OnboardingError::Storage(_) | OnboardingError::NotReady => true,
+            OnboardingError::Storage(_)
+            | OnboardingError::NotReady
+            | OnboardingError::ExchangeInProgress => true,
             OnboardingError::Wechat(wechat) => wechat.class().is_transient(),
             _ => false,
         };
@@ -134,9 +136,13 @@ impl Platform {
                         (invite.company_id, Some(invite.id))
                     }
                 };
-                onboarding
-                    .exchange_code(code, company_id, invite_id)
-                    .await?;
+                // Across instances: one exchange (the callback may be on another).
+                let Some(claim) = onboarding.claim_exchange(&code_hash).await? else {
+                    return Ok(()); // exchanged meanwhile
+                };
+                let exchanged = onboarding.exchange_code(code, company_id, invite_id).await;
+                onboarding.release_exchange(claim).await;
+                exchanged?;
                 tracing::info!(%authorizer_appid, company_id, "authorization completed from the push");
                 Ok(())
             }

@@ -61,6 +61,8 @@ pub enum OnboardingError {
     NotReady,
     #[error("this invite created too many authorization links in the last hour")]
     TooManyLinks,
+    #[error("another instance is exchanging this authorization code; try again in a moment")]
+    ExchangeInProgress,
     #[error("WeChat refused or could not be reached: {0}")]
     Wechat(#[source] WechatError),
     #[error("a stored secret could not be decrypted")]
@@ -164,14 +166,24 @@ impl Onboarding<'_> {
         {
             return Ok((invite.token, authorizer));
         }
-        match self
+        // Across instances: one exchange; another instance's result is read.
+        let Some(claim) = self.claim_exchange(&code_hash).await? else {
+            return match self
+                .already_exchanged(&code_hash, invite.company_id)
+                .await?
+            {
+                Some(authorizer) => Ok((invite.token, authorizer)),
+                None => Err(OnboardingError::AuthCodeInvalid),
+            };
+        };
+        let exchanged = self
             .exchange_code(auth_code, invite.company_id, Some(invite.id))
-            .await
-        {
+            .await;
+        self.release_exchange(claim).await;
+        match exchanged {
             Ok(authorizer) => Ok((invite.token, authorizer)),
-            // Another instance (or the push) may have exchanged this very code a
-            // moment before us. (An exchange still in flight on another instance
-            // is not waited for: one instance is the SQLite mode's only case.)
+            // Exchanged a moment before us by something that claimed nothing
+            // (an older version's instance): its result is stored.
             Err(OnboardingError::AuthCodeInvalid) => match self
                 .already_exchanged(&code_hash, invite.company_id)
                 .await?

@@ -3,6 +3,7 @@
 //! into a stored authorizer of the invite's company.
 
 mod authorize;
+mod exchange;
 mod invites;
 pub mod pre_auth;
 pub mod state;
