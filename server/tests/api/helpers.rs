@@ -329,6 +329,8 @@ pub fn browser(address: &str) -> reqwest::Client {
 /// one's emulator (what several instances behind a load balancer do).
 pub struct SecondInstance {
     pub platform: platform::Platform,
+    /// Its own listener, `http://127.0.0.1:<port>`.
+    pub address: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -378,6 +380,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> SecondInstance {
         .await
         .expect("second instance builds");
     let platform = app.platform().clone();
+    let address = format!("http://127.0.0.1:{}", app.port());
     // Not in sandbox mode, so its clock does not follow the emulator: align it.
     platform
         .component()
@@ -389,6 +392,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> SecondInstance {
     }));
     SecondInstance {
         platform,
+        address,
         shutdown: Some(tx),
         task,
     }

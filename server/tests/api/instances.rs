@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use wechat_sim::faults::Fault;
 
-use crate::helpers::{spawn_app, spawn_second_instance};
+use crate::helpers::{ADMIN_LOGIN, ADMIN_PASSWORD, spawn_app, spawn_second_instance};
 use crate::onboarding::{authorization_link, confirm_on_wechat, demo_official_account, invite};
 
 #[tokio::test]
@@ -68,4 +68,87 @@ async fn a_callback_reaching_two_instances_exchanges_its_code_once() {
             .await
             .is_ok()
     );
+}
+
+#[tokio::test]
+async fn a_key_revoked_on_one_instance_is_refused_by_the_other_within_its_cache_bound() {
+    let app = spawn_app().await;
+    let second = spawn_second_instance(&app).await;
+    let created = app
+        .platform
+        .api_keys()
+        .create(
+            "两个实例",
+            &platform::api_keys::KeyScope::everything(),
+            None,
+        )
+        .await
+        .unwrap();
+    let read = |base: &str| {
+        reqwest::Client::new()
+            .get(format!("{base}/api/v1/component/access_token"))
+            .bearer_auth(created.key.expose())
+            .send()
+    };
+    // The second instance serves it (and now has it in its cache).
+    assert_eq!(read(&second.address).await.unwrap().status(), 200);
+    app.platform
+        .api_keys()
+        .revoke(created.info.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        read(&app.address).await.unwrap().status(),
+        401,
+        "at once where revoked"
+    );
+    let revoked = std::time::Instant::now();
+    loop {
+        if read(&second.address).await.unwrap().status() == 401 {
+            break;
+        }
+        assert!(
+            revoked.elapsed() < platform::api_keys::KEY_CACHE_TTL + Duration::from_millis(500),
+            "still served {:?} after the revocation",
+            revoked.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_session_signed_in_on_one_instance_works_on_the_other() {
+    let app = spawn_app().await;
+    let second = spawn_second_instance(&app).await;
+    let signed_in = app
+        .sign_in(&app.anonymous_client(), ADMIN_LOGIN, ADMIN_PASSWORD)
+        .await;
+    assert_eq!(signed_in.status(), 303);
+    let cookie = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("weiqiao_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let on_second = plain
+        .get(format!("{}/companies", second.address))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_second.status(), 200);
+    assert!(on_second.text().await.unwrap().contains("公司"));
+    let anonymous = plain
+        .get(format!("{}/companies", second.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 303, "without it: sign in first");
 }
