@@ -32,6 +32,9 @@ enum Command {
     /// Applies the database's pending migrations and exits (the server also
     /// applies them at start; on PostgreSQL under an advisory lock).
     Migrate,
+    /// Moves an installation between databases.
+    #[command(subcommand)]
+    Db(server::cli::DbCommand),
 }
 
 #[tokio::main]
@@ -45,6 +48,7 @@ async fn main() -> ExitCode {
         Some(Command::Migrate) => {
             return server::cli::migrate_on(&server::cli::database_url()).await;
         }
+        Some(Command::Db(command)) => return server::cli::db(command).await,
         None => {}
     }
     server::telemetry::init();

@@ -16,6 +16,7 @@ mod authorizer_refresh;
 mod authorizers;
 mod companies;
 mod component;
+mod copy;
 mod error;
 mod events;
 mod installation;
@@ -45,6 +46,7 @@ pub use authorizers::{
 };
 pub use companies::{CompanyRepo, CompanyRow, CompanyWithCounts, NewCompany};
 pub use component::{ComponentRepo, ComponentTokenProblem, ComponentTokenRow, TicketRow};
+pub use copy::{CopyError, CopyReport, TABLES};
 pub use error::StoreError;
 pub use events::{EventAttemptEnd, EventFilter, PushEventRepo, PushEventRow, PushEventState};
 pub use installation::{InstallationRepo, InstallationRow};

@@ -47,7 +47,7 @@ const WAL_AUTOCHECKPOINT_PAGES: &str = "16384";
 /// A handle on the database; cheap to clone (it is a pool).
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: Pool,
+    pub(crate) pool: Pool,
     push_writer: PushWriter,
 }
 
@@ -65,6 +65,38 @@ impl Store {
                 "use a sqlite:// or postgres:// URL".into(),
             ));
         };
+        let push_writer = PushWriter::spawn(pool.clone());
+        Ok(Self { pool, push_writer })
+    }
+
+    /// Opens a SQLite database read-only, without migrating it: the source
+    /// of `server db copy`, left exactly as it was. It must be at this
+    /// version's schema (`server migrate` brings an older one there).
+    pub async fn open_sqlite_read_only(url: &str) -> Result<Self, StoreError> {
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::InvalidUrl(
+                "the source must be a sqlite:// URL".into(),
+            ));
+        }
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::InvalidUrl(e.to_string()))?
+            .read_only(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await?;
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&pool)
+                .await?;
+        let latest = SQLITE_MIGRATIONS.iter().map(|m| m.version).max();
+        if applied != latest {
+            return Err(StoreError::InvalidUrl(format!(
+                "the source database is at migration {applied:?}, this version at {latest:?}: \
+                 run `server migrate` on it first"
+            )));
+        }
+        let pool = Pool::Sqlite(pool);
         let push_writer = PushWriter::spawn(pool.clone());
         Ok(Self { pool, push_writer })
     }

@@ -155,6 +155,66 @@ fn scope(key: &ApiKeyInfo) -> String {
     scope
 }
 
+/// `server db …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum DbCommand {
+    /// Copies every row of a SQLite installation into an empty, migrated
+    /// PostgreSQL database (sealed secrets stay sealed: the same
+    /// WEIQIAO_SECRET_KEY opens them there) and compares the counts. The
+    /// SQLite file is only read.
+    Copy {
+        /// The SQLite database, e.g. sqlite://data/weiqiao.db
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database, e.g. postgres://weiqiao@db/weiqiao
+        #[arg(long)]
+        to: String,
+    },
+}
+
+/// Runs a `server db` subcommand.
+pub async fn db(command: DbCommand) -> ExitCode {
+    match command {
+        DbCommand::Copy { from, to } => db_copy(&from, &to).await,
+    }
+}
+
+/// `server db copy`: prints a line per table and the total.
+pub async fn db_copy(from: &str, to: &str) -> ExitCode {
+    let source = match store::Store::open_sqlite_read_only(from).await {
+        Ok(source) => source,
+        Err(err) => {
+            eprintln!("weiqiao: opening the source failed: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !(to.starts_with("postgres:") || to.starts_with("postgresql:")) {
+        eprintln!("weiqiao: the target must be a postgres:// URL");
+        return ExitCode::from(2);
+    }
+    let target = match store::Store::connect(to).await {
+        Ok(target) => target,
+        Err(err) => {
+            eprintln!("weiqiao: opening the target failed: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match source.copy_to(&target).await {
+        Ok(report) => {
+            for (table, rows) in &report {
+                println!("{table:<26} {rows:>10}");
+            }
+            let total: i64 = report.iter().map(|(_, rows)| rows).sum();
+            println!("copied and verified: {total} rows; {from} was only read");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("weiqiao: copy failed: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// `server migrate`: applies the pending migrations of the database at `url`.
 pub async fn migrate_on(url: &str) -> ExitCode {
     match store::Store::connect(url).await {
@@ -258,6 +318,34 @@ mod tests {
         let store = store::Store::connect(&url).await.unwrap();
         assert!(store.unassigned().list().await.unwrap().is_empty());
         assert_eq!(migrate_on("mysql://nowhere").await, ExitCode::FAILURE);
+    }
+
+    #[tokio::test]
+    async fn db_copy_moves_a_sqlite_installation_into_an_empty_postgresql_database_once() {
+        let from_dir = tempfile::tempdir().unwrap();
+        let from = format!(
+            "sqlite://{}",
+            store::testing::sqlite_path(from_dir.path()).display()
+        );
+        assert_eq!(migrate_on(&from).await, ExitCode::SUCCESS);
+        let source = store::Store::connect(&from).await.unwrap();
+        source.admins().insert("alice", "hash", 1).await.unwrap();
+        source.close().await;
+        // Refused before anything is opened: the target must be PostgreSQL.
+        assert_eq!(db_copy(&from, &from).await, ExitCode::from(2));
+        if !store::testing::on_postgres() {
+            return; // the PostgreSQL pass copies for real
+        }
+        let to_dir = tempfile::tempdir().unwrap();
+        let to = store::testing::database_url(to_dir.path()).await;
+        assert_eq!(db_copy(&from, &to).await, ExitCode::SUCCESS);
+        let target = store::Store::connect(&to).await.unwrap();
+        assert!(target.admins().by_login("ALICE").await.unwrap().is_some());
+        assert_eq!(
+            db_copy(&from, &to).await,
+            ExitCode::FAILURE,
+            "the target is not empty now"
+        );
     }
 
     #[tokio::test]
