@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::admin::api::overview::{AccountRowView, list_accounts};
 use crate::admin::layout::AdminLayout;
 use crate::i18n::{Lang, admin_lang};
-use crate::shared::views::{failed, loading};
+use crate::shared::views::{Column, failed, list_table, loading};
 
 /// The status filters: (value, zh, en).
 const FILTERS: [(&str, &str, &str); 5] = [
@@ -76,38 +76,32 @@ pub fn AccountsPage() -> impl IntoView {
     }
 }
 
+const COLUMNS: [Column; 4] = [
+    Column::new("帐号", "Account"),
+    Column::new("类型", "Type"),
+    Column::new("公司", "Company"),
+    Column::new("状态", "Status"),
+];
+
 #[component]
 fn AccountTable(rows: Vec<AccountRowView>, lang: Lang) -> impl IntoView {
-    if rows.is_empty() {
-        return view! { <p class="empty-state">{lang.pick(
-            "没有这种状态的帐号。帐号由商户通过公司的授权邀请链接授权后出现在这里。",
-            "No account in this state. Accounts appear here once a merchant authorizes them through a company's invite link.",
-        )}</p> }.into_any();
-    }
-    view! {
-        <table class="table">
-            <thead>
-                <tr>
-                    <th scope="col">{lang.pick("帐号", "Account")}</th>
-                    <th scope="col">{lang.pick("类型", "Type")}</th>
-                    <th scope="col">{lang.pick("公司", "Company")}</th>
-                    <th scope="col">{lang.pick("状态", "Status")}</th>
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|row| {
+            let appid = row.appid.clone();
+            view! {
+                <tr data-appid=appid>
+                    <td><a href=format!("/accounts/{}", row.appid)>{row.name}</a><br /><code class="muted small">{row.appid}</code></td>
+                    <td>{row.kind}</td>
+                    <td><a href=format!("/companies/{}", row.company_id)>{row.company}</a></td>
+                    <td>{row.status}{row.problem.map(|p| view! { <br /><span class="muted small">{p}</span> })}</td>
                 </tr>
-            </thead>
-            <tbody>
-                {rows.into_iter().map(|row| {
-                    let appid = row.appid.clone();
-                    view! {
-                    <tr data-appid=appid>
-                        <td><a href=format!("/accounts/{}", row.appid)>{row.name}</a><br /><code class="muted small">{row.appid}</code></td>
-                        <td>{row.kind}</td>
-                        <td><a href=format!("/companies/{}", row.company_id)>{row.company}</a></td>
-                        <td>{row.status}{row.problem.map(|p| view! { <br /><span class="muted small">{p}</span> })}</td>
-                    </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
+            }
+        })
+        .collect();
+    let empty = lang.pick(
+        "没有这种状态的帐号。帐号由商户通过公司的授权邀请链接授权后出现在这里。",
+        "No account in this state. Accounts appear here once a merchant authorizes them through a company's invite link.",
+    );
+    list_table(lang, &COLUMNS, rows, empty)
 }

@@ -13,7 +13,7 @@ use crate::admin::api::api_keys::{
 use crate::admin::layout::AdminLayout;
 use crate::i18n::{Lang, admin_lang};
 use crate::shared::copy_button::CopyButton;
-use crate::shared::views::{failed, loading};
+use crate::shared::views::{Column, failed, list_table, loading};
 
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
@@ -131,55 +131,49 @@ pub fn ApiKeysPage() -> impl IntoView {
     }
 }
 
+const COLUMNS: [Column; 10] = [
+    Column::new("名称", "Name"),
+    Column::new("密钥开头", "Starts with"),
+    Column::new("权限", "Permissions"),
+    Column::new("状态", "Status"),
+    Column::new("最近使用", "Last used"),
+    Column::new("今日读取", "Reads today"),
+    Column::new("近 7 天（每日）", "Last 7 days (per day)"),
+    Column::new("累计", "In all"),
+    Column::new("有效期至", "Expires"),
+    Column::hidden("操作", "Actions"),
+];
+
 #[component]
 fn KeyTable(keys: Vec<ApiKeyView>) -> impl IntoView {
     let lang = admin_lang();
-    if keys.is_empty() {
-        return view! { <p class="empty-state">{lang.pick("还没有 API 密钥。在上方创建一个，交给需要读取令牌的系统。", "No API key yet: create one above and give it to the system that reads tokens.")}</p> }.into_any();
-    }
-    view! {
-        <table class="table">
-            <thead>
-                <tr>
-                    <th scope="col">{lang.pick("名称", "Name")}</th>
-                    <th scope="col">{lang.pick("密钥开头", "Starts with")}</th>
-                    <th scope="col">{lang.pick("权限", "Permissions")}</th>
-                    <th scope="col">{lang.pick("状态", "Status")}</th>
-                    <th scope="col">{lang.pick("最近使用", "Last used")}</th>
-                    <th scope="col">{lang.pick("今日读取", "Reads today")}</th>
-                    <th scope="col">{lang.pick("近 7 天（每日）", "Last 7 days (per day)")}</th>
-                    <th scope="col">{lang.pick("累计", "In all")}</th>
-                    <th scope="col">{lang.pick("有效期至", "Expires")}</th>
-                    <th scope="col"><span class="visually-hidden">{lang.pick("操作", "Actions")}</span></th>
+    let rows: Vec<_> = keys
+        .into_iter()
+        .map(|key| {
+            let revoke_href = format!("/api-keys?confirm_revoke={}", key.id);
+            view! {
+                <tr data-key-id=key.id>
+                    <td>{key.name.clone()}</td>
+                    <td><code>{key.prefix}"…"</code></td>
+                    <td>{key.scope}</td>
+                    <td>{key.status}</td>
+                    <td class="muted">{key.last_used}</td>
+                    <td>{key.reads_today}</td>
+                    <td class="muted small daily-reads">{key.reads_by_day.into_iter().map(|(day, n)| view! {
+                        <span title=day>{n}</span>
+                    }).collect_view()}</td>
+                    <td>{key.issued_count}</td>
+                    <td class="muted">{key.expires_at}</td>
+                    <td>{key.active.then(|| view! {
+                        <a class="button small danger" href=revoke_href aria-label=match lang { Lang::Zh => format!("吊销密钥「{}」", key.name), Lang::En => format!("Revoke key \"{}\"", key.name) }>{lang.pick("吊销", "Revoke")}</a>
+                    })}</td>
                 </tr>
-            </thead>
-            <tbody>
-                {keys
-                    .into_iter()
-                    .map(|key| {
-                        let revoke_href = format!("/api-keys?confirm_revoke={}", key.id);
-                        view! {
-                            <tr data-key-id=key.id>
-                                <td>{key.name.clone()}</td>
-                                <td><code>{key.prefix}"…"</code></td>
-                                <td>{key.scope}</td>
-                                <td>{key.status}</td>
-                                <td class="muted">{key.last_used}</td>
-                                <td>{key.reads_today}</td>
-                                <td class="muted small daily-reads">{key.reads_by_day.into_iter().map(|(day, n)| view! {
-                                    <span title=day>{n}</span>
-                                }).collect_view()}</td>
-                                <td>{key.issued_count}</td>
-                                <td class="muted">{key.expires_at}</td>
-                                <td>{key.active.then(|| view! {
-                                    <a class="button small danger" href=revoke_href aria-label=match lang { Lang::Zh => format!("吊销密钥「{}」", key.name), Lang::En => format!("Revoke key \"{}\"", key.name) }>{lang.pick("吊销", "Revoke")}</a>
-                                })}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
+            }
+        })
+        .collect();
+    let empty = lang.pick(
+        "还没有 API 密钥。在上方创建一个，交给需要读取令牌的系统。",
+        "No API key yet: create one above and give it to the system that reads tokens.",
+    );
+    list_table(lang, &COLUMNS, rows, empty)
 }

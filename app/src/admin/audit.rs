@@ -9,7 +9,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::admin::api::audit::{AuditEntryView, list_audit};
 use crate::admin::layout::AdminLayout;
 use crate::i18n::admin_lang;
-use crate::shared::views::{failed, loading};
+use crate::shared::views::{Column, failed, list_table, loading};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -90,45 +90,40 @@ pub(crate) fn urlencoding(value: &str) -> String {
     utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
+const COLUMNS: [Column; 5] = [
+    Column::new("时间", "When"),
+    Column::new("操作人", "Who"),
+    Column::new("地址", "Address"),
+    Column::new("操作", "Action"),
+    Column::new("对象", "Object"),
+];
+
 #[component]
 fn AuditTable(entries: Vec<AuditEntryView>) -> impl IntoView {
     let lang = admin_lang();
-    if entries.is_empty() {
-        return view! { <p class="empty-state">{lang.pick("没有符合条件的记录。", "No entry matches.")}</p> }.into_any();
-    }
-    view! {
-        <table class="table">
-            <thead>
-                <tr>
-                    <th scope="col">{lang.pick("时间", "When")}</th>
-                    <th scope="col">{lang.pick("操作人", "Who")}</th>
-                    <th scope="col">{lang.pick("地址", "Address")}</th>
-                    <th scope="col">{lang.pick("操作", "Action")}</th>
-                    <th scope="col">{lang.pick("对象", "Object")}</th>
+    let rows: Vec<_> = entries
+        .into_iter()
+        .map(|entry| {
+            let actor_href = format!("/audit?actor={}", urlencoding(&entry.actor));
+            let object_href = format!("/audit?object={}", urlencoding(&entry.object));
+            let has_object = !entry.object.is_empty();
+            view! {
+                <tr class:refused=entry.refused data-audit-id=entry.id>
+                    <td class="muted">{entry.at}</td>
+                    <td><a href=actor_href>{entry.actor}</a></td>
+                    <td class="muted">{entry.client_addr}</td>
+                    <td>{entry.action}{(!entry.detail.is_empty()).then(|| view! { <span class="muted small">{format!("（{}）", entry.detail)}</span> })}</td>
+                    <td>{has_object.then(|| view! { <a href=object_href><code>{entry.object}</code></a> })}</td>
                 </tr>
-            </thead>
-            <tbody>
-                {entries
-                    .into_iter()
-                    .map(|entry| {
-                        let actor_href = format!("/audit?actor={}", urlencoding(&entry.actor));
-                        let object_href = format!("/audit?object={}", urlencoding(&entry.object));
-                        let has_object = !entry.object.is_empty();
-                        view! {
-                            <tr class:refused=entry.refused data-audit-id=entry.id>
-                                <td class="muted">{entry.at}</td>
-                                <td><a href=actor_href>{entry.actor}</a></td>
-                                <td class="muted">{entry.client_addr}</td>
-                                <td>{entry.action}{(!entry.detail.is_empty()).then(|| view! { <span class="muted small">{format!("（{}）", entry.detail)}</span> })}</td>
-                                <td>{has_object.then(|| view! { <a href=object_href><code>{entry.object}</code></a> })}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
+            }
+        })
+        .collect();
+    list_table(
+        lang,
+        &COLUMNS,
+        rows,
+        lang.pick("没有符合条件的记录。", "No entry matches."),
+    )
 }
 
 #[cfg(test)]

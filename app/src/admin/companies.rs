@@ -11,7 +11,7 @@ use crate::UiError;
 use crate::admin::api::companies::{CompanyRowView, CreateCompany, companies_page, company_name};
 use crate::admin::platform_status::PlatformStatusCard;
 use crate::i18n::{Lang, admin_lang};
-use crate::shared::views::{failed, loading};
+use crate::shared::views::{Column, failed, list_table, loading};
 
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
@@ -142,55 +142,45 @@ pub fn CompaniesPage() -> impl IntoView {
     }
 }
 
+const COLUMNS: [Column; 5] = [
+    Column::new("公司名称", "Company name"),
+    Column::new("正常帐号", "Active accounts"),
+    Column::new("需要重新授权", "Needs re-authorization"),
+    Column::new("已取消授权", "Revoked"),
+    Column::new("创建时间", "Created"),
+];
+
 #[component]
 fn CompanyList(companies: Vec<CompanyRowView>, searching: bool) -> impl IntoView {
     let lang = admin_lang();
-    if companies.is_empty() {
-        let text = if searching {
-            lang.pick(
-                "没有名称包含这些文字的公司。",
-                "No company's name contains these words.",
-            )
-        } else {
-            lang.pick(
-                "还没有公司。在上方填写名称，创建第一家公司。",
-                "No company yet: type a name above to create the first one.",
-            )
-        };
-        return view! { <p class="empty-state">{text}</p> }.into_any();
-    }
-    view! {
-        <table class="table">
-            <thead>
-                <tr>
-                    <th scope="col">{lang.pick("公司名称", "Company name")}</th>
-                    <th scope="col">{lang.pick("正常帐号", "Active accounts")}</th>
-                    <th scope="col">{lang.pick("需要重新授权", "Needs re-authorization")}</th>
-                    <th scope="col">{lang.pick("已取消授权", "Revoked")}</th>
-                    <th scope="col">{lang.pick("创建时间", "Created")}</th>
+    let rows: Vec<_> = companies
+        .into_iter()
+        .map(|company| {
+            let attention = company.needs_reauthorization > 0;
+            view! {
+                <tr data-company-id=company.id>
+                    <td>
+                        <a href=format!("/companies/{}", company.id)>{company.name}</a>
+                        {company.archived.then(|| view! { " " <span class="tag warn">{lang.pick("已归档", "Archived")}</span> })}
+                    </td>
+                    <td data-count="active">{company.active}</td>
+                    <td data-count="needs_reauthorization" class:warn=attention>{company.needs_reauthorization}</td>
+                    <td data-count="revoked">{company.revoked}</td>
+                    <td class="muted">{company.created_at}</td>
                 </tr>
-            </thead>
-            <tbody>
-                {companies
-                    .into_iter()
-                    .map(|company| {
-                        let attention = company.needs_reauthorization > 0;
-                        view! {
-                        <tr data-company-id=company.id>
-                            <td>
-                                <a href=format!("/companies/{}", company.id)>{company.name}</a>
-                                {company.archived.then(|| view! { " " <span class="tag warn">{lang.pick("已归档", "Archived")}</span> })}
-                            </td>
-                            <td data-count="active">{company.active}</td>
-                            <td data-count="needs_reauthorization" class:warn=attention>{company.needs_reauthorization}</td>
-                            <td data-count="revoked">{company.revoked}</td>
-                            <td class="muted">{company.created_at}</td>
-                        </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
+            }
+        })
+        .collect();
+    let empty = if searching {
+        lang.pick(
+            "没有名称包含这些文字的公司。",
+            "No company's name contains these words.",
+        )
+    } else {
+        lang.pick(
+            "还没有公司。在上方填写名称，创建第一家公司。",
+            "No company yet: type a name above to create the first one.",
+        )
+    };
+    list_table(lang, &COLUMNS, rows, empty)
 }

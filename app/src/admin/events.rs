@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::admin::api::events::{EventRowView, get_event, list_events};
 use crate::admin::layout::AdminLayout;
 use crate::i18n::admin_lang;
-use crate::shared::views::{failed, loading};
+use crate::shared::views::{Column, failed, list_table, loading};
 
 /// Filter options: (value, zh, en).
 type Options = [(&'static str, &'static str, &'static str)];
@@ -120,35 +120,34 @@ pub fn EventsPage() -> impl IntoView {
     }
 }
 
+const COLUMNS: [Column; 4] = [
+    Column::new("收到时间", "Received"),
+    Column::new("类型", "Kind"),
+    Column::new("帐号", "Account"),
+    Column::new("状态", "State"),
+];
+
 #[component]
 fn EventTable(rows: Vec<EventRowView>) -> impl IntoView {
     let lang = admin_lang();
-    if rows.is_empty() {
-        return view! { <p class="empty-state">{lang.pick("没有符合条件的事件。微信每 10 分钟推送一次票据，授权、变更和取消授权时也会推送。", "No event matches. WeChat pushes a ticket every 10 minutes, and pushes each authorization, update and withdrawal.")}</p> }.into_any();
-    }
-    view! {
-        <table class="table">
-            <thead>
-                <tr>
-                    <th scope="col">{lang.pick("收到时间", "Received")}</th>
-                    <th scope="col">{lang.pick("类型", "Kind")}</th>
-                    <th scope="col">{lang.pick("帐号", "Account")}</th>
-                    <th scope="col">{lang.pick("状态", "State")}</th>
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|row| {
+            view! {
+                <tr data-event-id=row.id class:refused=row.failed>
+                    <td><a href=format!("/events/{}", row.id)>{row.received_at}</a></td>
+                    <td>{row.kind}<br /><code class="muted small">{row.info_type}</code></td>
+                    <td><code>{row.appid}</code></td>
+                    <td>{row.state}{row.error.map(|e| view! { <br /><span class="muted small">{e}</span> })}</td>
                 </tr>
-            </thead>
-            <tbody>
-                {rows.into_iter().map(|row| view! {
-                    <tr data-event-id=row.id class:refused=row.failed>
-                        <td><a href=format!("/events/{}", row.id)>{row.received_at}</a></td>
-                        <td>{row.kind}<br /><code class="muted small">{row.info_type}</code></td>
-                        <td><code>{row.appid}</code></td>
-                        <td>{row.state}{row.error.map(|e| view! { <br /><span class="muted small">{e}</span> })}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
+            }
+        })
+        .collect();
+    let empty = lang.pick(
+        "没有符合条件的事件。微信每 10 分钟推送一次票据，授权、变更和取消授权时也会推送。",
+        "No event matches. WeChat pushes a ticket every 10 minutes, and pushes each authorization, update and withdrawal.",
+    );
+    list_table(lang, &COLUMNS, rows, empty)
 }
 
 #[component]

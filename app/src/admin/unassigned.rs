@@ -10,7 +10,7 @@ use crate::admin::api::account_actions::{
 };
 use crate::admin::layout::AdminLayout;
 use crate::i18n::admin_lang;
-use crate::shared::views::{failed, loading};
+use crate::shared::views::{Column, failed, list_table, loading};
 
 #[component]
 pub fn UnassignedPage() -> impl IntoView {
@@ -82,47 +82,44 @@ pub fn UnassignedPage() -> impl IntoView {
     }
 }
 
+const COLUMNS: [Column; 4] = [
+    Column::new("AppID", "AppID"),
+    Column::new("首次发现", "First found"),
+    Column::new("最近一次对账", "Last seen"),
+    Column::new("归入公司", "Attach to company"),
+];
+
 #[component]
 fn UnassignedTable(
     rows: Vec<UnassignedView>,
     attach: ServerAction<AttachAccount>,
 ) -> impl IntoView {
     let lang = admin_lang();
-    if rows.is_empty() {
-        return view! { <p class="empty-state">{lang.pick("没有待归属的帐号。对账发现微信已授权、但没有经过邀请链接的帐号时，会列在这里。", "No unassigned account. Accounts authorized at WeChat without an invite link appear here when reconcile finds them.")}</p> }.into_any();
-    }
-    view! {
-        <table class="table">
-            <thead>
-                <tr>
-                    <th scope="col">"AppID"</th>
-                    <th scope="col">{lang.pick("首次发现", "First found")}</th>
-                    <th scope="col">{lang.pick("最近一次对账", "Last seen")}</th>
-                    <th scope="col">{lang.pick("归入公司", "Attach to company")}</th>
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|row| {
+            let field = format!("attach-{}", row.appid);
+            let (data_appid, shown) = (row.appid.clone(), row.appid.clone());
+            view! {
+                <tr data-appid=data_appid>
+                    <td><code>{shown}</code></td>
+                    <td>{row.found_at}</td>
+                    <td>{row.last_seen_at}</td>
+                    <td>
+                        <ActionForm action=attach>
+                            <input type="hidden" name="appid" value=row.appid />
+                            <label for=field.clone() class="visually-hidden">{lang.pick("公司名称", "Company name")}</label>
+                            <input id=field name="company" type="text" required maxlength="100" placeholder=lang.pick("公司的完整名称", "The company's full name") autocomplete="off" />
+                            <button type="submit" class="button small">{lang.pick("归入公司", "Attach to company")}</button>
+                        </ActionForm>
+                    </td>
                 </tr>
-            </thead>
-            <tbody>
-                {rows.into_iter().map(|row| {
-                    let field = format!("attach-{}", row.appid);
-                    let (data_appid, shown) = (row.appid.clone(), row.appid.clone());
-                    view! {
-                        <tr data-appid=data_appid>
-                            <td><code>{shown}</code></td>
-                            <td>{row.found_at}</td>
-                            <td>{row.last_seen_at}</td>
-                            <td>
-                                <ActionForm action=attach>
-                                    <input type="hidden" name="appid" value=row.appid />
-                                    <label for=field.clone() class="visually-hidden">{lang.pick("公司名称", "Company name")}</label>
-                                    <input id=field name="company" type="text" required maxlength="100" placeholder=lang.pick("公司的完整名称", "The company's full name") autocomplete="off" />
-                                    <button type="submit" class="button small">{lang.pick("归入公司", "Attach to company")}</button>
-                                </ActionForm>
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
+            }
+        })
+        .collect();
+    let empty = lang.pick(
+        "没有待归属的帐号。对账发现微信已授权、但没有经过邀请链接的帐号时，会列在这里。",
+        "No unassigned account. Accounts authorized at WeChat without an invite link appear here when reconcile finds them.",
+    );
+    list_table(lang, &COLUMNS, rows, empty)
 }

@@ -137,3 +137,65 @@ pub fn failed(err: crate::UiError) -> impl leptos::IntoView {
     use leptos::prelude::*;
     view! { <p class="error" role="alert">{err.to_string()}</p> }
 }
+
+/// A column of a list's table: its name in both languages; a `hidden` one
+/// is named for screen readers only (a column of buttons).
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    zh: &'static str,
+    en: &'static str,
+    hidden: bool,
+}
+
+impl Column {
+    pub const fn new(zh: &'static str, en: &'static str) -> Self {
+        Self {
+            zh,
+            en,
+            hidden: false,
+        }
+    }
+
+    pub const fn hidden(zh: &'static str, en: &'static str) -> Self {
+        Self {
+            zh,
+            en,
+            hidden: true,
+        }
+    }
+}
+
+/// A list's table: the header row in the page's language over `rows` (each
+/// a `<tr>`), or, with no row, the empty state `empty` (what to do next).
+pub fn list_table<R: leptos::IntoView + 'static>(
+    lang: crate::i18n::Lang,
+    columns: &[Column],
+    rows: Vec<R>,
+    empty: &str,
+) -> leptos::prelude::AnyView {
+    use leptos::prelude::*;
+    if rows.is_empty() {
+        return view! { <p class="empty-state">{empty.to_owned()}</p> }.into_any();
+    }
+    let header = columns
+        .iter()
+        .map(|column| {
+            let name = lang.pick(column.zh, column.en);
+            if column.hidden {
+                view! { <th scope="col"><span class="visually-hidden">{name}</span></th> }
+                    .into_any()
+            } else {
+                view! { <th scope="col">{name}</th> }.into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="table">
+            <thead>
+                <tr>{header}</tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
