@@ -275,19 +275,6 @@ impl<'a> ApiKeyRepo<'a> {
         })
     }
 
-    /// Every key's reads since `since`, summed from its per-minute counts:
-    /// (key id, reads); keys without a read are absent.
-    pub async fn reads_since(&self, since: i64) -> Result<Vec<(i64, i64)>, StoreError> {
-        with_pool!(self.pool, |pool| {
-            Ok(sqlx::query_as::<_, (i64, i64)>(
-            "SELECT api_key_id, CAST(SUM(reads) AS BIGINT) FROM api_key_reads WHERE minute >= $1 GROUP BY api_key_id",
-        )
-        .bind(since)
-        .fetch_all(pool)
-        .await?)
-        })
-    }
-
     /// Every key's reads per day since `since`: (key id, day, reads), where
     /// day = (minute + `utc_offset_secs`) / 86,400 (days of that time zone).
     pub async fn reads_per_day(

@@ -68,22 +68,6 @@ impl ApiKeyService {
         Ok(self.store.api_keys().reads_per_minute(id, since).await?)
     }
 
-    /// Every key's reads since `since` (unix seconds), by key id, with up-to-date
-    /// counts: one flush and one query for all keys.
-    pub async fn reads_since(
-        &self,
-        since: i64,
-    ) -> Result<std::collections::HashMap<i64, i64>, ApiKeyError> {
-        self.flush_issuance().await?;
-        Ok(self
-            .store
-            .api_keys()
-            .reads_since(since)
-            .await?
-            .into_iter()
-            .collect())
-    }
-
     /// Every key's reads on each of the last `days` days (China time, today
     /// last), by key id: one flush and one query for all keys. Keys without
     /// a read in that time are absent.

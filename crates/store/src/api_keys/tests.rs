@@ -94,9 +94,13 @@ async fn issuances_add_up_per_key_and_minute_and_last_use_only_moves_forward() {
         [(360, 2), (480, 4)]
     );
     assert_eq!(repo.reads_per_minute(id, 361).await.unwrap(), [(480, 4)]);
-    assert_eq!(repo.reads_since(0).await.unwrap(), [(id, 6)]);
-    assert_eq!(repo.reads_since(361).await.unwrap(), [(id, 4)]);
-    assert!(repo.reads_since(481).await.unwrap().is_empty());
+    assert_eq!(repo.reads_per_day(0, 0).await.unwrap(), [(id, 0, 6)]);
+    assert_eq!(repo.reads_per_day(361, 0).await.unwrap(), [(id, 0, 4)]);
+    assert!(repo.reads_per_day(481, 0).await.unwrap().is_empty());
+    // Days of a time zone 86,000 s ahead: minute 480 is on its second day.
+    let mut days = repo.reads_per_day(0, 86_000).await.unwrap();
+    days.sort_unstable();
+    assert_eq!(days, [(id, 0, 2), (id, 1, 4)]);
     assert_eq!(repo.purge_reads_before(480).await.unwrap(), 1);
     assert_eq!(repo.reads_per_minute(id, 0).await.unwrap(), [(480, 4)]);
     assert_eq!(
