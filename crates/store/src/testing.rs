@@ -52,3 +52,16 @@ pub async fn database_url(dir: &std::path::Path) -> String {
         .map_or(admin.as_str(), |(base, _)| base);
     format!("{base}/{name}")
 }
+
+/// A company named `name` in `store`; its id.
+pub async fn company(store: &Store, name: &str) -> i64 {
+    store
+        .companies()
+        .insert(crate::NewCompany {
+            name,
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+        })
+        .await
+        .expect("a company")
+        .id
+}

@@ -122,23 +122,13 @@ impl<'a> UnassignedRepo<'a> {
 
 #[cfg(test)]
 mod tests {
-    use time::macros::datetime;
 
-    use crate::NewCompany;
     use crate::testing::store;
 
     #[tokio::test]
     async fn a_found_account_keeps_its_refresh_token_until_attached_once() {
         let (_dir, store) = store().await;
-        let company = store
-            .companies()
-            .insert(NewCompany {
-                name: "A",
-                created_at: datetime!(2026-01-01 0:00 UTC),
-            })
-            .await
-            .unwrap()
-            .id;
+        let company = crate::testing::company(&store, "A").await;
         let repo = store.unassigned();
         repo.found("wxfound", Some(b"rt1"), 10).await.unwrap();
         // A later list without a token keeps the one we have.
@@ -169,15 +159,7 @@ mod tests {
         // Found, but authorized through an invite before the admin attached it:
         // it keeps its company, and the waiting row goes.
         repo.found("wxfound", Some(b"rt2"), 40).await.unwrap();
-        let other = store
-            .companies()
-            .insert(NewCompany {
-                name: "B",
-                created_at: datetime!(2026-01-01 0:00 UTC),
-            })
-            .await
-            .unwrap()
-            .id;
+        let other = crate::testing::company(&store, "B").await;
         assert!(!repo.attach("wxfound", other, 50).await.unwrap());
         assert_eq!(repo.count().await.unwrap(), 0);
         let row = store

@@ -1,21 +1,11 @@
-use time::macros::datetime;
-
 use super::HistoryKind::{self, *};
-use crate::{AuthorizationWrite, NewCompany, RefreshFailure, SaveRefreshed, Store};
+use crate::{AuthorizationWrite, RefreshFailure, SaveRefreshed, Store};
 
 const APPID: &str = "wxhistory";
 
 async fn authorized(company_name: &str) -> (tempfile::TempDir, Store, i64) {
     let (dir, store) = crate::testing::store().await;
-    let company = store
-        .companies()
-        .insert(NewCompany {
-            name: company_name,
-            created_at: datetime!(2026-01-01 0:00 UTC),
-        })
-        .await
-        .unwrap()
-        .id;
+    let company = crate::testing::company(&store, company_name).await;
     authorize(&store, company, "c0", 100).await;
     (dir, store, company)
 }
@@ -156,15 +146,7 @@ async fn every_change_of_status_is_an_entry_once() {
         .await
         .unwrap();
     authorize(&store, company, "c2", 600).await;
-    let other = store
-        .companies()
-        .insert(NewCompany {
-            name: "B",
-            created_at: datetime!(2026-01-01 0:00 UTC),
-        })
-        .await
-        .unwrap()
-        .id;
+    let other = crate::testing::company(&store, "B").await;
     authorize(&store, other, "c3", 700).await;
     let kinds: Vec<HistoryKind> = timeline(&store).await.into_iter().map(|e| e.0).collect();
     assert_eq!(

@@ -5,15 +5,7 @@ use crate::{AuthorizationWrite, NewCompany, PushRecord, testing};
 async fn source(dir: &std::path::Path) -> (String, Store) {
     let url = format!("sqlite://{}", testing::sqlite_path(dir).display());
     let store = Store::connect(&url).await.unwrap();
-    let company = store
-        .companies()
-        .insert(NewCompany {
-            name: "迁移公司",
-            created_at: time::OffsetDateTime::UNIX_EPOCH,
-        })
-        .await
-        .unwrap()
-        .id;
+    let company = crate::testing::company(&store, "迁移公司").await;
     store.admins().insert("alice", "hash", 1).await.unwrap();
     store
         .authorizers()
