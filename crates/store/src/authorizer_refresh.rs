@@ -79,6 +79,47 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         })
     }
 
+    /// Leases, for `holder` until `until`, those of `appids` that are still
+    /// due (as [`Self::due`] read them) and not leased by another holder; the
+    /// ones it leased. One statement for a scheduler pass's batch, so
+    /// instances sharing a database work on disjoint batches instead of all
+    /// reading the same soonest-due rows. Each refresh still takes its lease
+    /// with [`Self::try_lease`], which checks the token it saw: this lease is
+    /// a claim on the work, not what makes a refresh safe.
+    pub async fn claim_due(
+        &self,
+        appids: &[String],
+        holder: &str,
+        (now, horizon, until): (i64, i64, i64),
+    ) -> Result<Vec<String>, StoreError> {
+        if appids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = (0..appids.len())
+            .map(|i| format!("${}", i + 5))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE authorizers SET lease_holder = $1, lease_until = $4 \
+             WHERE authorizer_appid IN ({list}) AND status = 'active' \
+               AND (access_token_expires_at IS NULL OR access_token_expires_at <= $3) \
+               AND (next_attempt_at IS NULL OR next_attempt_at <= $2) \
+               AND (lease_holder IS NULL OR lease_until IS NULL OR lease_until < $2 OR lease_holder = $1) \
+             RETURNING authorizer_appid"
+        );
+        with_pool!(self.pool, |pool| {
+            let mut query = sqlx::query_scalar::<_, String>(&sql)
+                .bind(holder)
+                .bind(now)
+                .bind(horizon)
+                .bind(until);
+            for appid in appids {
+                query = query.bind(appid);
+            }
+            Ok(query.fetch_all(pool).await?)
+        })
+    }
+
     /// Takes the refresh lease of an active authorizer if it is free, expired or
     /// already ours, and only if its token still expires at `observed_expires_at`
     /// (what the caller saw when it decided to refresh): the check and the lease

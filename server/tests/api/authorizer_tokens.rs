@@ -95,6 +95,29 @@ async fn tokens_are_refreshed_ahead_of_expiry_exactly_once_with_two_instances_ra
 }
 
 #[tokio::test]
+async fn a_pass_goes_on_batch_after_batch_until_nothing_due_is_left() {
+    let app = spawn_app().await;
+    let appids = authorize_accounts(&app, 5).await;
+    move_to_before_expiry(&app, 60);
+    // Batches of two: five due accounts take three batches in one pass.
+    let small_batches =
+        app.platform
+            .clone()
+            .with_scheduler(platform::authorizers::SchedulerConfig {
+                batch: 2,
+                ..platform::authorizers::SchedulerConfig::default()
+            });
+    small_batches
+        .authorizer_tokens()
+        .refresh_due()
+        .await
+        .unwrap();
+    for appid in &appids {
+        assert_eq!(refresh_calls(&app, appid), 1, "{appid} refreshed once");
+    }
+}
+
+#[tokio::test]
 async fn a_dead_refresh_token_marks_the_authorizer_for_reauthorization() {
     let app = spawn_app().await;
     let appid = authorize_accounts(&app, 1).await.remove(0);

@@ -377,9 +377,26 @@ impl AuthorizerTokens<'_> {
         Ok(go.then_some(expires_at))
     }
 
-    /// One scheduler pass: refreshes every due authorizer, `concurrency` at a time.
-    /// Returns how many were refreshed.
+    /// One scheduler pass: refreshes every due authorizer this instance can
+    /// claim, batch after batch, `concurrency` at a time. Returns how many
+    /// were refreshed.
     pub async fn refresh_due(&self) -> Result<usize, AuthorizerTokenError> {
+        let mut done = 0;
+        // A full batch means more may be due: go on at once instead of a tick
+        // later, until a batch comes back short or none of it could be claimed
+        // (then what is left is leased elsewhere or not due under its jitter).
+        loop {
+            let (refreshed, more) = self.refresh_batch().await?;
+            done += refreshed;
+            if !more || self.engine.stopping.is_cancelled() {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// One batch of a pass: the soonest-due authorizers this instance could
+    /// claim, refreshed. Also whether another batch may be waiting.
+    async fn refresh_batch(&self) -> Result<(usize, bool), AuthorizerTokenError> {
         let engine = self.engine;
         let now = self.component.clock().now();
         let horizon = now + engine.config.margin_secs + engine.config.jitter_secs;
@@ -388,6 +405,7 @@ impl AuthorizerTokens<'_> {
             .authorizer_refresh()
             .due(now, horizon, engine.config.batch)
             .await?;
+        let full = i64::try_from(candidates.len()).is_ok_and(|n| n >= engine.config.batch);
         let due: Vec<(String, Option<i64>)> = candidates
             .into_iter()
             .filter(|c| {
@@ -397,12 +415,29 @@ impl AuthorizerTokens<'_> {
             })
             .map(|c| (c.authorizer_appid, c.access_token_expires_at))
             .collect();
-        // Read once for the pass: it outlives the pass by far (the component
+        let appids: Vec<String> = due.iter().map(|(appid, _)| appid.clone()).collect();
+        let claimed = self
+            .store
+            .authorizer_refresh()
+            .claim_due(
+                &appids,
+                &engine.instance_id,
+                (now, horizon, now + engine.config.lease_secs),
+            )
+            .await?;
+        let claimed: std::collections::HashSet<String> = claimed.into_iter().collect();
+        // Soonest first, as `due` read them.
+        let claimed: Vec<(String, Option<i64>)> = due
+            .into_iter()
+            .filter(|(appid, _)| claimed.contains(appid))
+            .collect();
+        let more = full && !claimed.is_empty();
+        // Read once for the batch: it outlives the batch by far (the component
         // token is refreshed well ahead of expiry). Unavailable: each refresh
         // reads it again and records why it cannot go ahead.
         let component_token = self.component.component_token().await.ok();
         let component_token = component_token.as_ref();
-        let mut results = stream::iter(due)
+        let mut results = stream::iter(claimed)
             .map(|(appid, observed)| async move {
                 if engine.stopping.is_cancelled() {
                     return Ok(Refreshed::Skipped);
@@ -419,7 +454,7 @@ impl AuthorizerTokens<'_> {
                 Err(err) => tracing::warn!(error = %err, "refresh pass: an authorizer failed"),
             }
         }
-        Ok(done)
+        Ok((done, more))
     }
 }
 

@@ -250,3 +250,73 @@ async fn needing_reauthorization_stops_refreshing() {
         AuthorizerStatus::NeedsReauthorization
     );
 }
+
+#[tokio::test]
+async fn a_pass_claims_only_what_is_still_due_and_free_so_two_instances_split_a_batch() {
+    let (_dir, store) = store_with(&[
+        ("wxa", 100),
+        ("wxb", 100),
+        ("wxc", 100),
+        ("wxlate", 5_000),
+        ("wxgone", 100),
+        ("wxwaiting", 100),
+    ])
+    .await;
+    store
+        .authorizers()
+        .mark_revoked("wxgone", 1, crate::HistoryKind::Unauthorized)
+        .await
+        .unwrap();
+    let repo = store.authorizer_refresh();
+    repo.record_failure(
+        "wxwaiting",
+        "h",
+        RefreshFailure {
+            error: "x",
+            failures: 1,
+            next_attempt_at: 50,
+        },
+        1,
+    )
+    .await
+    .unwrap();
+    let all: Vec<String> = ["wxa", "wxb", "wxc", "wxlate", "wxgone", "wxwaiting"]
+        .map(String::from)
+        .to_vec();
+    // Instance one claims a and b first.
+    let mut first = repo
+        .claim_due(&all[..2], "one", (10, 1000, 70))
+        .await
+        .unwrap();
+    first.sort();
+    assert_eq!(first, ["wxa", "wxb"]);
+    // Two reads the same candidates: it gets c only (not due, revoked or
+    // backing off stay out, and one's claims hold until 70).
+    let second = repo.claim_due(&all, "two", (10, 1000, 70)).await.unwrap();
+    assert_eq!(second, ["wxc"]);
+    assert!(repo.due(10, 1000, 100).await.unwrap().is_empty());
+    // A holder's own claim may be renewed; an expired one is free for others.
+    assert_eq!(
+        repo.claim_due(&all[..1], "one", (20, 1000, 80))
+            .await
+            .unwrap(),
+        ["wxa"]
+    );
+    let mut taken_over = repo
+        .claim_due(&all[..2], "three", (81, 1000, 140))
+        .await
+        .unwrap();
+    taken_over.sort();
+    assert_eq!(taken_over, ["wxa", "wxb"]);
+    // And at 81 the back-off of wxwaiting (until 50) is over, and two's
+    // claim on wxc (until 70) has run out: both are due again.
+    let mut again = repo.claim_due(&all, "two", (81, 1000, 140)).await.unwrap();
+    again.sort();
+    assert_eq!(again, ["wxc", "wxwaiting"]);
+    assert!(
+        repo.claim_due(&[], "two", (81, 1000, 140))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
