@@ -164,7 +164,9 @@ fn test(root: &Path) -> Result<(), Failure> {
     // database of a throwaway PostgreSQL cluster. A machine that cannot run
     // one fails here with the reason; the pass is never skipped.
     step("Rust tests on PostgreSQL (store, platform, server)");
-    let postgres = match postgres::Cluster::start(root) {
+    // The cluster lives on for the several-instances runs after the soak.
+    let cluster = postgres::Cluster::start(root);
+    let postgres = match &cluster {
         Ok(cluster) => {
             let mut pass = Cmd::new("cargo").arg("test").current_dir(root);
             for package in DATABASE_PACKAGES {
@@ -176,10 +178,9 @@ fn test(root: &Path) -> Result<(), Failure> {
                 .env(postgres::URL_VAR, &cluster.url)
                 .run_scanned(summary::scan_cargo_test);
             totals.add(&scanned.counts);
-            drop(cluster);
             scanned.status
         }
-        Err(err) => Err(err),
+        Err(err) => Err(Failure::new(err.to_string())),
     };
 
     step("build the site for end-to-end tests");
@@ -201,13 +202,21 @@ fn test(root: &Path) -> Result<(), Failure> {
         false
     };
 
-    // The server binary the site build made: 60 s of crashes and faults.
-    let soaked = if built.is_ok() {
-        step("fault soak (60 s: SIGKILL, 30 % faults, rotating refresh tokens)");
-        soak::run_for(root, 60, None)
-    } else {
-        Err(Failure::new("no server binary to soak"))
+    // The server binary the site build made: 60 s of crashes and faults, on
+    // SQLite with one instance, then three instances on one PostgreSQL
+    // database: 10,000 authorizers due at once, and the soak again.
+    let soaked = match (&built, &cluster) {
+        (Ok(()), Ok(cluster)) => {
+            step("fault soak (60 s: SIGKILL, 30 % faults, rotating refresh tokens)");
+            soak::run_for(root, 60, None).and_then(|()| {
+                step("three instances on PostgreSQL: 10,000 due at once, one killed mid-pass");
+                soak::several_instances(root, &cluster.url)
+            })
+        }
+        (Err(_), _) => Err(Failure::new("no server binary to soak")),
+        (_, Err(err)) => Err(Failure::new(err.to_string())),
     };
+    drop(cluster);
 
     println!(
         "\nxtask test finished in {:.1} min",

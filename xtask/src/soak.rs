@@ -1,7 +1,8 @@
 //! `cargo xtask soak [--minutes N]`: the fault soak (`weiqiao-soak`, see
 //! `crates/bench/src/bin/soak/`) against the debug server binary, N minutes of
 //! chaos (default 5), figures appended to `bench/results.md`. `cargo xtask
-//! test` runs a 60-second version through [`run_for`].
+//! test` runs a 60-second version through [`run_for`], then
+//! [`several_instances`] on PostgreSQL.
 
 use std::path::Path;
 
@@ -40,4 +41,31 @@ pub fn run_for(root: &Path, seconds: u64, out: Option<&str>) -> Result<(), Failu
         soak = soak.args(["--out", out]);
     }
     soak.run()
+}
+
+/// Three instances on one PostgreSQL database (the cluster at `cluster_url`):
+/// the contention check (10,000 authorizers due at once, one instance killed
+/// mid-pass), then 60 s of the soak with an instance killed at random.
+pub fn several_instances(root: &Path, cluster_url: &str) -> Result<(), Failure> {
+    let soak = root.join("target/debug/weiqiao-soak").display().to_string();
+    let common = [
+        "--server",
+        "target/debug/server",
+        "--site",
+        "target/site",
+        "--instances",
+        "3",
+        "--database",
+        cluster_url,
+    ];
+    Cmd::new(&soak)
+        .args(common)
+        .args(["--mode", "contention", "--authorizers", "10000"])
+        .current_dir(root)
+        .run()?;
+    Cmd::new(&soak)
+        .args(common)
+        .args(["--seconds", "60"])
+        .current_dir(root)
+        .run()
 }

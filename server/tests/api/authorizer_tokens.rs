@@ -118,6 +118,38 @@ async fn a_pass_goes_on_batch_after_batch_until_nothing_due_is_left() {
 }
 
 #[tokio::test]
+async fn without_a_component_token_a_pass_charges_no_authorizer_a_failure() {
+    let app = spawn_app().await;
+    let appids = authorize_accounts(&app, 2).await;
+    app.sim.faults().set(
+        "api_component_token",
+        Fault {
+            errcode: Some(-1),
+            ..Fault::default()
+        },
+    );
+    // Past the component token's expiry and the authorizers': all due, none possible.
+    app.sim.clock().advance(Duration::from_secs(7300));
+    assert_eq!(
+        app.platform
+            .authorizer_tokens()
+            .refresh_due()
+            .await
+            .unwrap(),
+        0
+    );
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    for appid in &appids {
+        let row = store.authorizers().by_appid(appid).await.unwrap().unwrap();
+        assert_eq!(
+            (row.failures, row.last_error, row.next_attempt_at),
+            (0, None, None),
+            "{appid} is not backing off for our missing token"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_dead_refresh_token_marks_the_authorizer_for_reauthorization() {
     let app = spawn_app().await;
     let appid = authorize_accounts(&app, 1).await.remove(0);

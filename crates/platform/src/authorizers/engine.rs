@@ -398,6 +398,19 @@ impl AuthorizerTokens<'_> {
     /// claim, refreshed. Also whether another batch may be waiting.
     async fn refresh_batch(&self) -> Result<(usize, bool), AuthorizerTokenError> {
         let engine = self.engine;
+        // Read once for the batch: it outlives the batch by far (the component
+        // token is refreshed well ahead of expiry). Without one no refresh can
+        // go ahead: nothing is claimed and no authorizer is charged a failure
+        // (a whole fleet backing off for our own missing token); the overview
+        // and the component token's status say why, and the next tick tries again.
+        let component_token = match self.component.component_token().await {
+            Ok(token) => token,
+            Err(err) => {
+                tracing::warn!(error = %err, "refresh pass waits: no component token");
+                return Ok((0, false));
+            }
+        };
+        let component_token = Some(&component_token);
         let now = self.component.clock().now();
         let horizon = now + engine.config.margin_secs + engine.config.jitter_secs;
         let candidates = self
@@ -432,11 +445,6 @@ impl AuthorizerTokens<'_> {
             .filter(|(appid, _)| claimed.contains(appid))
             .collect();
         let more = full && !claimed.is_empty();
-        // Read once for the batch: it outlives the batch by far (the component
-        // token is refreshed well ahead of expiry). Unavailable: each refresh
-        // reads it again and records why it cannot go ahead.
-        let component_token = self.component.component_token().await.ok();
-        let component_token = component_token.as_ref();
         let mut results = stream::iter(claimed)
             .map(|(appid, observed)| async move {
                 if engine.stopping.is_cancelled() {

@@ -38,11 +38,18 @@ impl Figures {
         self.converged() && self.duplicate_refreshes == 0
     }
 
-    pub fn table(&self, authorizers: usize, seconds: u64, kills: u32, seed: u64) -> String {
+    pub fn table(
+        &self,
+        authorizers: usize,
+        seconds: u64,
+        kills: u32,
+        seed: u64,
+        servers: &str,
+    ) -> String {
         format!(
-            "\n## Fault soak\n\n{authorizers} authorizers, tokens of 60 s, refresh tokens rotating on every \
+            "\n## Fault soak\n\n{servers}, {authorizers} authorizers, tokens of 60 s, refresh tokens rotating on every \
              refresh, 30 % of calls failing (errcode -1, HTTP 502, hang past the 2 s timeout, answer lost \
-             after the work, 300 ms latency), the server killed with SIGKILL every 0.5–3 s for {seconds} s \
+             after the work, 300 ms latency), a server killed with SIGKILL every 0.5–3 s for {seconds} s \
              (seed {seed}).\n\n\
              | kills survived | refreshes at WeChat | calls (faulted) | re-presented after a lost answer | \
              refresh tokens lost | wrongly revoked / re-auth | duplicate refreshes | invalid tokens at the end |\n\

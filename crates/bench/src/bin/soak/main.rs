@@ -20,7 +20,11 @@
 //! - access tokens not valid at the emulator at the end.
 //!
 //! Each must be 0. Run through `cargo xtask soak [--minutes N]`; `cargo xtask
-//! test` runs a 60-second version.
+//! test` runs a 60-second version, and again on PostgreSQL with three
+//! instances (`--database postgres://… --instances 3`), one of them killed at
+//! random each time.
+//!
+//! `--mode contention` is the several-instances check instead (`contention.rs`).
 //!
 //! The emulator's clock is not accelerated: the server's clock is the real one
 //! in production mode, so short lifetimes and a short refresh margin
@@ -28,6 +32,7 @@
 
 mod audit;
 mod chaos;
+mod contention;
 mod server;
 
 use std::time::{Duration, Instant};
@@ -43,6 +48,9 @@ struct Args {
     settle: u64,
     seed: u64,
     out: Option<String>,
+    instances: usize,
+    postgres: Option<String>,
+    contention: bool,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -54,6 +62,9 @@ fn args() -> anyhow::Result<Args> {
         settle: 180,
         seed: rand::random(),
         out: None,
+        instances: 1,
+        postgres: None,
+        contention: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -66,6 +77,14 @@ fn args() -> anyhow::Result<Args> {
             "--settle" => args.settle = value.parse()?,
             "--seed" => args.seed = value.parse()?,
             "--out" => args.out = Some(value),
+            "--instances" => args.instances = value.parse()?,
+            "--database" if value.starts_with("postgres") => args.postgres = Some(value),
+            "--database" => anyhow::bail!("--database takes a PostgreSQL cluster's URL"),
+            "--mode" => match value.as_str() {
+                "chaos" => args.contention = false,
+                "contention" => args.contention = true,
+                other => anyhow::bail!("--mode is chaos or contention, not {other}"),
+            },
             other => anyhow::bail!("unknown option {other}"),
         }
     }
@@ -75,13 +94,27 @@ fn args() -> anyhow::Result<Args> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = args()?;
+    if args.contention {
+        return contention::run(&args).await;
+    }
+    let backend = if args.postgres.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     println!(
-        "soak: {} authorizers, {} s of chaos, seed {}",
-        args.authorizers, args.seconds, args.seed
+        "soak: {} authorizers, {} s of chaos, {} instance(s) on {backend}, seed {}",
+        args.authorizers, args.seconds, args.instances, args.seed
     );
     let mut rng = rand::rngs::StdRng::seed_from_u64(args.seed);
-    let world = server::World::start(&args.server, &args.site, args.authorizers).await?;
-    let mut running = world.spawn_server().await?;
+    let options = server::Options {
+        authorizers: args.authorizers,
+        token_lifetime: Duration::from_secs(60),
+        instances: args.instances,
+        postgres: args.postgres.clone(),
+    };
+    let world = server::World::start(&args.server, &args.site, &options).await?;
+    let mut running = world.spawn_all().await?;
     world.sim.push_ticket_now().await;
     world.wait_for_component_token().await?;
 
@@ -96,10 +129,14 @@ async fn main() -> anyhow::Result<()> {
         if Instant::now() >= deadline {
             break;
         }
-        running.kill();
+        // One instance at a time, at random; the others go on.
+        let victim = rng.gen_range(0..running.len());
+        running.swap_remove(victim).kill();
         kills += 1;
         calls.extend(world.sim.calls().drain());
-        running = world.spawn_server().await?;
+        running.push(world.spawn_server(victim).await?);
+        let last = running.len() - 1;
+        running.swap(victim, last);
     }
     faults.abort();
     world.sim.faults().clear_all();
@@ -119,10 +156,18 @@ async fn main() -> anyhow::Result<()> {
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     };
-    running.stop().await;
+    for instance in running {
+        instance.stop().await;
+    }
     calls.extend(world.sim.calls().drain());
     let figures = audit::audit(&world, &calls).await?;
-    let table = figures.table(args.authorizers, args.seconds, kills, args.seed);
+    let table = figures.table(
+        args.authorizers,
+        args.seconds,
+        kills,
+        args.seed,
+        &format!("{} instance(s) on {backend}", args.instances),
+    );
     println!("{table}");
     if let Some(path) = &args.out {
         use std::io::Write as _;

@@ -1,6 +1,8 @@
 //! The soak's world: the emulator in this process with N authorizations, a
-//! SQLite file seeded with the same N authorizers, and the `server` binary in
-//! production mode against both, started and killed as a child process.
+//! database seeded with the same N authorizers (a SQLite file, or a new
+//! database in a PostgreSQL cluster), and one or more `server` processes in
+//! production mode against both, each started and killed as a child process.
+//! WeChat pushes to the first instance only.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -13,10 +15,22 @@ use store::{AuthorizationWrite, NewCompany, Store};
 use wechat_sim::state::Authorization;
 use wechat_sim::{RefreshTokenRotation, SimConfig, Simulator};
 
-/// Authorizer tokens live this long at the emulator.
-pub const TOKEN_LIFETIME: Duration = Duration::from_secs(60);
-/// …and are refreshed when less than this is left.
+/// Authorizer tokens are refreshed when less than this is left.
 const REFRESH_MARGIN_SECS: &str = "40";
+/// Refreshes in flight per instance.
+pub const REFRESH_CONCURRENCY: usize = 64;
+
+/// What kind of world to build.
+pub struct Options {
+    pub authorizers: usize,
+    /// How long authorizer tokens live at the emulator.
+    pub token_lifetime: Duration,
+    /// Server processes on the one database.
+    pub instances: usize,
+    /// A PostgreSQL cluster's URL: the world gets a new database there.
+    /// `None`: a SQLite file in the world's directory.
+    pub postgres: Option<String>,
+}
 
 pub struct World {
     pub sim: Simulator,
@@ -25,7 +39,9 @@ pub struct World {
     pub company_id: i64,
     server: String,
     site: String,
-    port: u16,
+    /// Each instance's site and internal (token service, `/metrics`) ports.
+    ports: Vec<(u16, u16)>,
+    database_url: String,
     env: Vec<(&'static str, String)>,
     pub component_appid: String,
 }
@@ -71,10 +87,13 @@ fn random_hex(bytes: usize) -> String {
 }
 
 impl World {
-    /// The emulator and the seeded database; the server is not started yet.
-    pub async fn start(server: &str, site: &str, authorizers: usize) -> anyhow::Result<Self> {
+    /// The emulator and the seeded database; no server is started yet.
+    pub async fn start(server: &str, site: &str, options: &Options) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
-        let port = free_port()?;
+        let ports = (0..options.instances.max(1))
+            .map(|_| Ok((free_port()?, free_port()?)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let port = ports[0].0;
         // The server runs in the temporary directory: absolute paths.
         let server = std::path::absolute(server)?.display().to_string();
         let site = std::path::absolute(site)?.display().to_string();
@@ -93,19 +112,21 @@ impl World {
         let mut config = SimConfig::new(&component_appid, &secret, &token, &aes_key).with_push_url(
             url::Url::parse(&format!("http://127.0.0.1:{port}/wechat/component/events"))?,
         );
-        config.lifetimes.authorizer_token = TOKEN_LIFETIME;
+        config.lifetimes.authorizer_token = options.token_lifetime;
         config.behaviour.refresh_token_rotation = RefreshTokenRotation::EveryRefresh;
         let sim = Simulator::new(config)?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let sim_url = format!("http://{}", listener.local_addr()?);
         tokio::spawn(sim.clone().serve(listener));
 
-        let database_url = format!("sqlite://{}", dir.path().join("soak.db").display());
-        let company_id = seed(&sim, &database_url, &master_key, authorizers).await?;
+        let database_url = match &options.postgres {
+            Some(cluster) => new_postgres_database(cluster).await?,
+            None => format!("sqlite://{}", dir.path().join("soak.db").display()),
+        };
+        let company_id = seed(&sim, &database_url, &master_key, options.authorizers).await?;
         let env = vec![
-            ("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}")),
             ("LEPTOS_SITE_ROOT", site.clone()),
-            ("WEIQIAO_DATABASE_URL", database_url),
+            ("WEIQIAO_DATABASE_URL", database_url.clone()),
             (
                 "WEIQIAO_SECRET_KEY",
                 base64::engine::general_purpose::STANDARD.encode(master_key),
@@ -119,7 +140,10 @@ impl World {
             ("WECHAT_OPEN_BASE", sim_url),
             ("WECHAT_REQUEST_TIMEOUT_SECS", "2".into()),
             ("WEIQIAO_REFRESH_MARGIN_SECS", REFRESH_MARGIN_SECS.into()),
-            ("WEIQIAO_REFRESH_CONCURRENCY", "64".into()),
+            (
+                "WEIQIAO_REFRESH_CONCURRENCY",
+                REFRESH_CONCURRENCY.to_string(),
+            ),
             ("WEIQIAO_REFRESH_MAX_BACKOFF_SECS", "10".into()),
             ("RUST_LOG", "warn".into()),
         ];
@@ -130,18 +154,25 @@ impl World {
             company_id,
             server,
             site,
-            port,
+            ports,
+            database_url,
             env,
             component_appid,
         })
     }
 
-    /// Starts the server and waits until it answers `/healthz`.
-    pub async fn spawn_server(&self) -> anyhow::Result<Running> {
+    /// How many server instances this world runs.
+    pub fn instances(&self) -> usize {
+        self.ports.len()
+    }
+
+    /// Starts instance `i` and waits until it answers `/healthz`.
+    pub async fn spawn_server(&self, i: usize) -> anyhow::Result<Running> {
+        let (port, api_port) = self.ports[i];
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(self.log_path())?;
+            .open(self.log_path(i))?;
         let mut command = Command::new(&self.server);
         command
             .env_clear()
@@ -153,11 +184,14 @@ impl World {
         for (key, value) in &self.env {
             command.env(key, value);
         }
+        command
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("WEIQIAO_API_ADDR", format!("127.0.0.1:{api_port}"));
         let child = command
             .spawn()
             .with_context(|| format!("starting {} (site {})", self.server, self.site))?;
         let running = Running { child };
-        let health = format!("http://127.0.0.1:{}/healthz", self.port);
+        let health = format!("http://127.0.0.1:{port}/healthz");
         let client = reqwest::Client::new();
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(30) {
@@ -175,8 +209,31 @@ impl World {
         running.kill();
         anyhow::bail!(
             "the server did not start; see {}",
-            self.log_path().display()
+            self.log_path(i).display()
         )
+    }
+
+    /// Starts every instance.
+    pub async fn spawn_all(&self) -> anyhow::Result<Vec<Running>> {
+        let mut running = Vec::new();
+        for i in 0..self.instances() {
+            running.push(self.spawn_server(i).await?);
+        }
+        Ok(running)
+    }
+
+    /// Instance `i`'s successful refreshes so far, from its `/metrics`.
+    pub async fn refreshes_by(&self, i: usize) -> anyhow::Result<u64> {
+        let text = reqwest::get(format!("http://127.0.0.1:{}/metrics", self.ports[i].1))
+            .await?
+            .error_for_status()?
+            .text()
+            .await?;
+        Ok(text
+            .lines()
+            .find_map(|line| line.strip_prefix(platform::metrics::REFRESHES))
+            .and_then(|rest| rest.trim().parse::<f64>().ok())
+            .map_or(0, |n| n as u64))
     }
 
     /// Waits until the server stored a component token from the first ticket.
@@ -191,27 +248,35 @@ impl World {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        anyhow::bail!("no component token; see {}", self.log_path().display())
+        anyhow::bail!("no component token; see {}", self.log_path(0).display())
     }
 
     pub async fn store(&self) -> anyhow::Result<Store> {
-        let url = &self
-            .env
-            .iter()
-            .find(|(k, _)| *k == "WEIQIAO_DATABASE_URL")
-            .context("database URL")?
-            .1;
-        Ok(Store::connect(url).await?)
+        Ok(Store::connect(&self.database_url).await?)
     }
 
-    pub fn log_path(&self) -> PathBuf {
-        self.dir.path().join("server.log")
+    pub fn log_path(&self, i: usize) -> PathBuf {
+        self.dir.path().join(format!("server-{i}.log"))
     }
 
     /// Removes the directory (the database and the server's log).
     pub fn finish(self) {
         let _ = self.dir.close();
     }
+}
+
+/// A new, empty database in the cluster at `cluster` (an admin URL); its URL.
+async fn new_postgres_database(cluster: &str) -> anyhow::Result<String> {
+    let name = format!("soak_{}", random_hex(6));
+    let pool = sqlx::PgPool::connect(cluster)
+        .await
+        .with_context(|| "connecting to the PostgreSQL cluster")?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    let base = cluster.rsplit_once('/').map_or(cluster, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
 }
 
 /// N authorizations at the emulator and the same N authorizers here, each with
@@ -223,7 +288,6 @@ async fn seed(
     count: usize,
 ) -> anyhow::Result<i64> {
     let store = Store::connect(database_url).await?;
-    let vault = Vault::new(master_key);
     let company_id = store
         .companies()
         .insert(NewCompany {
@@ -251,25 +315,37 @@ async fn seed(
             );
         }
     });
-    for (i, appid) in appids.iter().enumerate() {
-        store
-            .authorizers()
-            .save_authorization(AuthorizationWrite {
-                authorizer_appid: appid,
-                company_id,
-                func_info_json: "[1,15]",
-                refresh_token_sealed: &vault.seal(
-                    &format!("authorizer_refresh_token:{appid}"),
-                    &format!("refreshtoken@@@{appid}"),
-                ),
-                access_token_sealed: &vault
-                    .seal(&format!("authorizer_access_token:{appid}"), "expired"),
-                access_token_expires_at: now - 1,
-                code_hash: &format!("soak-code-{i}"),
-                invite_id: None,
-                now: now - 10,
-            })
-            .await?;
+    // Eight writers at once: 10,000 one-row transactions take a while on PostgreSQL.
+    let mut writers = tokio::task::JoinSet::new();
+    for (part, chunk) in appids.chunks(appids.len().div_ceil(8).max(1)).enumerate() {
+        let (store, chunk, master_key) = (store.clone(), chunk.to_vec(), *master_key);
+        writers.spawn(async move {
+            let vault = Vault::new(&master_key);
+            for (i, appid) in chunk.iter().enumerate() {
+                store
+                    .authorizers()
+                    .save_authorization(AuthorizationWrite {
+                        authorizer_appid: appid,
+                        company_id,
+                        func_info_json: "[1,15]",
+                        refresh_token_sealed: &vault.seal(
+                            &format!("authorizer_refresh_token:{appid}"),
+                            &format!("refreshtoken@@@{appid}"),
+                        ),
+                        access_token_sealed: &vault
+                            .seal(&format!("authorizer_access_token:{appid}"), "expired"),
+                        access_token_expires_at: now - 1,
+                        code_hash: &format!("soak-code-{part}-{i}"),
+                        invite_id: None,
+                        now: now - 10,
+                    })
+                    .await?;
+            }
+            anyhow::Ok(())
+        });
+    }
+    while let Some(written) = writers.join_next().await {
+        written??;
     }
     store.close().await;
     Ok(company_id)
