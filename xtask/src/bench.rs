@@ -2,8 +2,11 @@
 //! then runs `weiqiao-bench` (crates/bench), which starts the server on a temp
 //! SQLite file with its own ports, measures push ingestion and token reads,
 //! prints the table and writes it to `bench/results.md`; then `weiqiao-fleet-bench`
-//! (fleet refresh) at three concurrencies, appending its tables. Extra arguments go to
-//! `weiqiao-bench` (e.g. `--pushes 20000 --reads 100000`).
+//! (fleet refresh) at three concurrencies, appending its tables. A throwaway
+//! PostgreSQL cluster (as the tests start one) serves the PostgreSQL figures:
+//! push ingestion with one and three instances, token reads, fleet refresh
+//! with one and three instances, and the several-instances contention run.
+//! Extra arguments go to `weiqiao-bench` (e.g. `--pushes 20000 --reads 100000`).
 
 use std::path::Path;
 
@@ -25,6 +28,7 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), Failure> {
         .run()?;
     std::fs::create_dir_all(root.join("bench"))
         .map_err(|e| Failure::new(format!("creating bench/: {e}")))?;
+    let cluster = crate::postgres::Cluster::start(root)?;
     crate::step("benchmarks (127.0.0.1 only; bounded in count and time)");
     Cmd::new(
         &root
@@ -39,6 +43,8 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), Failure> {
         "target/site",
         "--out",
         "bench/results.md",
+        "--postgres",
+        &cluster.url,
     ])
     .args(extra)
     .current_dir(root)
@@ -51,5 +57,31 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), Failure> {
             .current_dir(root)
             .run()?;
     }
-    Ok(())
+    crate::step("fleet refresh on PostgreSQL: one instance, then three");
+    for instances in ["1", "3"] {
+        Cmd::new(&fleet.display().to_string())
+            .args(["--instances", instances, "--database", &cluster.url])
+            .args(["--out", "bench/results.md"])
+            .current_dir(root)
+            .run()?;
+    }
+    crate::step("three release instances on PostgreSQL: 10,000 due at once, one killed");
+    Cmd::new(
+        &root
+            .join("target/release/weiqiao-soak")
+            .display()
+            .to_string(),
+    )
+    .args(["--server", "target/release/server", "--site", "target/site"])
+    .args([
+        "--mode",
+        "contention",
+        "--authorizers",
+        "10000",
+        "--instances",
+        "3",
+    ])
+    .args(["--database", &cluster.url, "--out", "bench/results.md"])
+    .current_dir(root)
+    .run()
 }

@@ -48,11 +48,19 @@ pub struct Plan {
 
 /// Runs `plan` against `addr`.
 pub async fn run(addr: SocketAddr, plan: Plan) -> anyhow::Result<Stats> {
+    run_on(&[addr], plan).await
+}
+
+/// Runs `plan` against several instances, as a load balancer without sticky
+/// sessions would: connection `i` goes to `addrs[i % addrs.len()]`.
+pub async fn run_on(addrs: &[SocketAddr], plan: Plan) -> anyhow::Result<Stats> {
+    anyhow::ensure!(!addrs.is_empty(), "no address to load");
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let stop_at = started + plan.deadline;
     let mut tasks = Vec::new();
-    for _ in 0..plan.connections {
+    for i in 0..plan.connections {
+        let addr = addrs[i % addrs.len()];
         let requests = plan.requests.clone();
         let next = next.clone();
         let total = plan.total;

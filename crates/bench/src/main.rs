@@ -13,7 +13,10 @@
 //!    shortest honest path to a stored, sealed token).
 //! 3. the first-load weight of the merchant's and the sign-in page;
 //! 4. the dashboard at scale (`dashboard.rs`): 10,000 companies and 100,000
-//!    accounts seeded, then the operator's pages rendered under a session.
+//!    accounts seeded, then the operator's pages rendered under a session;
+//! 5. with `--postgres <cluster URL>` (`postgres.rs`): push ingestion on one
+//!    PostgreSQL database with one and with three instances behind the load
+//!    generator, and token reads with one.
 //!
 //! Run through `cargo xtask bench`, which builds both binaries in release
 //! first. Every loop is bounded by a request count and a deadline.
@@ -21,6 +24,7 @@
 mod dashboard;
 mod load;
 mod page_weight;
+mod postgres;
 mod server;
 
 use std::fmt::Write as _;
@@ -41,6 +45,7 @@ struct Args {
     read_connections: usize,
     deadline: Duration,
     dashboard: dashboard::Scale,
+    postgres: Option<String>,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -57,6 +62,7 @@ fn args() -> anyhow::Result<Args> {
             companies: 10_000,
             accounts_per_company: 10,
         },
+        postgres: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -72,6 +78,7 @@ fn args() -> anyhow::Result<Args> {
             "--deadline-secs" => args.deadline = Duration::from_secs(value.parse()?),
             "--companies" => args.dashboard.companies = value.parse()?,
             "--accounts-per-company" => args.dashboard.accounts_per_company = value.parse()?,
+            "--postgres" => args.postgres = Some(value),
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
@@ -91,7 +98,10 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let running = server::start(&args.server, &args.site).await?;
     let result = measure(&args, &running).await;
     running.stop();
-    let report = result?;
+    let mut report = result?;
+    if let Some(cluster) = &args.postgres {
+        report.push_str(&postgres::measure(&args, cluster).await?);
+    }
     println!("{report}");
     if let Some(out) = &args.out {
         std::fs::write(out, &report).with_context(|| format!("writing {out}"))?;
@@ -181,7 +191,7 @@ async fn measure(args: &Args, running: &server::Running) -> anyhow::Result<Strin
 }
 
 /// A warm-up run whose figures are not reported.
-async fn run_quiet(
+pub(crate) async fn run_quiet(
     running: &server::Running,
     requests: Vec<Vec<u8>>,
     total: usize,
@@ -205,7 +215,7 @@ async fn run_quiet(
     Ok(())
 }
 
-fn row(
+pub(crate) fn row(
     report: &mut String,
     name: &str,
     connections: usize,

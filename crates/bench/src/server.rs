@@ -1,6 +1,8 @@
 //! The server under test: started as a child process in a temp directory
 //! (fresh database and sandbox data), its credentials, and the data the
-//! benchmarks need (encrypted pushes, a seeded authorizer, an API key).
+//! benchmarks need (encrypted pushes, a seeded authorizer, an API key). On
+//! PostgreSQL it may be several instances on one database, sharing the
+//! sandbox credentials the first one wrote, each with its own emulator.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -27,20 +29,47 @@ struct Sandbox {
 }
 
 pub struct Running {
+    /// The first instance's address.
     pub address: SocketAddr,
+    /// Every instance's.
+    pub addresses: Vec<SocketAddr>,
     binary: String,
     dir: PathBuf,
-    child: Child,
+    database_url: String,
+    children: Vec<Child>,
     sandbox: Sandbox,
+}
+
+/// A new, empty database in the PostgreSQL cluster at `cluster`; its URL.
+async fn new_postgres_database(cluster: &str) -> anyhow::Result<String> {
+    let name = format!("bench_{:012x}", rand::random::<u64>() >> 16);
+    let pool = sqlx::PgPool::connect(cluster).await?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    let base = cluster.rsplit_once('/').map_or(cluster, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
 }
 
 fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Starts `binary` in sandbox mode, serving the static files of `site`
-/// (cargo-leptos' output), and waits for `/healthz`.
+/// Starts `binary` in sandbox mode on a SQLite file, serving the static
+/// files of `site` (cargo-leptos' output), and waits for `/healthz`.
 pub async fn start(binary: &str, site: &str) -> anyhow::Result<Running> {
+    start_on(binary, site, None, 1).await
+}
+
+/// As [`start`], on a new database of the PostgreSQL cluster at `postgres`
+/// if given, with `instances` server processes on it.
+pub async fn start_on(
+    binary: &str,
+    site: &str,
+    postgres: Option<&str>,
+    instances: usize,
+) -> anyhow::Result<Running> {
     let site = std::fs::canonicalize(site).with_context(|| {
         format!("{site} not found: build it with `cargo leptos build --release`")
     })?;
@@ -48,29 +77,23 @@ pub async fn start(binary: &str, site: &str) -> anyhow::Result<Running> {
         .with_context(|| format!("{binary} not found: build it with `cargo xtask bench`"))?
         .display()
         .to_string();
-    let dir = std::env::temp_dir().join(format!("weiqiao-bench-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "weiqiao-bench-{}-{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
     std::fs::create_dir_all(&dir)?;
-    let address: SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
-    let log = std::fs::File::create(dir.join("server.log"))?;
-    let child = Command::new(&binary)
-        .current_dir(&dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("LEPTOS_SITE_ADDR", address.to_string())
-        .env("LEPTOS_SITE_ROOT", &site)
-        .env("WEIQIAO_SANDBOX", "1")
-        .env("WECHAT_SIM_LISTEN", format!("127.0.0.1:{}", free_port()?))
-        .env("WEIQIAO_DATABASE_URL", database_url(&dir))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .with_context(|| format!("starting {binary}"))?;
+    let database_url = match postgres {
+        Some(cluster) => new_postgres_database(cluster).await?,
+        None => format!("sqlite://{}", dir.join("weiqiao.db").display()),
+    };
     let mut running = Running {
-        address,
+        address: "127.0.0.1:0".parse()?,
+        addresses: Vec::new(),
         binary,
         dir,
-        child,
+        database_url,
+        children: Vec::new(),
         sandbox: Sandbox {
             component_appid: String::new(),
             token: String::new(),
@@ -79,6 +102,29 @@ pub async fn start(binary: &str, site: &str) -> anyhow::Result<Running> {
             admin_password: String::new(),
         },
     };
+    // One after another: the first writes the sandbox credentials the others read.
+    for _ in 0..instances.max(1) {
+        let address: SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
+        running.spawn(address, &site)?;
+        if let Err(err) = wait_for_health(address).await {
+            running.stop();
+            return Err(err);
+        }
+        running.addresses.push(address);
+    }
+    running.address = running.addresses[0];
+    let json = std::fs::read(running.dir.join("data/sandbox.json"))?;
+    running.sandbox = serde_json::from_slice(&json).context("reading sandbox.json")?;
+    eprintln!(
+        "{} server instance(s) up at {:?} (data in {})",
+        running.addresses.len(),
+        running.addresses,
+        running.dir.display()
+    );
+    Ok(running)
+}
+
+async fn wait_for_health(address: SocketAddr) -> anyhow::Result<()> {
     let health = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".to_vec();
     let started = Instant::now();
     loop {
@@ -93,25 +139,38 @@ pub async fn start(binary: &str, site: &str) -> anyhow::Result<Running> {
         )
         .await;
         if probe.is_ok_and(|s| s.ok == 1) {
-            break;
+            return Ok(());
         }
         if started.elapsed() > Duration::from_secs(60) {
-            running.stop();
-            anyhow::bail!("the server did not answer /healthz within 60 s");
+            anyhow::bail!("the server at {address} did not answer /healthz within 60 s");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let json = std::fs::read(running.dir.join("data/sandbox.json"))?;
-    running.sandbox = serde_json::from_slice(&json).context("reading sandbox.json")?;
-    eprintln!("server up at {address} (data in {})", running.dir.display());
-    Ok(running)
-}
-
-fn database_url(dir: &std::path::Path) -> String {
-    format!("sqlite://{}", dir.join("weiqiao.db").display())
 }
 
 impl Running {
+    /// One more server process on the database, answering at `address`.
+    fn spawn(&mut self, address: SocketAddr, site: &std::path::Path) -> anyhow::Result<()> {
+        let log =
+            std::fs::File::create(self.dir.join(format!("server-{}.log", self.children.len())))?;
+        let child = Command::new(&self.binary)
+            .current_dir(&self.dir)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("LEPTOS_SITE_ADDR", address.to_string())
+            .env("LEPTOS_SITE_ROOT", site)
+            .env("WEIQIAO_SANDBOX", "1")
+            .env("WECHAT_SIM_LISTEN", format!("127.0.0.1:{}", free_port()?))
+            .env("WEIQIAO_DATABASE_URL", &self.database_url)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("starting {}", self.binary))?;
+        self.children.push(child);
+        Ok(())
+    }
+
     /// `n` distinct ticket pushes, encrypted and signed as WeChat sends them,
     /// as raw HTTP requests.
     pub fn ticket_pushes(&self, n: usize) -> anyhow::Result<Vec<Vec<u8>>> {
@@ -144,7 +203,7 @@ impl Running {
 
     /// The server's database, opened beside it (WAL lets both work).
     pub async fn store(&self) -> anyhow::Result<store::Store> {
-        Ok(store::Store::connect(&database_url(&self.dir)).await?)
+        Ok(store::Store::connect(&self.database_url).await?)
     }
 
     /// The vault the server seals with (its sandbox secret key).
@@ -198,7 +257,7 @@ impl Running {
         let output = Command::new(&self.binary)
             .args(["api-key", "create", "--name", "bench", "--all-companies"])
             .current_dir(&self.dir)
-            .env("WEIQIAO_DATABASE_URL", database_url(&self.dir))
+            .env("WEIQIAO_DATABASE_URL", &self.database_url)
             .stderr(Stdio::null())
             .output()?;
         anyhow::ensure!(output.status.success(), "server api-key create failed");
@@ -217,7 +276,7 @@ impl Running {
     /// The bench key's issuance count as stored (after the server's next flush).
     pub async fn issued_count(&self) -> anyhow::Result<i64> {
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        let store = store::Store::connect(&database_url(&self.dir)).await?;
+        let store = store::Store::connect(&self.database_url).await?;
         let keys = platform::api_keys::ApiKeyService::new(
             store.clone(),
             platform::clock::Clock::default(),
@@ -232,10 +291,12 @@ impl Running {
         &self.sandbox.admin_password
     }
 
-    /// Stops the server and removes its directory.
+    /// Stops every instance and removes the directory.
     pub fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -5,8 +5,12 @@
 //! counts duplicate refresh calls (there must be none).
 //!
 //! Everything runs in this process on 127.0.0.1: a SQLite file in a temp
-//! directory, the emulator in memory (no state file: it would be rewritten on
-//! every call), and the platform's own scheduler code. Run through
+//! directory (or, with `--database postgres://…`, a new database in that
+//! cluster), the emulator in memory (no state file: it would be rewritten on
+//! every call), and the platform's own scheduler code. `--instances N` runs N
+//! platforms, each with its own pool and scheduler, as N servers on one
+//! database would (PostgreSQL only). Batches are the production default
+//! (1,000), so instances split the fleet by claiming batches. Run through
 //! `cargo xtask bench` or `cargo run --release -p bench --bin weiqiao-fleet-bench`.
 
 use std::collections::HashMap;
@@ -45,12 +49,29 @@ fn arg(name: &str, default: u64) -> anyhow::Result<u64> {
     }
 }
 
-/// `--out FILE`: append the table to FILE too.
-fn out_path() -> Option<String> {
+/// `--name VALUE`, a string option.
+fn text_arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
-        .position(|a| a == "--out")
+        .position(|a| a == name)
         .and_then(|i| args.get(i + 1).cloned())
+}
+
+/// `--out FILE`: append the table to FILE too.
+fn out_path() -> Option<String> {
+    text_arg("--out")
+}
+
+/// A new, empty database in the PostgreSQL cluster at `cluster`; its URL.
+async fn new_postgres_database(cluster: &str) -> anyhow::Result<String> {
+    let name = format!("fleet_{:012x}", rand::random::<u64>() >> 16);
+    let pool = sqlx::PgPool::connect(cluster).await?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    let base = cluster.rsplit_once('/').map_or(cluster, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
 }
 
 #[tokio::main]
@@ -58,13 +79,19 @@ async fn main() -> anyhow::Result<()> {
     let count = arg("--authorizers", 10_000)? as usize;
     let latency_ms = arg("--latency-ms", 50)?;
     let concurrency = arg("--concurrency", 100)? as usize;
+    let instances = arg("--instances", 1)?.max(1) as usize;
+    let postgres = text_arg("--database");
 
     let dir = tempfile::tempdir()?;
-    let store = Store::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("fleet.db").display()
-    ))
-    .await?;
+    let database_url = match &postgres {
+        Some(cluster) => new_postgres_database(cluster).await?,
+        None => format!("sqlite://{}", dir.path().join("fleet.db").display()),
+    };
+    anyhow::ensure!(
+        instances == 1 || postgres.is_some(),
+        "several instances want --database postgres://…"
+    );
+    let store = Store::connect(&database_url).await?;
 
     // The emulator, in memory, on its own port.
     let sim = Simulator::new(SimConfig::new(APPID, SECRET, TOKEN, AES_KEY))?;
@@ -85,14 +112,17 @@ async fn main() -> anyhow::Result<()> {
     let crypto = MessageCrypto::new(TOKEN, AES_KEY, APPID)?;
     let sim_clock = sim.clock().clone();
     let clock = Clock::following(move || sim_clock.offset_secs());
-    let component = ComponentService::new(
-        store.clone(),
-        Vault::new(&MASTER_KEY),
-        client,
-        crypto.clone(),
-        clock.clone(),
-        "bench".into(),
-    );
+    let component_on = |store: &Store| {
+        ComponentService::new(
+            store.clone(),
+            Vault::new(&MASTER_KEY),
+            client.clone(),
+            crypto.clone(),
+            clock.clone(),
+            "bench".into(),
+        )
+    };
+    let component = component_on(&store);
 
     // A ticket, delivered as WeChat would push it, then the component token.
     sim.push_ticket_now().await;
@@ -109,18 +139,25 @@ async fn main() -> anyhow::Result<()> {
     component.ingest_push(&push.query, &push.body).await?;
     component.refresh_component_token_if_due().await?;
 
-    let platform = Platform::new(
-        store.clone(),
-        PlatformSettings::new(false, "http://127.0.0.1".into()),
-        component,
-        &MASTER_KEY,
-    )
-    .with_scheduler(SchedulerConfig {
-        concurrency,
-        jitter_secs: 0,
-        batch: i64::try_from(count).unwrap_or(i64::MAX),
-        ..SchedulerConfig::default()
-    });
+    // Each instance: its own pool, component service and scheduler.
+    let mut platforms = Vec::new();
+    for _ in 0..instances {
+        let own = Store::connect(&database_url).await?;
+        platforms.push(
+            Platform::new(
+                own.clone(),
+                PlatformSettings::new(false, "http://127.0.0.1".into()),
+                component_on(&own),
+                &MASTER_KEY,
+            )
+            .with_scheduler(SchedulerConfig {
+                concurrency,
+                jitter_secs: 0,
+                ..SchedulerConfig::default()
+            }),
+        );
+    }
+    drop(component);
 
     // N authorizations at WeChat and here, all expiring within the margin.
     print!("seeding {count} authorizers… ");
@@ -184,7 +221,13 @@ async fn main() -> anyhow::Result<()> {
     );
     sim.calls().clear();
     let started = Instant::now();
-    let refreshed = platform.authorizer_tokens().refresh_due().await?;
+    let passes = platforms
+        .iter()
+        .map(|platform| async move { platform.authorizer_tokens().refresh_due().await });
+    let mut refreshed = 0;
+    for pass in futures::future::join_all(passes).await {
+        refreshed += pass?;
+    }
     let wall = started.elapsed();
 
     let mut per_appid: HashMap<String, usize> = HashMap::new();
@@ -195,13 +238,19 @@ async fn main() -> anyhow::Result<()> {
     }
     let duplicates: usize = per_appid.values().map(|n| n.saturating_sub(1)).sum();
     let ideal = Duration::from_millis(latency_ms) * u32::try_from(count).unwrap_or(u32::MAX)
-        / u32::try_from(concurrency).unwrap_or(1);
+        / u32::try_from(concurrency * instances).unwrap_or(1);
+    let backend = if postgres.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     let table = format!(
-        "\n## Fleet refresh\n\nOne scheduler pass over authorizers that all came due at once; the emulator \
-         (same process) answers api_authorizer_token after the injected latency.\n\n\
-         | authorizers | latency | concurrency | refreshed | wall time | ideal (count × latency ÷ concurrency) | ratio (target ≤ 1.2×) | duplicate calls |\n\
-         |---|---|---|---|---|---|---|---|\n\
-         | {count} | {latency_ms} ms | {concurrency} | {refreshed} | {:.2} s | {:.2} s | {:.2}× | {duplicates} |\n",
+        "\n## Fleet refresh\n\nOne scheduler pass per instance over authorizers that all came due at once; the emulator \
+         (same process) answers api_authorizer_token after the injected latency. Instances run in this process, \
+         each with its own pool and scheduler.\n\n\
+         | database | instances | authorizers | latency | concurrency per instance | refreshed | wall time | ideal (count × latency ÷ total concurrency) | ratio (target ≤ 1.2×) | duplicate calls |\n\
+         |---|---|---|---|---|---|---|---|---|---|\n\
+         | {backend} | {instances} | {count} | {latency_ms} ms | {concurrency} | {refreshed} | {:.2} s | {:.2} s | {:.2}× | {duplicates} |\n",
         wall.as_secs_f64(),
         ideal.as_secs_f64(),
         wall.as_secs_f64() / ideal.as_secs_f64(),
