@@ -2,8 +2,8 @@
 //! then runs `weiqiao-bench` (crates/bench), which starts the server on a temp
 //! SQLite file with its own ports, measures push ingestion and token reads,
 //! prints the table and writes it to `bench/results.md`; then `weiqiao-fleet-bench`
-//! (fleet refresh) at three concurrencies, appending its tables. A throwaway
-//! PostgreSQL cluster (as the tests start one) serves the PostgreSQL figures:
+//! (fleet refresh) at three concurrencies, appending its tables. A
+//! PostgreSQL cluster in target/pg with PostgreSQL's default durability serves the PostgreSQL figures:
 //! push ingestion with one and three instances, token reads, fleet refresh
 //! with one and three instances, and the several-instances contention run.
 //! Extra arguments go to `weiqiao-bench` (e.g. `--pushes 20000 --reads 100000`).
@@ -28,7 +28,8 @@ pub fn run(root: &Path, extra: &[String]) -> Result<(), Failure> {
         .run()?;
     std::fs::create_dir_all(root.join("bench"))
         .map_err(|e| Failure::new(format!("creating bench/: {e}")))?;
-    let cluster = crate::postgres::Cluster::start(root)?;
+    // PostgreSQL's own defaults (fsync, synchronous commits), not the tests' shortcuts.
+    let cluster = crate::postgres::Cluster::start_with(root, crate::postgres::Durability::Default)?;
     crate::step("benchmarks (127.0.0.1 only; bounded in count and time)");
     Cmd::new(
         &root

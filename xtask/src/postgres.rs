@@ -21,8 +21,23 @@ pub struct Cluster {
     pub url: String,
 }
 
+/// How much a cluster keeps on a crash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync, synchronous_commit and full_page_writes off: test databases are
+    /// thrown away, and the tests wait on no disk.
+    Throwaway,
+    /// PostgreSQL's defaults, as an operator runs it: what benchmarks measure.
+    Default,
+}
+
 impl Cluster {
+    /// A throwaway cluster for tests.
     pub fn start(root: &Path) -> Result<Self, Failure> {
+        Self::start_with(root, Durability::Throwaway)
+    }
+
+    pub fn start_with(root: &Path, durability: Durability) -> Result<Self, Failure> {
         let bin = install()?;
         let as_postgres = crate::install::is_root();
         let dir = root
@@ -59,9 +74,14 @@ impl Cluster {
             .run()
             .map_err(|e| Failure::new(format!("PostgreSQL initdb: {e}")))?;
         let port = free_port()?;
+        let unsafe_but_fast = match durability {
+            Durability::Throwaway => {
+                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            }
+            Durability::Default => "",
+        };
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
-             -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300{unsafe_but_fast}",
             cluster.dir.display()
         );
         cluster

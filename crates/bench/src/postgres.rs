@@ -13,7 +13,8 @@ pub async fn measure(args: &Args, cluster: &str) -> anyhow::Result<String> {
     writeln!(
         report,
         "\n## PostgreSQL\n\nThe same release server on a new database of a local PostgreSQL 15 cluster \
-         (`cargo xtask postgres`'s settings: fsync on, synchronous_commit on), same machine, 127.0.0.1. \
+         with PostgreSQL's default durability (fsync and synchronous_commit on: every commit waits for \
+         its WAL flush, where SQLite's WAL with synchronous=NORMAL does not), same machine, 127.0.0.1. \
          Three instances share one database; the load generator spreads its connections over them.\n"
     )?;
     writeln!(
