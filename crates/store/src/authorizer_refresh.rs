@@ -120,6 +120,31 @@ impl<'a> AuthorizerRefreshRepo<'a> {
         })
     }
 
+    /// Whether a consumer's invalidation may force a refresh of `appid` at
+    /// `now`: yes when none was forced in the last `interval_secs`, and then
+    /// `now` is recorded, in the same statement, so instances sharing the
+    /// database allow one between them.
+    pub async fn take_forced_refresh(
+        &self,
+        appid: &str,
+        now: i64,
+        interval_secs: i64,
+    ) -> Result<bool, StoreError> {
+        with_pool!(self.pool, |pool| {
+            let taken = sqlx::query(
+                "UPDATE authorizers SET forced_refresh_at = $2 \
+                 WHERE authorizer_appid = $1 \
+                   AND (forced_refresh_at IS NULL OR forced_refresh_at <= $3)",
+            )
+            .bind(appid)
+            .bind(now)
+            .bind(now - interval_secs)
+            .execute(pool)
+            .await?;
+            Ok(taken.rows_affected() == 1)
+        })
+    }
+
     /// Takes the refresh lease of an active authorizer if it is free, expired or
     /// already ours, and only if its token still expires at `observed_expires_at`
     /// (what the caller saw when it decided to refresh): the check and the lease

@@ -152,3 +152,45 @@ async fn a_session_signed_in_on_one_instance_works_on_the_other() {
         .unwrap();
     assert_eq!(anonymous.status(), 303, "without it: sign in first");
 }
+
+#[tokio::test]
+async fn a_forced_refresh_on_one_instance_counts_on_the_other() {
+    let app = spawn_app().await;
+    let second = spawn_second_instance(&app).await;
+    let (_, appid) = crate::token_service::authorized_account(&app, "两个实例失效").await;
+    let key = crate::token_service::new_key(&app, &[]).await;
+    let path = format!("{}/invalidate", crate::token_service::token_path(&appid));
+    let invalidate = |base: String, token: String| {
+        let (path, key) = (path.clone(), key.clone());
+        async move {
+            let response = reqwest::Client::new()
+                .post(format!("{base}{path}"))
+                .bearer_auth(key)
+                .json(&serde_json::json!({ "access_token": token }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            let body: serde_json::Value = response.json().await.unwrap();
+            body["access_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let refreshes = || app.sim.calls().list(Some("api_authorizer_token")).len();
+    let (_, body) =
+        crate::token_service::get(&app, &crate::token_service::token_path(&appid), Some(&key))
+            .await;
+    let before = refreshes();
+    // A looping client reports each token it gets as failed, to one instance, then the other.
+    let token = invalidate(
+        app.address.clone(),
+        body["access_token"].as_str().unwrap().into(),
+    )
+    .await;
+    assert_eq!(refreshes(), before + 1, "the first report refreshes");
+    invalidate(second.address.clone(), token).await;
+    assert_eq!(
+        refreshes(),
+        before + 1,
+        "the other instance knows a refresh was forced within ten seconds"
+    );
+}

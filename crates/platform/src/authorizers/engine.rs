@@ -59,24 +59,16 @@ pub struct AuthorizerRefresh {
     pub(super) instance_id: String,
     /// In-process single flight per authorizer.
     locks: KeyedLocks,
-    /// When each authorizer was last refreshed because a consumer reported
-    /// its token (unix seconds), for [`FORCED_REFRESH_INTERVAL_SECS`].
-    forced: std::sync::Mutex<std::collections::HashMap<String, i64>>,
     /// Cancelled at shutdown: no scheduled refresh starts after it, and the
     /// ones under way finish (an aborted refresh could leave WeChat's rotated
     /// refresh token unstored until the next 61023 recovers it).
     pub(crate) stopping: tokio_util::sync::CancellationToken,
 }
 
-/// A consumer's invalidation refreshes an authorizer at most this often; a
-/// looping client gets the current token instead of burning the quota.
+/// A consumer's invalidation refreshes an authorizer at most this often,
+/// across all instances (the last one is kept in the database); a looping
+/// client gets the current token instead of burning the quota.
 pub const FORCED_REFRESH_INTERVAL_SECS: i64 = 10;
-
-/// Whether an invalidation may force a refresh at `now`, the last forced one
-/// having been at `last`.
-pub fn may_force_refresh(last: Option<i64>, now: i64) -> bool {
-    last.is_none_or(|last| now - last >= FORCED_REFRESH_INTERVAL_SECS)
-}
 
 /// When a refresh goes ahead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +104,6 @@ impl AuthorizerRefresh {
             config,
             instance_id,
             locks: KeyedLocks::default(),
-            forced: std::sync::Mutex::default(),
             stopping: tokio_util::sync::CancellationToken::new(),
         }
     }
@@ -164,13 +155,11 @@ impl AuthorizerTokens<'_> {
         // At most one forced refresh per account per interval; later reports
         // get the current token (usually the one the first report produced).
         let now = self.component.clock().now();
-        let allowed = self.engine.forced.lock().is_ok_and(|mut forced| {
-            let allowed = may_force_refresh(forced.get(appid).copied(), now);
-            if allowed {
-                forced.insert(appid.to_owned(), now);
-            }
-            allowed
-        });
+        let allowed = self
+            .store
+            .authorizer_refresh()
+            .take_forced_refresh(appid, now, FORCED_REFRESH_INTERVAL_SECS)
+            .await?;
         if allowed {
             // Whether it is still the failed token is decided inside the refresh's
             // critical section (and its lease), so concurrent reports refresh once.

@@ -320,3 +320,19 @@ async fn a_pass_claims_only_what_is_still_due_and_free_so_two_instances_split_a_
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_forced_refresh_is_allowed_once_per_interval_whoever_asks() {
+    let (_dir, store) = store_with(&[("wxa", 100), ("wxb", 100)]).await;
+    // Two handles on one database, as two instances have.
+    let other = store.clone();
+    let (one, two) = (store.authorizer_refresh(), other.authorizer_refresh());
+    assert!(one.take_forced_refresh("wxa", 100, 10).await.unwrap());
+    assert!(!two.take_forced_refresh("wxa", 100, 10).await.unwrap());
+    assert!(!two.take_forced_refresh("wxa", 109, 10).await.unwrap());
+    // Another account has its own interval.
+    assert!(two.take_forced_refresh("wxb", 109, 10).await.unwrap());
+    assert!(two.take_forced_refresh("wxa", 110, 10).await.unwrap());
+    assert!(!one.take_forced_refresh("wxa", 119, 10).await.unwrap());
+    assert!(!one.take_forced_refresh("wxunknown", 119, 10).await.unwrap());
+}

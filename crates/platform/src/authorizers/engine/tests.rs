@@ -34,10 +34,3 @@ fn failed_refreshes_back_off_doubling_from_the_base_up_to_the_cap() {
     assert_eq!(engine.backoff(-3), 5, "never below the base");
     assert_eq!(engine.backoff(i64::MAX), 600);
 }
-
-#[test]
-fn a_forced_refresh_waits_ten_seconds_after_the_last() {
-    assert!(may_force_refresh(None, 100));
-    assert!(!may_force_refresh(Some(100), 109));
-    assert!(may_force_refresh(Some(100), 110));
-}
