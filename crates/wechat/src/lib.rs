@@ -8,6 +8,7 @@ pub mod client;
 pub mod crypto;
 pub mod error;
 pub mod links;
+pub mod message;
 pub mod permissions;
 pub mod push;
 mod secret;

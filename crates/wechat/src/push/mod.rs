@@ -12,7 +12,7 @@
 mod component;
 mod envelope;
 mod masked;
-mod xml_out;
+pub(crate) mod xml_out;
 
 pub use component::{ComponentPush, FastRegisterInfo};
 pub use envelope::Envelope;
