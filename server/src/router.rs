@@ -84,6 +84,18 @@ pub fn main_router(state: AppState, with_token_service: bool) -> Router {
             post(routes::component_events::receive).layer(DefaultBodyLimit::max(
                 routes::component_events::MAX_PUSH_BODY,
             )),
+        )
+        .route(
+            "/wechat/authorizers/{appid}/events",
+            post(routes::message_events::receive_for).layer(DefaultBodyLimit::max(
+                routes::component_events::MAX_PUSH_BODY,
+            )),
+        )
+        .route(
+            "/wechat/authorizers/events",
+            post(routes::message_events::receive_without_appid).layer(DefaultBodyLimit::max(
+                routes::component_events::MAX_PUSH_BODY,
+            )),
         );
     if with_token_service {
         machines = machines.nest("/api/v1", routes::token_api::routes());

@@ -55,6 +55,10 @@ const EVENT_WORK_AT_SHUTDOWN: Duration = Duration::from_secs(10);
 /// How long a shutdown waits for the authorizer token refreshes under way
 /// (WeChat's answers take at most the request timeout).
 const REFRESHES_AT_SHUTDOWN: Duration = Duration::from_secs(20);
+/// How often messages past their retention are purged.
+const MESSAGE_PURGE_TICK: Duration = Duration::from_secs(3600);
+/// How long deliveries under way may finish at shutdown (their leases cover the rest).
+const DELIVERIES_AT_SHUTDOWN: Duration = Duration::from_secs(10);
 
 impl Application {
     /// Opens the database (running migrations), binds the listeners and
@@ -105,7 +109,8 @@ impl Application {
             component,
             config.secret_key.expose(),
         )
-        .with_scheduler(config.scheduler.clone());
+        .with_scheduler(config.scheduler.clone())
+        .with_gateway_settings(config.gateway.clone());
         platform
             .check_installation(config.adopt_database)
             .await
@@ -231,6 +236,23 @@ impl Application {
                 .clone()
                 .run_issuance_flusher(ISSUANCE_FLUSH_TICK),
         );
+        // Webhook deliveries: what a crash left is claimed again once its lease runs out.
+        let delivering = tokio_util::sync::CancellationToken::new();
+        let deliveries = tokio::spawn(platform::messages::delivery::run_delivery_worker(
+            platform.messages().clone(),
+            delivering.clone(),
+        ));
+        let messages = platform.messages().clone();
+        background.spawn(async move {
+            loop {
+                match messages.purge_expired().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(purged = n, "messages past their retention purged"),
+                    Err(err) => tracing::warn!(error = %err, "purging old messages failed"),
+                }
+                tokio::time::sleep(MESSAGE_PURGE_TICK).await;
+            }
+        });
         // Resumes what a crash or the last shutdown left, then retries what is due.
         background.spawn(platform.clone().run_event_retries(EVENT_RETRY_TICK));
         let admins = platform.admins().clone();
@@ -284,6 +306,13 @@ impl Application {
             tracing::warn!("refreshes still under way at shutdown; their leases expire");
         }
         background.shutdown().await;
+        delivering.cancel();
+        if tokio::time::timeout(DELIVERIES_AT_SHUTDOWN, deliveries)
+            .await
+            .is_err()
+        {
+            tracing::warn!("webhook deliveries still under way at shutdown; their leases expire");
+        }
         platform.finish_event_work(EVENT_WORK_AT_SHUTDOWN).await;
         if let Err(err) = platform.api_keys().flush_issuance().await {
             tracing::error!(error = %err, "writing the last API key issuance counts failed");

@@ -12,6 +12,7 @@ pub mod companies;
 pub mod component;
 pub mod events;
 mod installation;
+pub mod messages;
 pub mod metrics;
 pub mod onboarding;
 pub mod overview;

@@ -12,6 +12,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::authorizers::{AuthorizerRefresh, AuthorizerTokens, SchedulerConfig};
 use crate::component::ComponentService;
+use crate::messages::{GatewaySettings, MessageGateway};
 use crate::onboarding::Onboarding;
 use crate::onboarding::state::StateSigner;
 use crate::single_flight::KeyedLocks;
@@ -94,6 +95,8 @@ pub struct Services {
     pub(crate) exchanges: Arc<KeyedLocks>,
     /// Push processing started beside requests, awaited at shutdown.
     pub(crate) event_tasks: TaskTracker,
+    /// The message URL and the webhook deliveries.
+    messages: MessageGateway,
 }
 
 /// Whether the parts the product depends on answer.
@@ -111,22 +114,46 @@ impl Platform {
         master_key: &[u8; 32],
     ) -> Self {
         let clock = component.clock().clone();
+        let vault = Vault::new(master_key);
+        let instance = instance_id();
         Self(Arc::new(Services {
+            messages: MessageGateway::new(
+                store.clone(),
+                vault.clone(),
+                component.clone(),
+                GatewaySettings::default(),
+                instance.clone(),
+            ),
             // Before `store` moves into its field.
             api_keys: ApiKeyService::new(store.clone(), clock.clone()),
             admins: AdminService::new(store.clone(), clock, settings.session_policy),
             store,
             settings,
             component,
-            vault: Vault::new(master_key),
+            vault,
             signer: StateSigner::new(master_key),
-            refresh: Arc::new(AuthorizerRefresh::new(
-                SchedulerConfig::default(),
-                instance_id(),
-            )),
+            refresh: Arc::new(AuthorizerRefresh::new(SchedulerConfig::default(), instance)),
             exchanges: Arc::default(),
             event_tasks: TaskTracker::new(),
         }))
+    }
+
+    /// Replaces the message gateway's settings (from the configuration).
+    pub fn with_gateway_settings(mut self, settings: GatewaySettings) -> Self {
+        let services = Arc::make_mut(&mut self.0);
+        services.messages = MessageGateway::new(
+            services.store.clone(),
+            services.vault.clone(),
+            services.component.clone(),
+            settings,
+            services.refresh.instance_id.clone(),
+        );
+        self
+    }
+
+    /// The message URL, webhook endpoints and deliveries.
+    pub fn messages(&self) -> &MessageGateway {
+        &self.messages
     }
 
     /// Replaces the scheduler's settings (tests and benchmarks).

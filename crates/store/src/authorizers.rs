@@ -244,6 +244,20 @@ impl<'a> AuthorizerRepo<'a> {
         })
     }
 
+    /// The appid of the account whose original id (`gh_…`) is `user_name`
+    /// (pushes at the message URL name the account so).
+    pub async fn appid_by_user_name(&self, user_name: &str) -> Result<Option<String>, StoreError> {
+        with_pool!(self.pool, |pool| {
+            Ok(sqlx::query_scalar::<_, String>(
+                "SELECT authorizer_appid FROM authorizers WHERE user_name = $1 \
+                 ORDER BY authorized_at DESC LIMIT 1",
+            )
+            .bind(user_name)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
     /// A company's authorizers, most recently authorized first.
     pub async fn for_company(&self, company_id: i64) -> Result<Vec<AuthorizerRow>, StoreError> {
         with_pool!(self.pool, |pool| {

@@ -11,7 +11,7 @@ use crate::pool::Pool;
 
 /// Every table, parents before children. The two counter tables are left
 /// out: the target's triggers fill them from the rows copied.
-pub const TABLES: [&str; 21] = [
+pub const TABLES: [&str; 27] = [
     "companies",
     "admins",
     "installation",
@@ -31,6 +31,12 @@ pub const TABLES: [&str; 21] = [
     "api_key_companies",
     "api_key_reads",
     "auth_code_claims",
+    "messages",
+    "webhook_endpoints",
+    "deliveries",
+    "delivery_attempts",
+    "release_check_accounts",
+    "release_check_steps",
     "authorizer_status_counts",
     "push_minutes",
 ];

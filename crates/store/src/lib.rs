@@ -21,10 +21,12 @@ mod error;
 mod events;
 mod installation;
 mod invites;
+mod messages;
 mod overview;
 mod pool;
 mod pre_auth_codes;
 mod push_writer;
+mod release_check;
 #[cfg(test)]
 mod schema_check;
 #[cfg(any(test, feature = "testing"))]
@@ -51,8 +53,15 @@ pub use error::StoreError;
 pub use events::{EventAttemptEnd, EventFilter, PushEventRepo, PushEventRow, PushEventState};
 pub use installation::{InstallationRepo, InstallationRow};
 pub use invites::{InviteRepo, InviteRow, NewInvite};
+pub use messages::{
+    ClaimedDelivery, DeliveryAttempt, DeliveryEnd, DeliveryNext, DeliveryRepo, DeliveryRow,
+    DeliveryState, EndpointState, MessageDisposition, MessageRecord, MessageRepo, MessageRow,
+    MessageWriter, NewDelivery, NewEndpoint, RETRY_WINDOW_SECS, RecordedMessage,
+    WebhookEndpointRepo, WebhookEndpointRow,
+};
 pub use overview::{AccountListRow, OverviewRepo};
 pub use pool::Store;
 pub use pre_auth_codes::{LinkDevice, NewPreAuthCode, PreAuthCodeRepo, PreAuthCodeRow};
 pub use push_writer::{PushRecord, PushWriter, Recorded, TicketWrite};
+pub use release_check::{ReleaseCheckRepo, ReleaseCheckStep, ReleaseCheckStepRow};
 pub use unassigned::{UnassignedRepo, UnassignedRow};

@@ -11,9 +11,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::{
     AdminRepo, ApiKeyRepo, AuditRepo, AuthCodeClaimRepo, AuthorizerHistoryRepo,
-    AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo, ComponentRepo, InstallationRepo,
-    InviteRepo, OverviewRepo, PreAuthCodeRepo, PushEventRepo, PushWriter, SessionRepo, StoreError,
-    UnassignedRepo,
+    AuthorizerRefreshRepo, AuthorizerRepo, CompanyRepo, ComponentRepo, DeliveryRepo,
+    InstallationRepo, InviteRepo, MessageRepo, MessageWriter, OverviewRepo, PreAuthCodeRepo,
+    PushEventRepo, PushWriter, ReleaseCheckRepo, SessionRepo, StoreError, UnassignedRepo,
+    WebhookEndpointRepo,
 };
 
 /// Migrations are compiled into the binary, so a deployed server never needs the source tree.
@@ -49,6 +50,7 @@ const WAL_AUTOCHECKPOINT_PAGES: &str = "16384";
 pub struct Store {
     pub(crate) pool: Pool,
     push_writer: PushWriter,
+    message_writer: MessageWriter,
 }
 
 impl Store {
@@ -66,7 +68,12 @@ impl Store {
             ));
         };
         let push_writer = PushWriter::spawn(pool.clone());
-        Ok(Self { pool, push_writer })
+        let message_writer = MessageWriter::spawn(pool.clone());
+        Ok(Self {
+            pool,
+            push_writer,
+            message_writer,
+        })
     }
 
     /// Opens a SQLite database read-only, without migrating it: the source
@@ -98,7 +105,12 @@ impl Store {
         }
         let pool = Pool::Sqlite(pool);
         let push_writer = PushWriter::spawn(pool.clone());
-        Ok(Self { pool, push_writer })
+        let message_writer = MessageWriter::spawn(pool.clone());
+        Ok(Self {
+            pool,
+            push_writer,
+            message_writer,
+        })
     }
 
     /// Which backend this store runs on.
@@ -132,6 +144,31 @@ impl Store {
     /// Records pushes with group commit (see `PushWriter`).
     pub fn push_writer(&self) -> &PushWriter {
         &self.push_writer
+    }
+
+    /// Records messages with group commit (see `MessageWriter`).
+    pub fn message_writer(&self) -> &MessageWriter {
+        &self.message_writer
+    }
+
+    /// Pushes received at the message URL.
+    pub fn messages(&self) -> MessageRepo<'_> {
+        MessageRepo::new(&self.pool)
+    }
+
+    /// The operator's webhook endpoints.
+    pub fn webhook_endpoints(&self) -> WebhookEndpointRepo<'_> {
+        WebhookEndpointRepo::new(&self.pool)
+    }
+
+    /// The delivery queue and its log.
+    pub fn deliveries(&self) -> DeliveryRepo<'_> {
+        DeliveryRepo::new(&self.pool)
+    }
+
+    /// WeChat's release-check test accounts and the steps answered.
+    pub fn release_check(&self) -> ReleaseCheckRepo<'_> {
+        ReleaseCheckRepo::new(&self.pool)
     }
 
     /// Pushes received at the authorization event URL.

@@ -13,6 +13,7 @@ use url::Url;
 use platform::PlatformSettings;
 use platform::admins::SessionPolicy;
 use platform::authorizers::SchedulerConfig;
+use platform::messages::GatewaySettings;
 
 use crate::sandbox;
 use parse::{
@@ -76,6 +77,9 @@ pub struct Config {
     pub scheduler: SchedulerConfig,
     /// `WECHAT_REQUEST_TIMEOUT_SECS`: how long a call to WeChat may take.
     pub wechat_request_timeout: std::time::Duration,
+    /// `WEIQIAO_RELEASE_CHECK` (on unless `0`) and
+    /// `WEIQIAO_MESSAGE_RETENTION_DAYS` (default 7): the message gateway.
+    pub gateway: GatewaySettings,
 }
 
 /// How the embedded emulator runs in sandbox mode.
@@ -301,6 +305,18 @@ impl Config {
             .unsigned_abs(),
         );
 
+        let gateway = GatewaySettings {
+            // On by default: every operator needs the check before going live.
+            release_check: get("WEIQIAO_RELEASE_CHECK").is_none()
+                || parse_bool("WEIQIAO_RELEASE_CHECK", get("WEIQIAO_RELEASE_CHECK"))?,
+            retention_days: parse_bounded(
+                "WEIQIAO_MESSAGE_RETENTION_DAYS",
+                get("WEIQIAO_MESSAGE_RETENTION_DAYS"),
+                GatewaySettings::default().retention_days,
+                1..=365,
+            )?,
+        };
+
         Ok(Self {
             site_addr,
             site_root,
@@ -318,6 +334,7 @@ impl Config {
             session_policy,
             scheduler,
             wechat_request_timeout,
+            gateway,
         })
     }
 }

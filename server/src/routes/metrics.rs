@@ -18,6 +18,9 @@ use platform::Platform;
 pub const PUSHES_RECEIVED: &str = "weiqiao_pushes_received_total";
 /// Pushes answered 4xx/5xx, by `reason`.
 pub const PUSHES_REJECTED: &str = "weiqiao_pushes_rejected_total";
+/// Pushes at the message URL, and those refused as bad input.
+pub const MESSAGES_RECEIVED: &str = "weiqiao_messages_received_total";
+pub const MESSAGES_REJECTED: &str = "weiqiao_messages_rejected_total";
 
 /// The process-wide recorder's handle, installed on first use. Should another
 /// recorder be installed already, counters go there and this one renders none.

@@ -56,7 +56,7 @@ impl Default for SchedulerConfig {
 #[derive(Debug)]
 pub struct AuthorizerRefresh {
     pub(crate) config: SchedulerConfig,
-    pub(super) instance_id: String,
+    pub(crate) instance_id: String,
     /// In-process single flight per authorizer.
     locks: KeyedLocks,
     /// Cancelled at shutdown: no scheduled refresh starts after it, and the

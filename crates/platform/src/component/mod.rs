@@ -96,6 +96,11 @@ impl ComponentService {
         self.inner.client.component_appid()
     }
 
+    /// The component's message crypto (both push URLs and passive replies use it).
+    pub fn crypto(&self) -> &MessageCrypto {
+        &self.inner.crypto
+    }
+
     pub fn client(&self) -> &ComponentClient {
         &self.inner.client
     }

@@ -52,6 +52,12 @@ impl Platform {
                 create_time,
                 ..
             } => {
+                if self.messages().is_release_check_account(&authorizer_appid) {
+                    self.messages()
+                        .release_check_unauthorized(&authorizer_appid)
+                        .await?;
+                    return Ok(());
+                }
                 // Pushes can arrive out of order: a revocation older than the
                 // account's latest authorization is history, not the current state.
                 let latest = self
@@ -85,6 +91,15 @@ impl Platform {
                 pre_auth_code,
                 ..
             } => {
+                // A release check's test account: WeChat authorized it itself;
+                // kept apart from every company.
+                if self.messages().is_release_check_account(&authorizer_appid) {
+                    return self
+                        .messages()
+                        .release_check_authorized(&authorizer_appid, &authorization_code)
+                        .await
+                        .map_err(EventError::Transient);
+                }
                 // WeChat pushes while it redirects the merchant: give the callback
                 // the first go at the code, so it can tie a new account to its invite.
                 // (Counted from the push's arrival: events left over from a restart

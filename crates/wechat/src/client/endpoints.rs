@@ -22,6 +22,27 @@ impl ComponentClient {
         self.post("api_component_token", None, &body).await
     }
 
+    /// `cgi-bin/message/custom/send`: a customer-service message to a user
+    /// of an authorized account, with its authorizer access token. `body` is
+    /// the API's JSON as documented (`touser`, `msgtype`, and the type's
+    /// object). Errors a sender must handle: 45015 (outside the 48-hour
+    /// window), 45047 (too many), 48001/40001 (token), 40003 (openid).
+    pub async fn message_custom_send(
+        &self,
+        authorizer_access_token: &Secret,
+        body: &serde_json::Value,
+    ) -> Result<(), WechatError> {
+        let _: ErrorBody = self
+            .post_to(
+                "message_custom_send",
+                "cgi-bin/message/custom/send",
+                Some(("access_token", authorizer_access_token)),
+                body,
+            )
+            .await?;
+        Ok(())
+    }
+
     /// `api_start_push_ticket`: asks WeChat to push a ticket now (no token).
     pub async fn api_start_push_ticket(&self) -> Result<ErrorBody, WechatError> {
         let body = StartPushTicketRequest {

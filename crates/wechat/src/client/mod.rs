@@ -108,13 +108,24 @@ impl ComponentClient {
         token: Option<&Secret>,
         body: &B,
     ) -> Result<R, WechatError> {
-        let url = format!(
-            "{}/cgi-bin/component/{endpoint}",
-            self.config.api_base.trim_end_matches('/')
-        );
+        let path = format!("cgi-bin/component/{endpoint}");
+        let token = token.map(|t| ("component_access_token", t));
+        self.post_to(endpoint, &path, token, body).await
+    }
+
+    /// POSTs `body` as JSON to `path` under the API base, with the token in
+    /// the query under its name, and decodes the answer of `endpoint`.
+    async fn post_to<B: Serialize, R: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        path: &str,
+        token: Option<(&'static str, &Secret)>,
+        body: &B,
+    ) -> Result<R, WechatError> {
+        let url = format!("{}/{path}", self.config.api_base.trim_end_matches('/'));
         let mut request = self.http.post(url).json(body);
-        if let Some(token) = token {
-            request = request.query(&[("component_access_token", token.expose())]);
+        if let Some((name, token)) = token {
+            request = request.query(&[(name, token.expose())]);
         }
         let transport = |e: reqwest::Error| {
             let e = e.without_url(); // the URL carries the token

@@ -134,6 +134,37 @@ impl MessageCrypto {
         Ok(self.reply_envelope(&encrypt, timestamp, nonce))
     }
 
+    /// Verifies and decrypts a passive reply envelope, as WeChat does with
+    /// what the platform answered: `MsgSignature` over the reply's own
+    /// `TimeStamp` and `Nonce`, then the trailer appid. Returns the inner XML.
+    pub fn open_reply(&self, envelope: &str) -> Result<String, CryptoError> {
+        #[derive(Deserialize)]
+        struct RawReply {
+            #[serde(rename = "Encrypt")]
+            encrypt: Option<String>,
+            #[serde(rename = "MsgSignature")]
+            msg_signature: Option<String>,
+            #[serde(rename = "TimeStamp")]
+            timestamp: Option<String>,
+            #[serde(rename = "Nonce")]
+            nonce: Option<String>,
+        }
+        crate::push::precheck_xml(envelope)?;
+        let raw: RawReply = quick_xml::de::from_str(envelope)
+            .map_err(|_| CryptoError::BadXml("reply envelope is not well-formed"))?;
+        let field = |value: Option<String>, missing: &'static str| {
+            value
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .ok_or(CryptoError::BadXml(missing))
+        };
+        let encrypt = field(raw.encrypt, "reply has no Encrypt")?;
+        let signature = field(raw.msg_signature, "reply has no MsgSignature")?;
+        let timestamp = field(raw.timestamp, "reply has no TimeStamp")?;
+        let nonce = field(raw.nonce, "reply has no Nonce")?;
+        self.decrypt(&signature, &timestamp, &nonce, &encrypt)
+    }
+
     /// Writes the reply envelope for an already encrypted `encrypt`.
     pub fn reply_envelope(&self, encrypt: &str, timestamp: &str, nonce: &str) -> String {
         let signature = self.signature(timestamp, nonce, encrypt);
