@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use futures::{StreamExt as _, stream};
 use store::AuthorizerStatus;
 use wechat::Secret;
 use wechat::error::ErrorClass;
@@ -33,7 +32,7 @@ pub struct SchedulerConfig {
     /// First retry delay after a retryable failure; doubles per failure.
     pub base_backoff_secs: i64,
     pub max_backoff_secs: i64,
-    /// Due authorizers fetched per pass.
+    /// Most authorizers claimed at once (a pass claims batch after batch).
     pub batch: i64,
 }
 
@@ -365,95 +364,8 @@ impl AuthorizerTokens<'_> {
         };
         Ok(go.then_some(expires_at))
     }
-
-    /// One scheduler pass: refreshes every due authorizer this instance can
-    /// claim, batch after batch, `concurrency` at a time. Returns how many
-    /// were refreshed.
-    pub async fn refresh_due(&self) -> Result<usize, AuthorizerTokenError> {
-        let mut done = 0;
-        // A full batch means more may be due: go on at once instead of a tick
-        // later, until a batch comes back short or none of it could be claimed
-        // (then what is left is leased elsewhere or not due under its jitter).
-        loop {
-            let (refreshed, more) = self.refresh_batch().await?;
-            done += refreshed;
-            if !more || self.engine.stopping.is_cancelled() {
-                return Ok(done);
-            }
-        }
-    }
-
-    /// One batch of a pass: the soonest-due authorizers this instance could
-    /// claim, refreshed. Also whether another batch may be waiting.
-    async fn refresh_batch(&self) -> Result<(usize, bool), AuthorizerTokenError> {
-        let engine = self.engine;
-        // Read once for the batch: it outlives the batch by far (the component
-        // token is refreshed well ahead of expiry). Without one no refresh can
-        // go ahead: nothing is claimed and no authorizer is charged a failure
-        // (a whole fleet backing off for our own missing token); the overview
-        // and the component token's status say why, and the next tick tries again.
-        let component_token = match self.component.component_token().await {
-            Ok(token) => token,
-            Err(err) => {
-                tracing::warn!(error = %err, "refresh pass waits: no component token");
-                return Ok((0, false));
-            }
-        };
-        let component_token = Some(&component_token);
-        let now = self.component.clock().now();
-        let horizon = now + engine.config.margin_secs + engine.config.jitter_secs;
-        let candidates = self
-            .store
-            .authorizer_refresh()
-            .due(now, horizon, engine.config.batch)
-            .await?;
-        let full = i64::try_from(candidates.len()).is_ok_and(|n| n >= engine.config.batch);
-        let due: Vec<(String, Option<i64>)> = candidates
-            .into_iter()
-            .filter(|c| {
-                c.access_token_expires_at.is_none_or(|at| {
-                    at <= now + engine.config.margin_secs + engine.jitter(&c.authorizer_appid)
-                })
-            })
-            .map(|c| (c.authorizer_appid, c.access_token_expires_at))
-            .collect();
-        let appids: Vec<String> = due.iter().map(|(appid, _)| appid.clone()).collect();
-        let claimed = self
-            .store
-            .authorizer_refresh()
-            .claim_due(
-                &appids,
-                &engine.instance_id,
-                (now, horizon, now + engine.config.lease_secs),
-            )
-            .await?;
-        let claimed: std::collections::HashSet<String> = claimed.into_iter().collect();
-        // Soonest first, as `due` read them.
-        let claimed: Vec<(String, Option<i64>)> = due
-            .into_iter()
-            .filter(|(appid, _)| claimed.contains(appid))
-            .collect();
-        let more = full && !claimed.is_empty();
-        let mut results = stream::iter(claimed)
-            .map(|(appid, observed)| async move {
-                if engine.stopping.is_cancelled() {
-                    return Ok(Refreshed::Skipped);
-                }
-                self.refresh(&appid, When::Scheduled(observed), component_token)
-                    .await
-            })
-            .buffer_unordered(engine.config.concurrency.max(1));
-        let mut done = 0;
-        while let Some(result) = results.next().await {
-            match result {
-                Ok(Refreshed::Done) => done += 1,
-                Ok(_) | Err(AuthorizerTokenError::NeedsReauthorization) => {}
-                Err(err) => tracing::warn!(error = %err, "refresh pass: an authorizer failed"),
-            }
-        }
-        Ok((done, more))
-    }
 }
 
+mod pass;
 #[cfg(test)]
 mod tests;
