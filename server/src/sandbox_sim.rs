@@ -58,7 +58,8 @@ pub fn build(
         wechat.token.expose_secret(),
         wechat.encoding_aes_key.expose_secret(),
     )
-    .with_push_url(push_url);
+    .with_push_url(push_url)
+    .with_message_url(format!("http://{site}/wechat/authorizers/$APPID$/events"));
     sim_config.state_file = Some(sandbox.data_dir.join("sandbox-wechat.json"));
     sim_config.component_name = "微桥（沙箱）".to_owned();
     let simulator = Simulator::new(sim_config).context("starting the sandbox emulator")?;

@@ -46,6 +46,11 @@ pub struct SimConfig {
     pub behaviour: Behaviour,
     /// How pushes are delivered and retried.
     pub push: PushPolicy,
+    /// The platform's 消息与事件接收URL, `$APPID$` standing for the
+    /// account's appid. `None`: user messages are not pushed.
+    pub message_url: Option<String>,
+    /// How message pushes are delivered, retried and suppressed.
+    pub messages: MessagePolicy,
 }
 
 impl SimConfig {
@@ -72,7 +77,15 @@ impl SimConfig {
             lifetimes: Lifetimes::default(),
             behaviour: Behaviour::default(),
             push: PushPolicy::default(),
+            message_url: None,
+            messages: MessagePolicy::default(),
         }
+    }
+
+    /// Same configuration, pushing user messages to `template` (with `$APPID$`).
+    pub fn with_message_url(mut self, template: impl Into<String>) -> Self {
+        self.message_url = Some(template.into());
+        self
     }
 
     /// Same configuration, pushing to `url`.
@@ -196,6 +209,55 @@ pub struct PushPolicy {
     /// After this many failed ticket pushes in a row WeChat stops pushing tickets until
     /// api_start_push_ticket (unsure: the real threshold is unknown). `None`: never stop.
     pub stop_after_failed_ticket_pushes: Option<u32>,
+}
+
+/// Message pushes (gateway reference §1.5–§1.6). What the references leave
+/// open is a setting: the number of deliveries (3 in all, or 1 + 3), the
+/// pause between them, and when MarkFail suppression starts.
+#[derive(Debug, Clone)]
+pub struct MessagePolicy {
+    /// Deliveries per push, the first included (the doc's "retries three
+    /// times" read either way: 3 or 4).
+    pub attempts: u32,
+    /// A delivery unanswered after this failed (WeChat: 5 s).
+    pub timeout: Duration,
+    /// Pause between deliveries (undocumented).
+    pub retry_delay: Duration,
+    /// After this many failed pushes in a row, pushes stop for
+    /// [`MessagePolicy::suppress_for`] (MarkFail; the threshold is unknown).
+    pub mark_fail_after: u32,
+    /// WeChat: "一分钟后解除屏蔽".
+    pub suppress_for: Duration,
+    /// Which code the release check's `QUERY_AUTH_CODE:` message carries.
+    pub release_check_code: ReleaseCheckCode,
+    /// How long the check waits for the `<code>_from_api` message.
+    pub release_check_api_window: Duration,
+}
+
+/// The code in the release check's `QUERY_AUTH_CODE:` message: the doc says
+/// the one of the automatic authorization's push; captures cannot tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseCheckCode {
+    /// The `authorized` push's AuthorizationCode (already exchanged by then:
+    /// with single-use codes a second exchange fails, and the platform must
+    /// fall back on the token it got).
+    SameAsAuthorized,
+    /// A fresh code for the same account.
+    Fresh,
+}
+
+impl Default for MessagePolicy {
+    fn default() -> Self {
+        MessagePolicy {
+            attempts: 3,
+            timeout: Duration::from_secs(5),
+            retry_delay: Duration::from_secs(1),
+            mark_fail_after: 10,
+            suppress_for: Duration::from_secs(60),
+            release_check_code: ReleaseCheckCode::SameAsAuthorized,
+            release_check_api_window: Duration::from_secs(2),
+        }
+    }
 }
 
 impl Default for PushPolicy {

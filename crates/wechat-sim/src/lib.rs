@@ -36,6 +36,7 @@ mod control;
 mod error;
 pub mod faults;
 mod html;
+pub mod messages;
 mod pages;
 pub mod push;
 mod simulator;
@@ -47,8 +48,8 @@ pub mod wxerror;
 
 pub use clock::Clock;
 pub use config::{
-    AuthCodeReuse, Behaviour, EventPushTiming, Lifetimes, PushPolicy, RefreshTokenRotation,
-    SimConfig,
+    AuthCodeReuse, Behaviour, EventPushTiming, Lifetimes, MessagePolicy, PushPolicy,
+    RefreshTokenRotation, ReleaseCheckCode, SimConfig,
 };
 pub use error::SimError;
 pub use simulator::Simulator;

@@ -30,6 +30,8 @@ pub(crate) struct Inner {
     pub faults: Faults,
     pub calls: CallLog,
     pub pushes: PushLog,
+    /// The message URL's memory (conversations, MarkFail, custom messages).
+    pub messages: crate::messages::MessageMemory,
 }
 
 impl std::fmt::Debug for Simulator {
@@ -66,6 +68,7 @@ impl Simulator {
                 faults: Faults::default(),
                 calls: CallLog::default(),
                 pushes: PushLog::default(),
+                messages: Default::default(),
             }),
         })
     }

@@ -29,6 +29,7 @@ mod pre_auth_codes;
 mod production;
 mod reconcile_page;
 mod refresh_tokens;
+mod release_check;
 mod sign_in;
 mod token_reads;
 mod token_service;

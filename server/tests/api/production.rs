@@ -81,7 +81,8 @@ pub async fn spawn_production_app_configured(
         &credentials.token,
         &credentials.encoding_aes_key,
     )
-    .with_push_url(push_url);
+    .with_push_url(push_url)
+    .with_message_url(format!("{address}/wechat/authorizers/$APPID$/events"));
     emulator(&mut sim_config);
     let sim = Simulator::new(sim_config).expect("emulator");
     sim.seed_demo_accounts();

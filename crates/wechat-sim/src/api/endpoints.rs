@@ -26,6 +26,32 @@ pub(super) fn routes() -> Router<Simulator> {
         .route(&route("api_get_authorizer_list"), post(authorizer_list))
         .route(&route("api_get_authorizer_option"), post(get_option))
         .route(&route("api_set_authorizer_option"), post(set_option))
+        .route("/cgi-bin/message/custom/send", post(custom_send))
+}
+
+/// `cgi-bin/message/custom/send` with an authorizer access token (see
+/// [`crate::messages::custom`] for the rules).
+async fn custom_send(State(sim): State<Simulator>, call: Incoming) -> Response {
+    let token = call.query.get("access_token").cloned();
+    let memory = sim.clone();
+    call.answer(
+        &sim,
+        "message_custom_send",
+        false,
+        Box::new(move |state, now, config, body| {
+            crate::messages::custom::send(
+                state,
+                &mut memory.messages(),
+                token.as_deref(),
+                &body,
+                now,
+                config,
+            )?;
+            Ok(json!({ "errcode": 0, "errmsg": "ok" }))
+        }),
+    )
+    .await
+    .0
 }
 
 async fn component_token(State(sim): State<Simulator>, call: Incoming) -> Response {

@@ -3,6 +3,7 @@
 //! and read the call and push logs. Documented route by route in the README.
 
 mod handlers;
+mod messages;
 
 pub(crate) use handlers::index;
 
@@ -30,6 +31,9 @@ pub(crate) fn routes() -> Router<Simulator> {
             post(change_permissions),
         )
         .route("/authorize", post(authorize))
+        .route("/messages", post(messages::push_message))
+        .route("/custom-messages", get(messages::custom_messages))
+        .route("/release-check", post(messages::release_check))
         .route("/ticket", get(ticket))
         .route("/ticket/push", post(push_ticket))
         .route("/clock", get(clock))

@@ -91,6 +91,21 @@ impl State {
         Ok(())
     }
 
+    /// WeChat authorizes an account itself (the release check's test
+    /// accounts): no link, no pre-auth code; the push's code is minted.
+    pub fn grant_by_wechat(
+        &mut self,
+        authorizer_appid: &str,
+        func_ids: Vec<u32>,
+        now: i64,
+        config: &SimConfig,
+    ) -> Result<AuthorizeOutcome, String> {
+        if !self.accounts.contains_key(authorizer_appid) {
+            return Err("unknown account".to_owned());
+        }
+        Ok(self.grant(authorizer_appid, func_ids, "", now, config))
+    }
+
     /// Record a grant (new, renewed after revocation, or changed) and mint its auth_code.
     fn grant(
         &mut self,
