@@ -10,9 +10,11 @@
 //! every use.
 
 pub mod reveal;
+mod send;
 mod tokens;
 pub mod usage;
 
+pub use send::SendError;
 pub use tokens::{ComponentAccessToken, TokenService, TokenServiceError};
 
 use std::collections::HashMap;

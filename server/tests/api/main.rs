@@ -30,6 +30,7 @@ mod production;
 mod reconcile_page;
 mod refresh_tokens;
 mod release_check;
+mod send_api;
 mod sign_in;
 mod token_reads;
 mod token_service;

@@ -75,7 +75,11 @@ impl TokenService<'_> {
     /// behalf. An appid outside the key's companies answers exactly as an
     /// unknown one does (404), so a scoped key can neither force another
     /// company's refresh nor tell which appids exist.
-    async fn check_scope(&self, key: &ApiKey, appid: &str) -> Result<(), TokenServiceError> {
+    pub(super) async fn check_scope(
+        &self,
+        key: &ApiKey,
+        appid: &str,
+    ) -> Result<(), TokenServiceError> {
         if key.reads_all_companies() {
             return Ok(());
         }
@@ -180,7 +184,7 @@ impl TokenService<'_> {
         Ok(token)
     }
 
-    async fn current_authorizer_token(
+    pub(super) async fn current_authorizer_token(
         &self,
         appid: &str,
     ) -> Result<AccessToken, TokenServiceError> {
@@ -218,7 +222,11 @@ impl TokenService<'_> {
         }
     }
 
-    fn cache(&self) -> &TokenCache {
+    pub(super) fn platform(&self) -> &Platform {
+        self.platform
+    }
+
+    pub(super) fn cache(&self) -> &TokenCache {
         self.platform.api_keys().token_cache()
     }
 
@@ -237,7 +245,7 @@ pub(crate) struct TokenCache {
 impl TokenCache {
     /// Stores `token` unless a newer one is cached: a read that started before
     /// an invalidation must not put the old token back.
-    fn put_authorizer(&self, token: &AccessToken) {
+    pub(super) fn put_authorizer(&self, token: &AccessToken) {
         let mut map = write(&self.authorizers);
         let newer_cached = map
             .get(&token.authorizer_appid)
