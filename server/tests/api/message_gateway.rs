@@ -326,3 +326,74 @@ async fn a_synchronous_endpoint_replies_to_the_user_and_a_slow_one_falls_back_to
             >= 2
     );
 }
+
+#[tokio::test]
+async fn every_message_type_the_emulator_pushes_is_parsed_and_delivered_typed() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, appid) = crate::token_service::authorized_account(&app, "类型公司").await;
+    let sink = Sink::start().await;
+    endpoint(&app, &sink, false).await;
+    let cases = [
+        ("text", None),
+        ("image", None),
+        ("voice", None),
+        ("video", None),
+        ("shortvideo", None),
+        ("location", None),
+        ("link", None),
+        ("event", Some("subscribe")),
+        ("event", Some("unsubscribe")),
+        ("event", Some("SCAN")),
+        ("event", Some("LOCATION")),
+        ("event", Some("CLICK")),
+        ("event", Some("VIEW")),
+        ("event", Some("TEMPLATESENDJOBFINISH")),
+        ("event", Some("weapp_audit_success")),
+    ];
+    for (n, (msg_type, event)) in cases.iter().enumerate() {
+        let answer = app
+            .client
+            .post(format!("{}/__sim/messages", app.sim_url))
+            .json(&serde_json::json!({
+                "authorizer_appid": appid,
+                "openid": format!("o_user_{n}"),
+                "msg_type": msg_type,
+                "event": event,
+                "event_key": "KEY_1",
+            }))
+            .send()
+            .await
+            .unwrap();
+        let pushed: serde_json::Value = answer.json().await.unwrap();
+        assert_eq!(pushed["answered"], true, "{pushed}");
+        assert_eq!(pushed["attempts"].as_array().unwrap().len(), 1, "{pushed}");
+    }
+    until("every delivery", || {
+        sink.received.lock().unwrap().len() == cases.len()
+    })
+    .await;
+    let bodies = sink.bodies();
+    for (msg_type, event) in cases {
+        let found = bodies.iter().find(|b| {
+            b["message"]["msg_type"] == msg_type && event.is_none_or(|e| b["message"]["event"] == e)
+        });
+        let body = found.unwrap_or_else(|| panic!("{msg_type} {event:?} not delivered"));
+        assert!(body["raw_xml"].as_str().unwrap().contains("<MsgType>"));
+        match msg_type {
+            "text" => assert!(body["message"]["content"].is_string()),
+            "image" | "voice" | "video" | "shortvideo" => {
+                assert!(body["message"]["media_id"].is_string())
+            }
+            "location" => assert_eq!(body["message"]["location_x"], "23.134521"),
+            "link" => assert!(body["message"]["url"].is_string()),
+            _ => {}
+        }
+    }
+    let click = bodies
+        .iter()
+        .find(|b| b["message"]["event"] == "CLICK")
+        .unwrap();
+    assert_eq!(click["message"]["event_key"], "KEY_1");
+    // Each user's messages in order, and all of them with their account.
+    assert!(bodies.iter().all(|b| b["appid"] == appid.as_str()));
+}

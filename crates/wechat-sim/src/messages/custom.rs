@@ -43,14 +43,10 @@ pub(crate) fn send(
     config: &crate::SimConfig,
 ) -> Result<(), WxError> {
     let token = token.ok_or_else(WxError::token_missing)?;
-    let appid = state.check_authorizer_token(token, now, config)?;
-    if state
-        .authorizations
-        .get(&appid)
-        .is_some_and(|a| a.revoked_at.is_some())
-    {
+    if state.revoked_tokens.iter().any(|t| t == token) {
         return Err(WxError::new(48001, "api unauthorized"));
     }
+    let appid = state.check_authorizer_token(token, now, config)?;
     let touser = body["touser"].as_str().unwrap_or_default();
     let msgtype = body["msgtype"].as_str().unwrap_or_default();
     if touser.is_empty() || msgtype.is_empty() {

@@ -269,3 +269,6 @@ impl Simulator {
 
 /// The guard's type, for [`crate::simulator::Inner`].
 pub(crate) type MessageMemory = Mutex<MessageState>;
+
+#[cfg(test)]
+mod tests;

@@ -206,7 +206,10 @@ impl State {
             .filter(|a| a.is_active())
             .ok_or_else(WxError::not_authorized)?;
         auth.revoked_at = Some(now);
-        auth.access_tokens.clear();
+        let dead: Vec<String> = auth.access_tokens.drain(..).map(|t| t.value).collect();
+        self.revoked_tokens.extend(dead);
+        let excess = self.revoked_tokens.len().saturating_sub(1000);
+        self.revoked_tokens.drain(..excess);
         auth.previous_refresh_token = None;
         Ok(Event::Unauthorized {
             authorizer_appid: appid.to_owned(),

@@ -37,6 +37,10 @@ pub struct State {
     pub authorizations: BTreeMap<String, Authorization>,
     /// `authorizer appid → option name → value`.
     pub options: BTreeMap<String, BTreeMap<String, String>>,
+    /// Access tokens of authorizations since revoked (newest last, bounded):
+    /// APIs that take them answer 48001 "api unauthorized" (G-781).
+    #[serde(default)]
+    pub revoked_tokens: Vec<String>,
 }
 
 /// A ticket or token with its lifetime.
