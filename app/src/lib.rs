@@ -32,7 +32,9 @@ use crate::admin::{
     company::CompanyPage,
     events::{EventPage, EventsPage},
     overview::OverviewPage,
+    release_check::ReleaseCheckPage,
     unassigned::UnassignedPage,
+    webhooks::{WebhookPage, WebhooksPage},
 };
 use crate::login::LoginPage;
 use crate::not_found::NotFound;
@@ -81,6 +83,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("companies") view=CompaniesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("api-keys") view=ApiKeysPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("webhooks") view=WebhooksPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("webhooks"), ParamSegment("id")) view=WebhookPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("release-check") view=ReleaseCheckPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("companies"), ParamSegment("id")) view=CompanyPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("onboard"), StaticSegment("error")) view=OnboardErrorPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("onboard"), ParamSegment("token")) view=OnboardPage ssr=SsrMode::Async />

@@ -23,6 +23,8 @@ pub fn AdminLayout(children: Children) -> impl IntoView {
         ("/accounts", lang.pick("帐号", "Accounts")),
         ("/unassigned", lang.pick("对账", "Reconcile")),
         ("/events", lang.pick("事件", "Events")),
+        ("/webhooks", lang.pick("消息推送", "Webhooks")),
+        ("/release-check", lang.pick("全网发布", "Release check")),
         ("/api-keys", lang.pick("API 密钥", "API keys")),
         ("/audit", lang.pick("审计日志", "Audit log")),
     ];

@@ -11,4 +11,6 @@ pub mod events;
 pub mod layout;
 pub mod overview;
 pub mod platform_status;
+pub mod release_check;
 pub mod unassigned;
+pub mod webhooks;

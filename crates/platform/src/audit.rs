@@ -34,10 +34,17 @@ pub enum AuditAction {
     ReauthorizationInviteCreated,
     AccountAttached,
     ReconcileRun,
+    WebhookCreated,
+    WebhookEnabled,
+    WebhookDisabled,
+    WebhookDeleted,
+    WebhookSecretShown,
+    DeliveryReplayed,
+    ReleaseCheckRun,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 29] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -60,6 +67,13 @@ impl AuditAction {
         Self::ReauthorizationInviteCreated,
         Self::AccountAttached,
         Self::ReconcileRun,
+        Self::WebhookCreated,
+        Self::WebhookEnabled,
+        Self::WebhookDisabled,
+        Self::WebhookDeleted,
+        Self::WebhookSecretShown,
+        Self::DeliveryReplayed,
+        Self::ReleaseCheckRun,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +100,13 @@ impl AuditAction {
             Self::ReauthorizationInviteCreated => "reauthorization_invite_created",
             Self::AccountAttached => "account_attached",
             Self::ReconcileRun => "reconcile_run",
+            Self::WebhookCreated => "webhook_created",
+            Self::WebhookEnabled => "webhook_enabled",
+            Self::WebhookDisabled => "webhook_disabled",
+            Self::WebhookDeleted => "webhook_deleted",
+            Self::WebhookSecretShown => "webhook_secret_shown",
+            Self::DeliveryReplayed => "delivery_replayed",
+            Self::ReleaseCheckRun => "release_check_run",
         }
     }
 

@@ -5,7 +5,7 @@
 use crate::helpers::{TestApp, spawn_app};
 
 /// Posts a form to an admin server function as a browser does; returns the redirect.
-async fn post_form(
+pub(crate) async fn post_form(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,

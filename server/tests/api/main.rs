@@ -36,3 +36,4 @@ mod token_reads;
 mod token_service;
 mod transient_failures;
 mod web_security;
+mod webhooks_page;

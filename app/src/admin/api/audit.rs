@@ -125,6 +125,17 @@ pub(crate) mod ssr {
                 "与微信授权列表对账",
                 "Reconciled with WeChat's authorizer list",
             ),
+            AuditAction::WebhookCreated => ("创建 Webhook 地址", "Webhook endpoint created"),
+            AuditAction::WebhookEnabled => ("启用 Webhook 地址", "Webhook endpoint enabled"),
+            AuditAction::WebhookDisabled => ("停用 Webhook 地址", "Webhook endpoint disabled"),
+            AuditAction::WebhookDeleted => ("删除 Webhook 地址", "Webhook endpoint deleted"),
+            AuditAction::WebhookSecretShown => {
+                ("查看 Webhook 签名密钥", "Webhook signing secret shown")
+            }
+            AuditAction::DeliveryReplayed => ("重新投递消息", "Delivery replayed"),
+            AuditAction::ReleaseCheckRun => {
+                ("运行全网发布检测（沙箱）", "Release check run (sandbox)")
+            }
         }
     }
 

@@ -11,3 +11,4 @@ pub mod invites;
 pub mod me;
 pub mod overview;
 pub mod status;
+pub mod webhooks;

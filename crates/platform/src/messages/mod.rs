@@ -26,6 +26,7 @@ use crate::clock::Clock;
 use crate::component::ComponentService;
 use crate::vault::Vault;
 pub use endpoints::{Endpoint, EndpointError, EndpointRequest, WebhookEndpoints};
+pub use store::{DeliveryRow, DeliveryState, EndpointState, ReleaseCheckStep, ReleaseCheckStepRow};
 
 /// The vault context message payloads are sealed under.
 pub(crate) const PAYLOAD_CONTEXT: &str = "message_payload";
@@ -310,6 +311,64 @@ impl MessageGateway {
             self.queued.notify_one();
         }
         Ok(replayed)
+    }
+
+    /// An endpoint's deliveries by state: (pending, delivered, dead).
+    pub async fn delivery_counts(
+        &self,
+        endpoint_id: i64,
+    ) -> Result<(i64, i64, i64), store::StoreError> {
+        self.store.deliveries().counts(endpoint_id).await
+    }
+
+    /// An endpoint's newest deliveries, of one state if given.
+    pub async fn deliveries(
+        &self,
+        endpoint_id: i64,
+        state: Option<DeliveryState>,
+        limit: i64,
+    ) -> Result<Vec<DeliveryRow>, store::StoreError> {
+        self.store
+            .deliveries()
+            .for_endpoint(endpoint_id, state, None, limit)
+            .await
+    }
+
+    /// Sandbox mode: asks the built-in emulator to play WeChat's release
+    /// check against this server; its items (name, passed, why).
+    pub async fn run_sandbox_release_check(
+        &self,
+        group: u8,
+        kind: &str,
+    ) -> Result<Vec<(String, bool, Option<String>)>, String> {
+        let base = &self.component.client().config().api_base;
+        let answer: serde_json::Value = self
+            .http
+            .post(format!(
+                "{}/__sim/release-check",
+                base.trim_end_matches('/')
+            ))
+            .timeout(Duration::from_secs(60))
+            .json(&serde_json::json!({ "group": group, "kind": kind }))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        let items = answer["items"]
+            .as_array()
+            .ok_or("the emulator gave no items")?;
+        Ok(items
+            .iter()
+            .map(|item| {
+                (
+                    item["name"].as_str().unwrap_or_default().to_owned(),
+                    item["passed"].as_bool().unwrap_or(false),
+                    item["why"].as_str().map(str::to_owned),
+                )
+            })
+            .collect())
     }
 
     /// Deletes messages older than the retention period; how many.
