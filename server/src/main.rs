@@ -32,6 +32,9 @@ enum Command {
     /// Applies the database's pending migrations and exits (the server also
     /// applies them at start; on PostgreSQL under an advisory lock).
     Migrate,
+    /// Manage the message gateway's webhook endpoints.
+    #[command(subcommand)]
+    Webhook(server::cli::WebhookCommand),
     /// Moves an installation between databases.
     #[command(subcommand)]
     Db(server::cli::DbCommand),
@@ -49,6 +52,7 @@ async fn main() -> ExitCode {
             return server::cli::migrate_on(&server::cli::database_url()).await;
         }
         Some(Command::Db(command)) => return server::cli::db(command).await,
+        Some(Command::Webhook(command)) => return server::cli::webhook(command).await,
         None => {}
     }
     server::telemetry::init();

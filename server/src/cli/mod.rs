@@ -1,13 +1,16 @@
 //! Admin subcommands of the `server` binary: `server admin …` (in [`admin`]),
-//! `server api-key create | list | revoke` and `server reconcile`.
+//! `server api-key create | list | revoke`, `server webhook …` (in
+//! [`webhook`]) and `server reconcile`.
 //! They open the configured database (`WEIQIAO_DATABASE_URL`, from the
 //! environment or `.env`, as the server reads it), act, print and exit; a
 //! running server sees a revoked key within `KEY_CACHE_TTL`.
 
 pub mod admin;
 mod db;
+mod webhook;
 
 pub use db::{DbCommand, db, db_copy};
+pub use webhook::{WebhookCommand, webhook, webhook_with};
 
 use std::process::ExitCode;
 

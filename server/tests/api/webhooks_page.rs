@@ -185,3 +185,69 @@ async fn without_a_session_the_webhook_pages_and_functions_are_closed() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_webhook_subcommand_registers_lists_disables_and_deletes() {
+    let app = crate::helpers::spawn_app().await;
+    let config = || crate::helpers::second_instance_config(&app);
+    use server::cli::{WebhookCommand, webhook_with};
+    let create = WebhookCommand::Create {
+        url: "https://backend.example.com/wechat".into(),
+        company: None,
+        msg_types: vec!["text".into()],
+        events: vec![],
+        appids: vec![],
+        synchronous: false,
+        budget_ms: None,
+    };
+    assert_eq!(
+        webhook_with(config(), create).await,
+        std::process::ExitCode::SUCCESS
+    );
+    let endpoints = app.platform.messages().endpoints().list().await.unwrap();
+    assert_eq!(endpoints.len(), 1);
+    let id = endpoints[0].id;
+    assert_eq!(endpoints[0].msg_types, ["text"]);
+    assert!(endpoints[0].secret.starts_with("whsec_"));
+    assert_eq!(
+        webhook_with(config(), WebhookCommand::List).await,
+        std::process::ExitCode::SUCCESS
+    );
+    assert_eq!(
+        webhook_with(config(), WebhookCommand::Disable { id }).await,
+        std::process::ExitCode::SUCCESS
+    );
+    let listed = app.platform.messages().endpoints().list().await.unwrap();
+    assert_eq!(listed[0].state, platform::messages::EndpointState::Disabled);
+    // A bad URL and an unknown delivery are refused with a failure exit.
+    let bad = WebhookCommand::Create {
+        url: "ftp://x".into(),
+        company: None,
+        msg_types: vec![],
+        events: vec![],
+        appids: vec![],
+        synchronous: false,
+        budget_ms: None,
+    };
+    assert_eq!(
+        webhook_with(config(), bad).await,
+        std::process::ExitCode::FAILURE
+    );
+    assert_eq!(
+        webhook_with(config(), WebhookCommand::Replay { delivery: 999 }).await,
+        std::process::ExitCode::FAILURE
+    );
+    assert_eq!(
+        webhook_with(config(), WebhookCommand::Delete { id }).await,
+        std::process::ExitCode::SUCCESS
+    );
+    assert!(
+        app.platform
+            .messages()
+            .endpoints()
+            .list()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
