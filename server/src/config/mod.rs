@@ -315,6 +315,12 @@ impl Config {
                 GatewaySettings::default().retention_days,
                 1..=365,
             )?,
+            delivery_lease_secs: parse_bounded(
+                "WEIQIAO_DELIVERY_LEASE_SECS",
+                get("WEIQIAO_DELIVERY_LEASE_SECS"),
+                GatewaySettings::default().delivery_lease_secs,
+                15..=600,
+            )?,
         };
 
         Ok(Self {

@@ -21,6 +21,7 @@ mod health;
 mod helpers;
 mod hostile_pushes;
 mod instances;
+mod killed_deliveries;
 mod message_gateway;
 mod metrics;
 mod onboarding;

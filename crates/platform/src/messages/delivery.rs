@@ -21,7 +21,8 @@ use super::{Answer, MessageGateway, PAYLOAD_CONTEXT};
 
 /// One attempt's limit (a synchronous endpoint has its own, shorter budget).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a claimed delivery is ours; a crashed worker's run out after it.
+/// How long a claimed delivery is ours by default; a crashed worker's run
+/// out after it ([`super::GatewaySettings::delivery_lease_secs`]).
 pub const LEASE_SECS: i64 = 60;
 /// Deliveries in flight at once, all endpoints together.
 const CAPACITY: usize = 512;
@@ -251,7 +252,12 @@ pub async fn run_delivery_worker(gateway: MessageGateway, stopping: Cancellation
             match gateway
                 .store
                 .deliveries()
-                .claim_due(&gateway.instance_id, now, now + LEASE_SECS, room as i64)
+                .claim_due(
+                    &gateway.instance_id,
+                    now,
+                    now + gateway.settings.delivery_lease_secs,
+                    room as i64,
+                )
                 .await
             {
                 Ok(claimed) => claimed,

@@ -74,6 +74,10 @@ pub struct GatewaySettings {
     pub release_check: bool,
     /// `WEIQIAO_MESSAGE_RETENTION_DAYS`: messages are purged after this.
     pub retention_days: i64,
+    /// `WEIQIAO_DELIVERY_LEASE_SECS`: how long a claimed delivery is an
+    /// instance's; a crashed instance's deliveries go out again after it.
+    /// Longer than a delivery's 10 s timeout, so none is sent twice in flight.
+    pub delivery_lease_secs: i64,
 }
 
 impl Default for GatewaySettings {
@@ -81,6 +85,7 @@ impl Default for GatewaySettings {
         Self {
             release_check: true,
             retention_days: 7,
+            delivery_lease_secs: delivery::LEASE_SECS,
         }
     }
 }
@@ -202,7 +207,10 @@ impl MessageGateway {
                 .map(|e| {
                     let leased = e.synchronous.then(|| {
                         synchronous.push(e.clone());
-                        (self.instance_id.clone(), now + delivery::LEASE_SECS)
+                        (
+                            self.instance_id.clone(),
+                            now + self.settings.delivery_lease_secs,
+                        )
                     });
                     NewDelivery {
                         endpoint_id: e.id,
