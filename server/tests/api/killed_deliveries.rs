@@ -35,7 +35,7 @@ impl Server {
         for (k, v) in &self.vars {
             command.env(k, v);
         }
-        let child = command.spawn().unwrap();
+        let mut child = command.spawn().unwrap();
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(30) {
             if reqwest::get(format!("{}/healthz", self.address))
@@ -46,6 +46,8 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!(
             "the server did not start; see {}",
             self.dir.join("server.log").display()
