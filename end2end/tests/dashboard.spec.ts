@@ -5,35 +5,8 @@
 // authorization's push opens as masked XML; an authorization no invite brought
 // in is found by reconcile and attached to a company. Each test brings its own
 // company and its own emulator account, so no test depends on another.
-import { expect, test, type Page } from '@playwright/test';
-import { SIM, failOnConsoleErrors, newOfficialAccount, signIn, uniqueName, waitForHydration } from './helpers';
-
-/** Creates a company through the admin UI and opens its page; returns its name and id. */
-async function createCompany(page: Page): Promise<{ company: string; id: string }> {
-  const company = uniqueName('控制台测试公司-');
-  await signIn(page);
-  await page.goto('/companies');
-  await page.getByLabel('公司名称').fill(company);
-  await page.getByRole('button', { name: '创建公司' }).click();
-  await page.getByRole('link', { name: company, exact: true }).click();
-  await expect(page.getByRole('heading', { name: company, level: 1 })).toBeVisible();
-  const id = new URL(page.url()).pathname.split('/').pop() ?? '';
-  return { company, id };
-}
-
-/** Company, invite and the merchant's authorization through the emulator's page; returns the company's id. */
-async function onboard(page: Page, nickname: string): Promise<string> {
-  const { id } = await createCompany(page);
-  await page.getByLabel('备注（可选）').fill('发给测试商户');
-  await page.getByRole('button', { name: '创建邀请' }).click();
-  const invite = await page.getByRole('textbox', { name: '邀请链接' }).first().inputValue();
-  await page.goto(invite);
-  await page.getByRole('link', { name: '前往微信授权' }).click();
-  await page.getByLabel(nickname, { exact: true }).check();
-  await page.getByRole('button', { name: '确认授权' }).click();
-  await expect(page.getByText('授权成功')).toBeVisible();
-  return id;
-}
+import { expect, test } from '@playwright/test';
+import { SIM, createCompany, failOnConsoleErrors, newOfficialAccount, onboard, signIn, uniqueName, waitForHydration } from './helpers';
 
 test('an authorized account shows its health, a dead refresh token raises the banner, and its push opens masked', async ({ page }) => {
   const errors = failOnConsoleErrors(page);

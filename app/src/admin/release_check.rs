@@ -3,10 +3,11 @@
 //! the emulator's check against this server and shows WeChat's result items.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::UiError;
 use crate::admin::api::webhooks::{
-    CheckItemView, CheckStepView, RunReleaseCheck, release_check_status,
+    CheckItemView, CheckStepView, RunReleaseCheck, decode_items, release_check_status,
 };
 use crate::admin::layout::AdminLayout;
 use crate::i18n::admin_lang;
@@ -54,6 +55,7 @@ pub fn ReleaseCheckPage() -> impl IntoView {
 #[component]
 fn SandboxRun(run: ServerAction<RunReleaseCheck>) -> impl IntoView {
     let lang = admin_lang();
+    let query = use_query_map();
     view! {
         <section class="card" aria-labelledby="run-title">
             <h2 id="run-title">{lang.pick("在沙箱中运行检测", "Run the check in the sandbox")}</h2>
@@ -74,14 +76,10 @@ fn SandboxRun(run: ServerAction<RunReleaseCheck>) -> impl IntoView {
                 </div>
                 <button type="submit" class="button primary">{lang.pick("开始检测", "Run the check")}</button>
             </ActionForm>
-            {move || run.pending().get().then(|| view! { <p class="muted" role="status">{lang.pick("检测中，约需 5 秒……", "Checking, about 5 s…")}</p> })}
-            {move || run.value().get().map(|result| match result {
-                Ok(items) => view! { <CheckItems items /> }.into_any(),
-                Err(err) => {
-                    let err: UiError = err;
-                    view! { <p class="notice error" role="alert">{err.to_string()}</p> }.into_any()
-                }
+            {move || run.value().get().and_then(Result::err).map(|err: UiError| view! {
+                <p class="notice error" role="alert">{err.to_string()}</p>
             })}
+            {move || query.read().get("result").map(|text| view! { <CheckItems items=decode_items(&text) /> })}
         </section>
     }
 }
@@ -97,9 +95,9 @@ fn CheckItems(items: Vec<CheckItemView>) -> impl IntoView {
             </p>
             <ul class="check-items">
                 {items.into_iter().map(|i| view! {
-                    <li data-passed=i.passed.to_string()>
+                    <li data-passed=i.passed.to_string() data-item=i.name.clone()>
                         {if i.passed { "✔ " } else { "✘ " }}
-                        <strong>{i.name}</strong>
+                        <strong>{i.name.clone()}</strong>
                         {i.why.map(|why| view! { <span class="muted">" — "{why}</span> })}
                     </li>
                 }).collect_view()}

@@ -225,7 +225,39 @@ pub async fn run_release_check(group: u8, kind: String) -> Result<Vec<CheckItemV
             format!("group:{group}:{kind}"),
         )
         .await;
+    // The page is plain HTML: the result travels in the redirect's query.
+    let encoded = percent_encoding::utf8_percent_encode(
+        &encode_items(&items),
+        percent_encoding::NON_ALPHANUMERIC,
+    )
+    .to_string();
+    crate::shared::ssr::redirect_form_post(&format!("/release-check?result={encoded}")).await;
     Ok(items)
+}
+
+/// Items as lines of `passed \t name \t why` (for the redirect's query).
+pub fn encode_items(items: &[CheckItemView]) -> String {
+    items
+        .iter()
+        .map(|i| {
+            let why = i.why.clone().unwrap_or_default().replace(['\t', '\n'], " ");
+            format!("{}\t{}\t{why}", u8::from(i.passed), i.name)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// [`encode_items`] read back; lines that do not parse are left out.
+pub fn decode_items(text: &str) -> Vec<CheckItemView> {
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, '\t');
+            let passed = parts.next()? == "1";
+            let name = parts.next()?.to_owned();
+            let why = parts.next().filter(|w| !w.is_empty()).map(str::to_owned);
+            Some(CheckItemView { name, passed, why })
+        })
+        .collect()
 }
 
 #[cfg(feature = "ssr")]
@@ -521,5 +553,32 @@ mod ssr {
             .into_iter()
             .map(|(name, passed, why)| CheckItemView { name, passed, why })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CheckItemView, decode_items, encode_items};
+
+    #[test]
+    fn check_items_survive_the_redirect_s_query() {
+        let items = vec![
+            CheckItemView {
+                name: "组件ticket正确接收".into(),
+                passed: true,
+                why: None,
+            },
+            CheckItemView {
+                name: "返回Api文本消息".into(),
+                passed: false,
+                why: Some("no custom message\twithin\n2 s".into()),
+            },
+        ];
+        let back = decode_items(&encode_items(&items));
+        assert_eq!(back[0], items[0]);
+        assert_eq!(back[1].name, "返回Api文本消息");
+        assert!(!back[1].passed);
+        assert_eq!(back[1].why.as_deref(), Some("no custom message within 2 s"));
+        assert!(decode_items("garbage").is_empty());
     }
 }
