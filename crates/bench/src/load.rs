@@ -54,6 +54,18 @@ pub async fn run(addr: SocketAddr, plan: Plan) -> anyhow::Result<Stats> {
 /// Runs `plan` against several instances, as a load balancer without sticky
 /// sessions would: connection `i` goes to `addrs[i % addrs.len()]`.
 pub async fn run_on(addrs: &[SocketAddr], plan: Plan) -> anyhow::Result<Stats> {
+    run_recording(addrs, plan, None).await
+}
+
+/// When each request was sent, by its index in the plan.
+pub type Sends = Arc<std::sync::Mutex<Vec<Option<Instant>>>>;
+
+/// [`run_on`], noting in `sends` when each request went out.
+pub async fn run_recording(
+    addrs: &[SocketAddr],
+    plan: Plan,
+    sends: Option<Sends>,
+) -> anyhow::Result<Stats> {
     anyhow::ensure!(!addrs.is_empty(), "no address to load");
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
@@ -64,8 +76,9 @@ pub async fn run_on(addrs: &[SocketAddr], plan: Plan) -> anyhow::Result<Stats> {
         let requests = plan.requests.clone();
         let next = next.clone();
         let total = plan.total;
+        let sends = sends.clone();
         tasks.push(tokio::spawn(async move {
-            connection(addr, requests, next, total, stop_at).await
+            connection(addr, requests, next, total, stop_at, sends).await
         }));
     }
     let mut stats = Stats {
@@ -91,6 +104,7 @@ async fn connection(
     next: Arc<AtomicUsize>,
     total: usize,
     stop_at: Instant,
+    sends: Option<Sends>,
 ) -> anyhow::Result<(Vec<Duration>, usize)> {
     let mut stream = TcpStream::connect(addr).await.context("connecting")?;
     stream.set_nodelay(true)?;
@@ -104,6 +118,11 @@ async fn connection(
         }
         let request = &requests[i % requests.len()];
         let sent = Instant::now();
+        if let Some(sends) = &sends
+            && let Some(slot) = sends.lock().unwrap_or_else(|e| e.into_inner()).get_mut(i)
+        {
+            *slot = Some(sent);
+        }
         stream.write_all(request).await.context("sending")?;
         let status = read_response(&mut stream, &mut buf).await?;
         if status == 200 {

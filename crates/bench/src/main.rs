@@ -14,7 +14,8 @@
 //! 3. the first-load weight of the merchant's and the sign-in page;
 //! 4. the dashboard at scale (`dashboard.rs`): 10,000 companies and 100,000
 //!    accounts seeded, then the operator's pages rendered under a session;
-//! 5. with `--postgres <cluster URL>` (`postgres.rs`): push ingestion on one
+//! 5. the message gateway (`messages.rs`): user messages in, webhook deliveries out;
+//! 6. with `--postgres <cluster URL>` (`postgres.rs`): push ingestion on one
 //!    PostgreSQL database with one and with three instances behind the load
 //!    generator, and token reads with one.
 //!
@@ -23,6 +24,7 @@
 
 mod dashboard;
 mod load;
+mod messages;
 mod page_weight;
 mod postgres;
 mod server;
@@ -142,6 +144,7 @@ async fn measure(args: &Args, running: &server::Running) -> anyhow::Result<Strin
     )
     .await?;
     let issued = running.issued_count().await?;
+    let gateway = messages::measure(running, args.pushes, args.push_connections, args.deadline).await?;
     eprintln!("page weight…");
     let pages = page_weight::measure(running.address, running.admin_password()).await?;
 
@@ -178,6 +181,7 @@ async fn measure(args: &Args, running: &server::Running) -> anyhow::Result<Strin
         "\nIssuances counted for the bench key after the run: {issued} (warm-up included)."
     )?;
     report.push_str(&page_weight::report(&pages)?);
+    report.push_str(&gateway);
 
     eprintln!(
         "dashboard: seeding {} companies × {} accounts…",

@@ -265,6 +265,106 @@ impl Running {
         Ok((appid.to_owned(), api_key))
     }
 
+    /// `count` authorized accounts of one company, with valid sealed tokens; their appids.
+    pub async fn seed_accounts(&self, count: usize) -> anyhow::Result<Vec<String>> {
+        let store = self.store().await?;
+        let vault = self.vault()?;
+        let now = time::OffsetDateTime::now_utc();
+        let company = store
+            .companies()
+            .insert(store::NewCompany {
+                name: "消息压测公司",
+                created_at: now,
+            })
+            .await?;
+        let appids: Vec<String> = (0..count).map(|i| format!("wxmsgbench{i:08}")).collect();
+        for (i, appid) in appids.iter().enumerate() {
+            store
+                .authorizers()
+                .save_authorization(store::AuthorizationWrite {
+                    authorizer_appid: appid,
+                    company_id: company.id,
+                    func_info_json: "[1]",
+                    refresh_token_sealed: &vault
+                        .seal(&format!("authorizer_refresh_token:{appid}"), "refresh"),
+                    access_token_sealed: &vault
+                        .seal(&format!("authorizer_access_token:{appid}"), "access"),
+                    access_token_expires_at: now.unix_timestamp() + 7200,
+                    code_hash: &format!("message-bench-{i}"),
+                    invite_id: None,
+                    now: now.unix_timestamp(),
+                })
+                .await?;
+        }
+        store.close().await;
+        Ok(appids)
+    }
+
+    /// One asynchronous webhook endpoint for every company, at `url`. The
+    /// secret is sealed under the context `platform::messages` uses.
+    pub async fn seed_endpoint(&self, url: &str, max_in_flight: i64) -> anyhow::Result<()> {
+        let store = self.store().await?;
+        let sealed = self
+            .vault()?
+            .seal(&format!("webhook_secret:{url}"), "whsec_bench");
+        store
+            .webhook_endpoints()
+            .insert(store::NewEndpoint {
+                company_id: None,
+                url,
+                secret_sealed: &sealed,
+                appids: None,
+                msg_types: None,
+                events: None,
+                synchronous: false,
+                reply_budget_ms: 3000,
+                max_in_flight,
+                now: time::OffsetDateTime::now_utc().unix_timestamp(),
+            })
+            .await?;
+        store.close().await;
+        Ok(())
+    }
+
+    /// `n` distinct user messages (content `m{i}`), spread over `appids` and
+    /// 5,000 users, encrypted as WeChat sends them, as raw HTTP requests.
+    pub fn message_pushes(&self, n: usize, appids: &[String]) -> anyhow::Result<Vec<Vec<u8>>> {
+        let crypto = MessageCrypto::new(
+            &self.sandbox.token,
+            &self.sandbox.encoding_aes_key,
+            &self.sandbox.component_appid,
+        )?;
+        let base = time::OffsetDateTime::now_utc().unix_timestamp();
+        (0..n)
+            .map(|i| {
+                let appid = &appids[i % appids.len()];
+                let user = format!("o_bench_user_{}", i % 5000);
+                let xml = wechat::message::Message {
+                    to_user_name: format!("gh_{appid}"),
+                    from_user_name: user.clone(),
+                    create_time: base,
+                    kind: wechat::message::MessageKind::Text {
+                        msg_id: Some(format!("{}", 1_000_000 + i)),
+                        content: format!("m{i}"),
+                    },
+                }
+                .to_xml();
+                let push = crypto.build_push(&xml, &base.to_string(), &format!("{i}"))?;
+                let query = serde_urlencoded::to_string(&push.query)?;
+                let body = push
+                    .body
+                    .replace("<AppId>", "<ToUserName>")
+                    .replace("</AppId>", "</ToUserName>");
+                Ok(format!(
+                    "POST /wechat/authorizers/{appid}/events?{query}&openid={user} HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+                     Content-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+                .into_bytes())
+            })
+            .collect()
+    }
+
     pub fn token_read(&self, appid: &str, api_key: &str) -> Vec<u8> {
         format!(
             "GET /api/v1/authorizers/{appid}/access_token HTTP/1.1\r\nHost: 127.0.0.1\r\n\
