@@ -144,7 +144,8 @@ async fn measure(args: &Args, running: &server::Running) -> anyhow::Result<Strin
     )
     .await?;
     let issued = running.issued_count().await?;
-    let gateway = messages::measure(running, args.pushes, args.push_connections, args.deadline).await?;
+    let gateway =
+        messages::measure(running, args.pushes, args.push_connections, args.deadline).await?;
     eprintln!("page weight…");
     let pages = page_weight::measure(running.address, running.admin_password()).await?;
 

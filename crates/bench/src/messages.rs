@@ -20,7 +20,12 @@ const ACCOUNTS: usize = 1000;
 /// Arrival instants by message index, and how many arrived in all.
 type Arrivals = Arc<Mutex<(Vec<Option<Instant>>, usize)>>;
 
-pub async fn measure(running: &Running, pushes: usize, connections: usize, deadline: Duration) -> anyhow::Result<String> {
+pub async fn measure(
+    running: &Running,
+    pushes: usize,
+    connections: usize,
+    deadline: Duration,
+) -> anyhow::Result<String> {
     let appids = running.seed_accounts(ACCOUNTS).await?;
     let arrivals: Arrivals = Arc::new(Mutex::new((vec![None; pushes + 1000], 0)));
     let sink = start_sink(arrivals.clone()).await?;
@@ -58,12 +63,20 @@ pub async fn measure(running: &Running, pushes: usize, connections: usize, deadl
         .collect();
     end_to_end.sort_unstable();
     let delivered = end_to_end.len();
-    let last = arrived[1000..].iter().flatten().max().copied().unwrap_or(started);
+    let last = arrived[1000..]
+        .iter()
+        .flatten()
+        .max()
+        .copied()
+        .unwrap_or(started);
     let delivery_rate = delivered as f64 / last.duration_since(started).as_secs_f64().max(0.001);
     let p = |q: f64| {
         end_to_end
             .get(((end_to_end.len().saturating_sub(1)) as f64 * q).round() as usize)
-            .map_or_else(|| "—".to_owned(), |d| format!("{:.1} ms", d.as_secs_f64() * 1000.0))
+            .map_or_else(
+                || "—".to_owned(),
+                |d| format!("{:.1} ms", d.as_secs_f64() * 1000.0),
+            )
     };
     let mut report = String::new();
     writeln!(
@@ -88,9 +101,18 @@ pub async fn measure(running: &Running, pushes: usize, connections: usize, deadl
         report,
         "| deliveries to the sink | {delivered} of {}, {delivery_rate:.0}/s{} | ≥ 10,000/s |",
         stats.ok,
-        if all_delivered { "" } else { " (not all within 2 minutes)" }
+        if all_delivered {
+            ""
+        } else {
+            " (not all within 2 minutes)"
+        }
     )?;
-    writeln!(report, "| push to delivery | p50 {}, p99 {} | — |", p(0.5), p(0.99))?;
+    writeln!(
+        report,
+        "| push to delivery | p50 {}, p99 {} | — |",
+        p(0.5),
+        p(0.99)
+    )?;
     Ok(report)
 }
 
@@ -143,7 +165,11 @@ async fn start_sink(arrivals: Arrivals) -> anyhow::Result<String> {
                         }
                     }
                     buf.drain(..head_end + 4 + length);
-                    if stream.write_all(b"HTTP/1.1 204 No Content\r\n\r\n").await.is_err() {
+                    if stream
+                        .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -170,7 +196,10 @@ async fn read_until_head(stream: &mut tokio::net::TcpStream, buf: &mut Vec<u8>) 
 fn message_index(body: &[u8]) -> Option<usize> {
     let text = std::str::from_utf8(body).ok()?;
     let at = text.find("\"content\":\"m")? + "\"content\":\"m".len();
-    let digits: String = text[at..].chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.parse().ok()
 }
 
@@ -178,7 +207,13 @@ fn message_index(body: &[u8]) -> Option<usize> {
 mod tests {
     #[test]
     fn the_sink_reads_the_message_index_from_the_delivery() {
-        assert_eq!(super::message_index(br#"{"message":{"content":"m1234","x":1}}"#), Some(1234));
-        assert_eq!(super::message_index(br#"{"message":{"content":"hello"}}"#), None);
+        assert_eq!(
+            super::message_index(br#"{"message":{"content":"m1234","x":1}}"#),
+            Some(1234)
+        );
+        assert_eq!(
+            super::message_index(br#"{"message":{"content":"hello"}}"#),
+            None
+        );
     }
 }

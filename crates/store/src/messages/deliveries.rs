@@ -158,13 +158,45 @@ impl<'a> DeliveryRepo<'a> {
         if ends.is_empty() {
             return Ok(());
         }
+        // The common end, delivered, in one statement for the whole batch;
+        // retries and dead letters (rare) one by one.
+        let delivered: Vec<&DeliveryEnd> = ends
+            .iter()
+            .filter(|e| e.next == DeliveryNext::Delivered)
+            .collect();
         with_pool!(self.pool, |pool| {
             let mut tx = pool.begin().await?;
-            for end in ends {
+            for chunk in delivered.chunks(512) {
+                // VALUES columns are column1… on both backends; the casts type them for PostgreSQL.
+                let mut update = QueryBuilder::new(
+                    "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, \
+                     next_attempt_at = v.column2, finished_at = v.column2, last_status = v.column3, \
+                     last_error = NULL, last_duration_ms = v.column4, lease_holder = NULL, \
+                     lease_until = NULL FROM (VALUES ",
+                );
+                let mut rows = update.separated(", ");
+                for end in chunk {
+                    rows.push("(CAST(");
+                    rows.push_bind_unseparated(end.id);
+                    rows.push_unseparated(" AS BIGINT), CAST(");
+                    rows.push_bind_unseparated(end.at);
+                    rows.push_unseparated(" AS BIGINT), CAST(");
+                    rows.push_bind_unseparated(end.status);
+                    rows.push_unseparated(" AS BIGINT), CAST(");
+                    rows.push_bind_unseparated(end.duration_ms);
+                    rows.push_unseparated(" AS BIGINT))");
+                }
+                update
+                    .push(") AS v WHERE deliveries.id = v.column1 AND deliveries.lease_holder = ");
+                update.push_bind(holder);
+                update.push(" AND deliveries.state = 'pending'");
+                update.build().execute(&mut *tx).await?;
+            }
+            for end in ends.iter().filter(|e| e.next != DeliveryNext::Delivered) {
                 let (state, next_attempt_at, finished_at) = match end.next {
-                    DeliveryNext::Delivered => (DeliveryState::Delivered, end.at, Some(end.at)),
                     DeliveryNext::Dead => (DeliveryState::Dead, end.at, Some(end.at)),
                     DeliveryNext::RetryAt(at) => (DeliveryState::Pending, at, None),
+                    DeliveryNext::Delivered => (DeliveryState::Delivered, end.at, Some(end.at)),
                 };
                 sqlx::query(
                     "UPDATE deliveries SET state = $3, attempts = attempts + 1, \
