@@ -107,3 +107,6 @@ impl<'a> MessageRepo<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
