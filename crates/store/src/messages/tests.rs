@@ -42,12 +42,17 @@ async fn retention_purges_old_messages_but_keeps_one_still_being_delivered() {
         .await
         .unwrap();
     let writer = store.message_writer();
-    let RecordedMessage::New { deliveries, .. } =
-        writer.record(record("old-delivered", 100, Some(endpoint.id))).await.unwrap()
+    let RecordedMessage::New { deliveries, .. } = writer
+        .record(record("old-delivered", 100, Some(endpoint.id)))
+        .await
+        .unwrap()
     else {
         panic!("new");
     };
-    writer.record(record("old-pending", 100, Some(endpoint.id))).await.unwrap();
+    writer
+        .record(record("old-pending", 100, Some(endpoint.id)))
+        .await
+        .unwrap();
     writer.record(record("young", 1000, None)).await.unwrap();
     // A retry of a recorded push records nothing.
     assert_eq!(
@@ -55,7 +60,11 @@ async fn retention_purges_old_messages_but_keeps_one_still_being_delivered() {
         RecordedMessage::Duplicate
     );
     // The first one's delivery ends; the second's is still pending.
-    let claimed = store.deliveries().claim_due("me", 200, 260, 10).await.unwrap();
+    let claimed = store
+        .deliveries()
+        .claim_due("me", 200, 260, 10)
+        .await
+        .unwrap();
     assert_eq!(claimed.len(), 1, "one per order key at a time");
     assert_eq!(claimed[0].id, deliveries[0].1);
     store
@@ -86,5 +95,9 @@ async fn retention_purges_old_messages_but_keeps_one_still_being_delivered() {
     assert_eq!(left, ["1000", "100"]);
     let delivered = store.deliveries().by_id(deliveries[0].1).await.unwrap();
     assert!(delivered.is_none(), "its delivery went with it");
-    assert_eq!(messages.purge_received_before(2000).await.unwrap(), 1, "the pending one stays");
+    assert_eq!(
+        messages.purge_received_before(2000).await.unwrap(),
+        1,
+        "the pending one stays"
+    );
 }

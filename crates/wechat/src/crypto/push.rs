@@ -272,4 +272,30 @@ mod tests {
             "<xml>hi</xml>"
         );
     }
+
+    #[test]
+    fn a_reply_opens_with_its_own_signature_and_nothing_else_does() {
+        let crypto = crypto();
+        let reply =
+            "<xml><ToUserName><![CDATA[o]]></ToUserName><Content><![CDATA[hi]]></Content></xml>";
+        let envelope = crypto.encrypt_reply(reply, "1700000000", "42").unwrap();
+        assert_eq!(crypto.open_reply(&envelope).unwrap(), reply);
+        // Another signature, another timestamp, a missing field: refused.
+        let forged = envelope.replacen("<MsgSignature><![CDATA[", "<MsgSignature><![CDATA[0", 1);
+        assert!(crypto.open_reply(&forged).is_err());
+        let moved = envelope.replace(
+            "<TimeStamp>1700000000</TimeStamp>",
+            "<TimeStamp>1700000001</TimeStamp>",
+        );
+        assert!(crypto.open_reply(&moved).is_err());
+        let without = envelope.replace(
+            "<Nonce><![CDATA[42]]></Nonce>",
+            "<Nonce><![CDATA[]]></Nonce>",
+        );
+        assert_eq!(
+            crypto.open_reply(&without),
+            Err(CryptoError::BadXml("reply has no Nonce"))
+        );
+        assert!(crypto.open_reply("success").is_err());
+    }
 }

@@ -442,6 +442,13 @@ fn replies_wechat_would_refuse_are_refused_here() {
         Err(ReplyError::EmptyText)
     );
     assert_eq!(
+        Reply::Text {
+            content: "好".into()
+        }
+        .validate(),
+        Ok(())
+    );
+    assert_eq!(
         Reply::Image {
             media_id: "".into()
         }
