@@ -48,6 +48,8 @@ struct Args {
     deadline: Duration,
     dashboard: dashboard::Scale,
     postgres: Option<String>,
+    /// `--only messages`: the message gateway's section alone (profiling).
+    only_messages: bool,
 }
 
 fn args() -> anyhow::Result<Args> {
@@ -65,6 +67,7 @@ fn args() -> anyhow::Result<Args> {
             accounts_per_company: 10,
         },
         postgres: None,
+        only_messages: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -81,6 +84,8 @@ fn args() -> anyhow::Result<Args> {
             "--companies" => args.dashboard.companies = value.parse()?,
             "--accounts-per-company" => args.dashboard.accounts_per_company = value.parse()?,
             "--postgres" => args.postgres = Some(value),
+            "--only" if value == "messages" => args.only_messages = true,
+            "--only" => anyhow::bail!("--only takes messages"),
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
@@ -113,6 +118,9 @@ async fn bench(args: Args) -> anyhow::Result<()> {
 }
 
 async fn measure(args: &Args, running: &server::Running) -> anyhow::Result<String> {
+    if args.only_messages {
+        return messages::measure(running, args.pushes, args.push_connections, args.deadline).await;
+    }
     eprintln!("building {} encrypted pushes…", args.pushes + 1000);
     let pushes = Arc::new(running.ticket_pushes(args.pushes + 1000)?);
     let (warm, timed) = pushes.split_at(1000);

@@ -42,6 +42,9 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// Bytes of the database file SQLite reads through a memory map: 256 MiB.
+const MMAP_SIZE: &str = "268435456";
+
 /// Pages (4 KiB) of WAL after which a commit checkpoints by itself: 64 MiB.
 const WAL_AUTOCHECKPOINT_PAGES: &str = "16384";
 
@@ -261,7 +264,10 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
         // The push writer checkpoints beside the commits (push_writer.rs);
         // SQLite's default (1,000 pages) would checkpoint inside a commit.
         // The high threshold stays as a bound on the WAL should that stop.
-        .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES);
+        .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
+        // Reads through a memory map instead of a read() per page: the
+        // delivery queue and the dashboards read much of a large file.
+        .pragma("mmap_size", MMAP_SIZE);
     if let Some(parent) = options.get_filename().parent()
         && !parent.as_os_str().is_empty()
     {

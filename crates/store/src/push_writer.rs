@@ -118,20 +118,20 @@ impl PushWriter {
 /// for nor blocks writers, so commits go on while it copies the WAL into the
 /// database; SQLite's own automatic checkpoint (set high in `pool.rs`) only
 /// remains as a fallback for writes that do not come through here.
-struct Checkpointer {
+pub(crate) struct Checkpointer {
     last: Instant,
     running: Option<JoinHandle<()>>,
 }
 
 impl Checkpointer {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             last: Instant::now(),
             running: None,
         }
     }
 
-    fn after_commit(&mut self, pool: &SqlitePool) {
+    pub(crate) fn after_commit(&mut self, pool: &SqlitePool) {
         let busy = self.running.as_ref().is_some_and(|h| !h.is_finished());
         if busy || self.last.elapsed() < CHECKPOINT_EVERY {
             return;

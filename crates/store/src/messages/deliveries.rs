@@ -95,8 +95,9 @@ impl<'a> DeliveryRepo<'a> {
         Self { pool }
     }
 
-    /// Leases up to `limit` due deliveries to `holder` until `until`, oldest
-    /// first, each only if no earlier delivery of its order key is pending
+    /// Leases up to `limit` due deliveries to `holder` until `until`, longest
+    /// due first (the order of the pending-only index, so a claim reads only
+    /// pending rows however many delivered ones the table holds), each only if no earlier delivery of its order key is pending
     /// (a user's messages reach an endpoint in order; a dead one no longer
     /// holds the rest back). One statement, so instances never share one.
     pub async fn claim_due(
@@ -114,7 +115,7 @@ impl<'a> DeliveryRepo<'a> {
                        AND (d.lease_until IS NULL OR d.lease_until < $2) \
                        AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.order_key = d.order_key \
                            AND e.state = 'pending' AND e.id < d.id) \
-                     ORDER BY d.id LIMIT $4) \
+                     ORDER BY d.next_attempt_at, d.id LIMIT $4) \
                    AND state = 'pending' AND (lease_until IS NULL OR lease_until < $2) \
                  RETURNING id",
             )

@@ -73,11 +73,16 @@ impl MessageWriter {
         let (jobs, mut queue) = mpsc::channel::<Job>(4 * MAX_BATCH);
         tokio::spawn(async move {
             let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+            // As the push writer does: checkpoints beside the commits, not inside one.
+            let mut checkpointer = crate::push_writer::Checkpointer::new();
             while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
                 match write_batch(&pool, &batch).await {
                     Ok(outcomes) => {
                         for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {
                             let _ = reply.send(Ok(outcome));
+                        }
+                        if let Pool::Sqlite(sqlite) = &pool {
+                            checkpointer.after_commit(sqlite);
                         }
                     }
                     Err(err) => {
