@@ -298,10 +298,12 @@ async fn a_component_token_wechat_refuses_early_is_refreshed_once_and_the_calls_
         refreshes + 1,
         "one refresh for all five"
     );
-    assert_eq!(
-        calls("api_create_preauthcode"),
-        10,
-        "each call retried once"
+    // Each call WeChat refused was retried once; a call that started after
+    // the refresh (the five interleave under load) went through at once.
+    let made = calls("api_create_preauthcode");
+    assert!(
+        (6..=10).contains(&made),
+        "{made} calls: at least one refused and retried, none retried twice"
     );
 
     // The same for a refresh of an authorizer token made with the component token.

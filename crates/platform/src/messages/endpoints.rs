@@ -65,16 +65,24 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// Whether a message of `company_id`'s account `appid` goes here.
+    /// Whether a message of `company_id`'s account `appid` goes here. The
+    /// event filter applies to events; with events listed and no message
+    /// type, only those events come.
     pub fn accepts(&self, company_id: Option<i64>, appid: &str, message: &Message) -> bool {
-        let listed = |list: &[String], value: Option<&str>| {
-            list.is_empty() || value.is_some_and(|v| list.iter().any(|l| l == v))
+        let listed = |list: &[String], value: &str| list.iter().any(|l| l == value);
+        let type_ok = if self.msg_types.is_empty() {
+            self.events.is_empty() || message.event().is_some()
+        } else {
+            listed(&self.msg_types, message.msg_type())
         };
+        let event_ok = message
+            .event()
+            .is_none_or(|event| self.events.is_empty() || listed(&self.events, event));
         self.state == EndpointState::Active
             && (self.company_id.is_none() || self.company_id == company_id)
-            && listed(&self.appids, Some(appid))
-            && listed(&self.msg_types, Some(message.msg_type()))
-            && (self.events.is_empty() || listed(&self.events, message.event()))
+            && (self.appids.is_empty() || listed(&self.appids, appid))
+            && type_ok
+            && event_ok
     }
 }
 
@@ -105,6 +113,9 @@ pub struct WebhookEndpoints {
     /// Every endpoint, as last read (refreshed on every change here and by
     /// the delivery worker's loop, for changes made on other instances).
     cache: Arc<RwLock<Arc<Vec<Endpoint>>>>,
+    /// Whether the cache was read at all: until then it is read on demand,
+    /// so a message received at start-up is not routed to no endpoint.
+    loaded: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl WebhookEndpoints {
@@ -114,6 +125,7 @@ impl WebhookEndpoints {
             vault,
             clock,
             cache: Arc::default(),
+            loaded: Arc::default(),
         }
     }
 
@@ -201,12 +213,23 @@ impl WebhookEndpoints {
         if let Ok(mut cache) = self.cache.write() {
             *cache = endpoints.clone();
         }
+        self.loaded
+            .store(true, std::sync::atomic::Ordering::Release);
         Ok(endpoints)
     }
 
     /// The cached endpoints (empty until the first reload).
     pub fn cached(&self) -> Arc<Vec<Endpoint>> {
         self.cache.read().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// The endpoints to route by: the cache, read first if it never was.
+    pub async fn current(&self) -> Result<Arc<Vec<Endpoint>>, EndpointError> {
+        if self.loaded.load(std::sync::atomic::Ordering::Acquire) {
+            Ok(self.cached())
+        } else {
+            self.reload().await
+        }
     }
 
     /// Every endpoint, read now.
@@ -239,5 +262,78 @@ impl WebhookEndpoints {
         }
         self.reload().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wechat::message::{Event, MessageKind};
+
+    fn endpoint(msg_types: &[&str], events: &[&str]) -> Endpoint {
+        Endpoint {
+            id: 1,
+            company_id: Some(7),
+            url: "https://x".into(),
+            secret: "s".into(),
+            appids: vec!["wxa".into()],
+            msg_types: msg_types.iter().map(|s| (*s).to_owned()).collect(),
+            events: events.iter().map(|s| (*s).to_owned()).collect(),
+            synchronous: false,
+            reply_budget_ms: 3000,
+            max_in_flight: 16,
+            state: EndpointState::Active,
+            created_at: 0,
+        }
+    }
+
+    fn message(kind: MessageKind) -> Message {
+        Message {
+            to_user_name: "gh".into(),
+            from_user_name: "o".into(),
+            create_time: 1,
+            kind,
+        }
+    }
+
+    #[test]
+    fn filters_by_company_account_type_and_event() {
+        let text = message(MessageKind::Text {
+            msg_id: None,
+            content: "x".into(),
+        });
+        let subscribe = message(MessageKind::Event {
+            event: Event::Subscribe {
+                event_key: None,
+                ticket: None,
+            },
+        });
+        let click = message(MessageKind::Event {
+            event: Event::Click { event_key: None },
+        });
+        let all = endpoint(&[], &[]);
+        assert!(all.accepts(Some(7), "wxa", &text) && all.accepts(Some(7), "wxa", &click));
+        assert!(!all.accepts(Some(8), "wxa", &text), "another company");
+        assert!(!all.accepts(Some(7), "wxb", &text), "another account");
+        // Events listed, no type: only those events.
+        let subscribes = endpoint(&[], &["subscribe"]);
+        assert!(subscribes.accepts(Some(7), "wxa", &subscribe));
+        assert!(!subscribes.accepts(Some(7), "wxa", &click));
+        assert!(!subscribes.accepts(Some(7), "wxa", &text));
+        // Types and events: texts, and of the events only those listed.
+        let texts_and_subscribes = endpoint(&["text", "event"], &["subscribe"]);
+        assert!(texts_and_subscribes.accepts(Some(7), "wxa", &text));
+        assert!(texts_and_subscribes.accepts(Some(7), "wxa", &subscribe));
+        assert!(!texts_and_subscribes.accepts(Some(7), "wxa", &click));
+        // Types only.
+        let events_only = endpoint(&["event"], &[]);
+        assert!(events_only.accepts(Some(7), "wxa", &click));
+        assert!(!events_only.accepts(Some(7), "wxa", &text));
+        let mut disabled = all.clone();
+        disabled.state = EndpointState::Disabled;
+        assert!(!disabled.accepts(Some(7), "wxa", &text));
+        let mut everyone = all;
+        everyone.company_id = None;
+        assert!(everyone.accepts(None, "wxa", &text) && everyone.accepts(Some(9), "wxa", &text));
     }
 }

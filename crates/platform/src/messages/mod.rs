@@ -200,8 +200,13 @@ impl MessageGateway {
         let mut synchronous = Vec::new();
         let deliveries: Vec<NewDelivery> = if disposition == MessageDisposition::Routed {
             let user = user_hash(&appid, &message.from_user_name);
-            self.endpoints
-                .cached()
+            let endpoints = match self.endpoints.current().await {
+                Ok(endpoints) => endpoints,
+                // Not recorded: WeChat delivers it again (nothing lost).
+                Err(endpoints::EndpointError::Store(err)) => return Err(err.into()),
+                Err(_) => self.endpoints.cached(),
+            };
+            endpoints
                 .iter()
                 .filter(|e| e.accepts(company_id, &appid, &message))
                 .map(|e| {
