@@ -151,23 +151,24 @@ impl AuthorizerTokens<'_> {
         appid: &str,
         failed_token: &str,
     ) -> Result<AccessToken, AuthorizerTokenError> {
-        // At most one forced refresh per account per interval; later reports
-        // get the current token (usually the one the first report produced).
-        let now = self.component.clock().now();
-        let allowed = self
-            .store
-            .authorizer_refresh()
-            .take_forced_refresh(appid, now, FORCED_REFRESH_INTERVAL_SECS)
-            .await?;
-        if allowed {
-            // Whether it is still the failed token is decided inside the refresh's
-            // critical section (and its lease), so concurrent reports refresh once.
-            self.refresh(appid, When::StillCurrent(failed_token), None)
+        // At most one forced refresh per account per interval (counted in the
+        // database, across instances); later reports get the current token.
+        // The in-process lock is taken first: a report arriving while this
+        // instance refreshes waits for that refresh and answers its token.
+        {
+            let _single_flight = self.engine.locks.lock(appid).await;
+            let now = self.component.clock().now();
+            let allowed = self
+                .store
+                .authorizer_refresh()
+                .take_forced_refresh(appid, now, FORCED_REFRESH_INTERVAL_SECS)
                 .await?;
-        } else {
-            // Not forcing one, but a refresh may be in flight: wait for it, so
-            // the answer is the token it produces, not the one reported.
-            let _in_flight = self.engine.locks.lock(appid).await;
+            if allowed {
+                // Whether it is still the failed token is decided inside the
+                // refresh (and its lease), so concurrent reports refresh once.
+                self.refresh_locked(appid, When::StillCurrent(failed_token), None)
+                    .await?;
+            }
         }
         self.stored(appid)
             .await?
@@ -218,8 +219,18 @@ impl AuthorizerTokens<'_> {
         when: When<'_>,
         component_token: Option<&Secret>,
     ) -> Result<Refreshed, AuthorizerTokenError> {
+        let _single_flight = self.engine.locks.lock(appid).await;
+        self.refresh_locked(appid, when, component_token).await
+    }
+
+    /// [`Self::refresh`] for a caller that holds the authorizer's in-process lock.
+    async fn refresh_locked(
+        &self,
+        appid: &str,
+        when: When<'_>,
+        component_token: Option<&Secret>,
+    ) -> Result<Refreshed, AuthorizerTokenError> {
         let engine = self.engine;
-        let _single_flight = engine.locks.lock(appid).await;
         let now = self.component.clock().now();
         let Some(observed_expires_at) = self.should_refresh(appid, when, now).await? else {
             return Ok(Refreshed::Skipped);
