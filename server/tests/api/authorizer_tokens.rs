@@ -70,13 +70,29 @@ async fn tokens_are_refreshed_ahead_of_expiry_exactly_once_with_two_instances_ra
     let first_pass = app.platform.authorizer_tokens();
     let second_pass = second.platform.authorizer_tokens();
     let (a, b) = tokio::join!(first_pass.refresh_due(), second_pass.refresh_due());
-    // The instances' own background schedulers may take some; the emulator's
-    // call log below is the arbiter: one refresh per authorizer, in all.
+    // The instances' own background schedulers may take some, and a pass
+    // finds nothing to claim while a background pass holds the batch: wait
+    // for that pass too. The emulator's call log is the arbiter: one refresh
+    // per authorizer, in all.
     let (a, b) = (a.unwrap(), b.unwrap());
     assert!(
         a + b <= appids.len(),
         "no authorizer refreshed twice ({a} + {b})"
     );
+    app.eventually("every authorizer refreshed and stored", || async {
+        let now = app.platform.component().clock().now();
+        for appid in &appids {
+            let stored = app.platform.authorizer_tokens().access_token(appid).await;
+            if !stored.is_ok_and(|token| token.expires_at > now + 7000) {
+                return false;
+            }
+        }
+        true
+    })
+    .await;
+    // A second pass on each instance now finds nothing due.
+    let (a, b) = tokio::join!(first_pass.refresh_due(), second_pass.refresh_due());
+    assert_eq!((a.unwrap(), b.unwrap()), (0, 0), "nothing left due");
     for appid in &appids {
         assert_eq!(
             refresh_calls(&app, appid),
