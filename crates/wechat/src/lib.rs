@@ -7,6 +7,7 @@
 pub mod client;
 pub mod crypto;
 pub mod error;
+pub mod fast_register;
 pub mod links;
 pub mod message;
 pub mod permissions;

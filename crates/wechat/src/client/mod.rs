@@ -20,6 +20,7 @@
 //! ```
 
 mod endpoints;
+mod fast_register;
 
 use crate::Secret;
 use crate::error::WechatError;

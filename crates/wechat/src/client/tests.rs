@@ -255,3 +255,95 @@ async fn api_set_authorizer_option_sends_the_value_as_a_string() {
         json!({"component_appid":"wxcomp","authorizer_appid":"wxa","option_name":"location_report","option_value":"2"}),
     );
 }
+
+#[tokio::test]
+async fn fastregisterweapp_create_posts_the_entity_with_action_and_token_in_the_query() {
+    let s = stub(json!({"errcode":0,"errmsg":"OK"})).await;
+    let request = crate::fast_register::CreateRequest {
+        name: "深圳测试科技有限公司".into(),
+        code: "91440300MA5EXAMPLE".into(),
+        code_type: 1,
+        legal_persona_wechat: "zhangsan_wx".into(),
+        legal_persona_name: "张三".into(),
+        component_phone: String::new(),
+    };
+    s.client
+        .fastregisterweapp_create(&token(), &request)
+        .await
+        .unwrap();
+    let seen = s.only_request();
+    assert_eq!(seen.method, Method::POST);
+    assert_eq!(seen.path, "/cgi-bin/component/fastregisterweapp");
+    assert_eq!(
+        seen.query,
+        vec![
+            ("action".to_owned(), "create".to_owned()),
+            (
+                "component_access_token".to_owned(),
+                "COMPONENT_TOKEN".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        seen.body,
+        json!({"name":"深圳测试科技有限公司","code":"91440300MA5EXAMPLE","code_type":1,
+               "legal_persona_wechat":"zhangsan_wx","legal_persona_name":"张三"})
+    );
+}
+
+#[tokio::test]
+async fn fastregisterweapp_create_refusals_keep_their_errcode() {
+    let s = stub(json!({"errcode":89249,"errmsg":"task running"})).await;
+    let request = crate::fast_register::CreateRequest {
+        name: "n".into(),
+        code: "c".into(),
+        code_type: 1,
+        legal_persona_wechat: "w".into(),
+        legal_persona_name: "p".into(),
+        component_phone: "1".into(),
+    };
+    let err = s
+        .client
+        .fastregisterweapp_create(&token(), &request)
+        .await
+        .unwrap_err();
+    assert_eq!(err.errcode(), Some(89249));
+    assert_eq!(s.only_request().body["component_phone"], "1");
+}
+
+#[tokio::test]
+async fn fastregisterweapp_search_reads_task_states_as_answers() {
+    use crate::fast_register::{SearchAnswer, SearchRequest};
+    let request = SearchRequest {
+        name: "n".into(),
+        legal_persona_wechat: "w".into(),
+        legal_persona_name: "p".into(),
+    };
+    for (errcode, answer) in [
+        (0, SearchAnswer::Found),
+        (89250, SearchAnswer::NoTask),
+        (89251, SearchAnswer::AwaitingLegalPerson),
+        (89252, SearchAnswer::Checking),
+    ] {
+        let s = stub(json!({"errcode":errcode,"errmsg":"x"})).await;
+        let got = s
+            .client
+            .fastregisterweapp_search(&token(), &request)
+            .await
+            .unwrap();
+        assert_eq!(got, answer, "{errcode}");
+        let seen = s.only_request();
+        assert_eq!(seen.query[0], ("action".to_owned(), "search".to_owned()));
+        assert_eq!(
+            seen.body,
+            json!({"name":"n","legal_persona_wechat":"w","legal_persona_name":"p"})
+        );
+    }
+    let s = stub(json!({"errcode":-1,"errmsg":"system error"})).await;
+    let err = s
+        .client
+        .fastregisterweapp_search(&token(), &request)
+        .await
+        .unwrap_err();
+    assert_eq!(err.errcode(), Some(-1));
+}
