@@ -146,6 +146,9 @@ pub struct Behaviour {
     pub new_pre_auth_code_invalidates_old: bool,
     /// When the `authorized` / `updateauthorized` push happens relative to the redirect (unsure §13.2).
     pub event_push_timing: EventPushTiming,
+    /// How `notify_third_fasteregister` looks (details §7: the doc's template
+    /// and the live pushes differ).
+    pub fast_register_push: FastRegisterPushStyle,
 }
 
 impl Default for Behaviour {
@@ -162,8 +165,18 @@ impl Default for Behaviour {
             event_push_timing: EventPushTiming::Background {
                 delay: Duration::ZERO,
             },
+            fast_register_push: FastRegisterPushStyle::Live,
         }
     }
+}
+
+/// The form of the fast-registration result push (unsure, details §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FastRegisterPushStyle {
+    /// As the doc's template: `appid` and `auth_code` bare, `msg` `OK`.
+    Documented,
+    /// As captured live: `auth_code` in CDATA and a `taskid` inside `info`.
+    Live,
 }
 
 /// Whether api_authorizer_token hands out a new refresh token.

@@ -34,6 +34,7 @@ pub mod clock;
 pub mod config;
 mod control;
 mod error;
+pub mod fast_register;
 pub mod faults;
 mod html;
 pub mod messages;
@@ -48,8 +49,8 @@ pub mod wxerror;
 
 pub use clock::Clock;
 pub use config::{
-    AuthCodeReuse, Behaviour, EventPushTiming, Lifetimes, MessagePolicy, PushPolicy,
-    RefreshTokenRotation, ReleaseCheckCode, SimConfig,
+    AuthCodeReuse, Behaviour, EventPushTiming, FastRegisterPushStyle, Lifetimes, MessagePolicy,
+    PushPolicy, RefreshTokenRotation, ReleaseCheckCode, SimConfig,
 };
 pub use error::SimError;
 pub use simulator::Simulator;

@@ -47,6 +47,17 @@ impl WxError {
             61013 => "invalid option value",
             61014 => "must use component token for component api",
             61023 => "refresh_token is invalid",
+            61070 => "name, wechat name not in accordance",
+            86004 => "invalid wechat",
+            89247 => "inner error",
+            89248 => "invalid code type",
+            89249 => "task running",
+            89250 => "not found task",
+            89251 => "legal person checking",
+            89252 => "front checking",
+            89253 => "lack of some params",
+            89254 => "lack of some component rights",
+            89255 => "code is invalid",
             _ => "emulated error",
         };
         WxError::new(errcode, errmsg)

@@ -27,6 +27,55 @@ pub(super) fn routes() -> Router<Simulator> {
         .route(&route("api_get_authorizer_option"), post(get_option))
         .route(&route("api_set_authorizer_option"), post(set_option))
         .route("/cgi-bin/message/custom/send", post(custom_send))
+        .route(&route("fastregisterweapp"), post(fast_register))
+}
+
+/// `fastregisterweapp?action=create|search` (see [`crate::fast_register`]);
+/// logged and faulted as `fastregisterweapp_create` / `_search`.
+async fn fast_register(State(sim): State<Simulator>, call: Incoming) -> Response {
+    use wechat::fast_register::{CreateRequest, SearchRequest};
+    let action = call.query.get("action").cloned().unwrap_or_default();
+    let ok = || json!({ "errcode": 0, "errmsg": "OK" });
+    match action.as_str() {
+        "create" => {
+            call.answer(
+                &sim,
+                "fastregisterweapp_create",
+                true,
+                Box::new(move |state, now, _, body| {
+                    let request: CreateRequest = parse(body)?;
+                    state.fast_register_create(request, now)?;
+                    Ok(ok())
+                }),
+            )
+            .await
+            .0
+        }
+        "search" => {
+            call.answer(
+                &sim,
+                "fastregisterweapp_search",
+                true,
+                Box::new(move |state, _, _, body| {
+                    let request: SearchRequest = parse(body)?;
+                    state.fast_register_search(&request)?;
+                    Ok(ok())
+                }),
+            )
+            .await
+            .0
+        }
+        _ => {
+            call.answer(
+                &sim,
+                "fastregisterweapp",
+                true,
+                Box::new(|_, _, _, _| Err(crate::wxerror::WxError::data_format())),
+            )
+            .await
+            .0
+        }
+    }
 }
 
 /// `cgi-bin/message/custom/send` with an authorizer access token (see

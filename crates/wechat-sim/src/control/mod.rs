@@ -2,6 +2,7 @@
 //! play the admin, revoke, change permissions, advance the clock, inject faults,
 //! and read the call and push logs. Documented route by route in the README.
 
+mod fast_register;
 mod handlers;
 mod messages;
 
@@ -34,6 +35,8 @@ pub(crate) fn routes() -> Router<Simulator> {
         .route("/messages", post(messages::push_message))
         .route("/custom-messages", get(messages::custom_messages))
         .route("/release-check", post(messages::release_check))
+        .route("/fast-registrations", get(fast_register::list))
+        .route("/fast-registrations/{action}", post(fast_register::answer))
         .route("/ticket", get(ticket))
         .route("/ticket/push", post(push_ticket))
         .route("/clock", get(clock))
@@ -90,6 +93,14 @@ pub(crate) const INDEX: &[(&str, &str)] = &[
     (
         "POST /__sim/authorize",
         "play the admin: {pre_auth_code, authorizer_appid, func_ids?, redirect_uri?}",
+    ),
+    (
+        "GET /__sim/fast-registrations",
+        "fast registration tasks (fastregisterweapp create)",
+    ),
+    (
+        "POST /__sim/fast-registrations/{confirm|reject|timeout}",
+        "play the legal representative of the newest waiting task {name?, status? (reject), msg?}: push notify_third_fasteregister; timeout lets 24 h pass on the clock",
     ),
     ("GET /__sim/ticket", "the newest component_verify_ticket"),
     ("POST /__sim/ticket/push", "mint and push a ticket now"),

@@ -35,6 +35,19 @@ pub enum Event {
     Unauthorized {
         authorizer_appid: String,
     },
+    /// The result of a fast registration (details §7).
+    #[serde(rename = "notify_third_fasteregister")]
+    FastRegister {
+        /// The new mini program (absent on failure).
+        appid: Option<String>,
+        status: i64,
+        /// An authorization code for api_query_auth (absent on failure).
+        auth_code: Option<String>,
+        msg: String,
+        info: crate::fast_register::RegistrationInfo,
+        #[serde(skip)]
+        style: crate::FastRegisterPushStyle,
+    },
 }
 
 impl Event {
@@ -45,6 +58,7 @@ impl Event {
             Event::Authorized { .. } => "authorized",
             Event::UpdateAuthorized { .. } => "updateauthorized",
             Event::Unauthorized { .. } => "unauthorized",
+            Event::FastRegister { .. } => "notify_third_fasteregister",
         }
     }
 
@@ -52,6 +66,7 @@ impl Event {
     pub fn authorizer_appid(&self) -> Option<&str> {
         match self {
             Event::ComponentVerifyTicket { .. } => None,
+            Event::FastRegister { appid, .. } => appid.as_deref(),
             Event::Authorized {
                 authorizer_appid, ..
             }
@@ -94,6 +109,22 @@ impl Event {
             Event::Unauthorized { authorizer_appid } => {
                 cdata(&mut xml, "AuthorizerAppid", authorizer_appid)
             }
+            Event::FastRegister {
+                appid,
+                status,
+                auth_code,
+                msg,
+                info,
+                style,
+            } => crate::fast_register::write_push(
+                &mut xml,
+                appid.as_deref(),
+                *status,
+                auth_code.as_deref(),
+                msg,
+                info,
+                *style,
+            ),
         }
         xml.push_str("</xml>");
         xml
@@ -101,7 +132,7 @@ impl Event {
 }
 
 /// `<Name><![CDATA[value]]></Name>`; a `]]>` inside the value is split across two sections.
-fn cdata(xml: &mut String, name: &str, value: &str) {
+pub(crate) fn cdata(xml: &mut String, name: &str, value: &str) {
     let value = value.replace("]]>", "]]]]><![CDATA[>");
     xml.push_str(&format!("<{name}><![CDATA[{value}]]></{name}>\n"));
 }

@@ -41,6 +41,9 @@ pub struct State {
     /// APIs that take them answer 48001 "api unauthorized" (G-781).
     #[serde(default)]
     pub revoked_tokens: Vec<String>,
+    /// Fast registration tasks, oldest first.
+    #[serde(default)]
+    pub fast_registrations: Vec<crate::fast_register::Task>,
 }
 
 /// A ticket or token with its lifetime.

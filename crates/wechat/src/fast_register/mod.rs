@@ -68,7 +68,9 @@ impl CodeType {
             }
             CodeType::OrganizationCode => {
                 let code = match code.len() {
-                    9 if code.is_ascii() && !code.contains('-') => format!("{}-{}", &code[..8], &code[8..]),
+                    9 if code.is_ascii() && !code.contains('-') => {
+                        format!("{}-{}", &code[..8], &code[8..])
+                    }
                     _ => code,
                 };
                 let bytes = code.as_bytes();
