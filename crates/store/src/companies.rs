@@ -395,6 +395,7 @@ mod tests {
                 created_at: 1,
                 expires_at: 1_000,
                 note: None,
+                allows_fast_registration: false,
             })
             .await
             .unwrap();

@@ -11,7 +11,7 @@ use crate::pool::Pool;
 
 /// Every table, parents before children. The two counter tables are left
 /// out: the target's triggers fill them from the rows copied.
-pub const TABLES: [&str; 27] = [
+pub const TABLES: [&str; 28] = [
     "companies",
     "admins",
     "installation",
@@ -37,6 +37,7 @@ pub const TABLES: [&str; 27] = [
     "delivery_attempts",
     "release_check_accounts",
     "release_check_steps",
+    "fast_registrations",
     "authorizer_status_counts",
     "push_minutes",
 ];

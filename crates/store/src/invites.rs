@@ -20,6 +20,8 @@ pub struct InviteRow {
     pub opened: i64,
     /// Accounts authorized through its link.
     pub brought_in: i64,
+    /// The merchant may ask for a new mini program (fast registration).
+    pub allows_fast_registration: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +34,7 @@ pub struct NewInvite<'a> {
     pub created_at: i64,
     pub expires_at: i64,
     pub note: Option<&'a str>,
+    pub allows_fast_registration: bool,
 }
 
 pub struct InviteRepo<'a> {
@@ -39,7 +42,7 @@ pub struct InviteRepo<'a> {
 }
 
 const SELECT: &str = "SELECT i.id, i.company_id, c.name AS company_name, i.token_sealed, i.auth_type, \
-     i.biz_appid, i.created_at, i.expires_at, i.revoked_at, i.note, i.opened, \
+     i.biz_appid, i.created_at, i.expires_at, i.revoked_at, i.note, i.opened, i.allows_fast_registration, \
      (SELECT COUNT(DISTINCT a.authorizer_appid) FROM authorization_codes a WHERE a.invite_id = i.id) AS brought_in \
      FROM invites i JOIN companies c ON c.id = i.company_id";
 
@@ -51,8 +54,8 @@ impl<'a> InviteRepo<'a> {
     pub async fn insert(&self, new: NewInvite<'_>) -> Result<i64, StoreError> {
         with_pool!(self.pool, |pool| {
             Ok(sqlx::query_scalar::<_, i64>(
-            "INSERT INTO invites (company_id, token_hash, token_sealed, auth_type, biz_appid, created_at, expires_at, note) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO invites (company_id, token_hash, token_sealed, auth_type, biz_appid, created_at, expires_at, note, \
+             allows_fast_registration) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(new.company_id)
         .bind(new.token_hash)
@@ -62,6 +65,7 @@ impl<'a> InviteRepo<'a> {
         .bind(new.created_at)
         .bind(new.expires_at)
         .bind(new.note)
+        .bind(new.allows_fast_registration)
         .fetch_one(pool)
         .await?)
         })

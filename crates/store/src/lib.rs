@@ -19,6 +19,7 @@ mod component;
 mod copy;
 mod error;
 mod events;
+mod fast_registrations;
 mod installation;
 mod invites;
 mod messages;
@@ -51,6 +52,10 @@ pub use component::{ComponentRepo, ComponentTokenProblem, ComponentTokenRow, Tic
 pub use copy::{CopyError, CopyReport, TABLES};
 pub use error::StoreError;
 pub use events::{EventAttemptEnd, EventFilter, PushEventRepo, PushEventRow, PushEventState};
+pub use fast_registrations::{
+    FastRegistrationRepo, FastRegistrationRow, FastRegistrationState, NewFastRegistration,
+    RegistrationEntity, UnmatchedResult,
+};
 pub use installation::{InstallationRepo, InstallationRow};
 pub use invites::{InviteRepo, InviteRow, NewInvite};
 pub use messages::{

@@ -207,6 +207,11 @@ impl Store {
         AuthCodeClaimRepo::new(&self.pool)
     }
 
+    /// Requests to create mini programs for merchants (fast registration).
+    pub fn fast_registrations(&self) -> crate::FastRegistrationRepo<'_> {
+        crate::FastRegistrationRepo::new(&self.pool)
+    }
+
     /// Accounts reconcile found at WeChat that no invite brought in.
     pub fn unassigned(&self) -> UnassignedRepo<'_> {
         UnassignedRepo::new(&self.pool)

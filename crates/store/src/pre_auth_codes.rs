@@ -156,6 +156,7 @@ mod tests {
                         created_at: 1,
                         expires_at: 100,
                         note: None,
+                        allows_fast_registration: false,
                     })
                     .await
                     .unwrap(),

@@ -134,5 +134,5 @@ async fn only_sqlite_to_postgresql_and_only_at_this_schema() {
             .is_err()
     );
     assert!(Store::open_sqlite_read_only(&url).await.is_ok());
-    assert_eq!(TABLES.len(), 27);
+    assert_eq!(TABLES.len(), 28);
 }
