@@ -41,10 +41,12 @@ pub enum AuditAction {
     WebhookSecretShown,
     DeliveryReplayed,
     ReleaseCheckRun,
+    /// A request to create a mini program for a merchant (fast registration).
+    FastRegistrationStarted,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 30] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignInLocked,
@@ -74,6 +76,7 @@ impl AuditAction {
         Self::WebhookSecretShown,
         Self::DeliveryReplayed,
         Self::ReleaseCheckRun,
+        Self::FastRegistrationStarted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +110,7 @@ impl AuditAction {
             Self::WebhookSecretShown => "webhook_secret_shown",
             Self::DeliveryReplayed => "delivery_replayed",
             Self::ReleaseCheckRun => "release_check_run",
+            Self::FastRegistrationStarted => "fast_registration_started",
         }
     }
 

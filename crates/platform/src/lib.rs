@@ -11,6 +11,7 @@ pub mod clock;
 pub mod companies;
 pub mod component;
 pub mod events;
+pub mod fast_registration;
 mod installation;
 pub mod messages;
 pub mod metrics;

@@ -311,6 +311,7 @@ async fn an_archived_company_keeps_its_accounts_but_its_invites_stop_and_no_new_
             biz_appid: None,
             valid_days: 7,
             note: None,
+            allows_fast_registration: false,
         })
         .await;
     assert!(matches!(

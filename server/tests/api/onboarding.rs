@@ -14,6 +14,7 @@ pub(crate) async fn invite(app: &TestApp, company: &str) -> String {
         biz_appid: None,
         valid_days: 7,
         note: None,
+        allows_fast_registration: false,
     };
     app.platform
         .onboarding()
@@ -334,6 +335,7 @@ async fn an_invite_naming_one_account_is_complete_once_that_account_is_authorize
             biz_appid: Some(appid.clone()),
             valid_days: 7,
             note: None,
+            allows_fast_registration: false,
         })
         .await
         .unwrap()

@@ -19,6 +19,7 @@ pub(crate) async fn authorized_account(app: &TestApp, company: &str) -> (i64, St
             biz_appid: None,
             valid_days: 7,
             note: None,
+            allows_fast_registration: false,
         })
         .await
         .unwrap();

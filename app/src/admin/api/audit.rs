@@ -136,6 +136,9 @@ pub(crate) mod ssr {
             AuditAction::ReleaseCheckRun => {
                 ("运行全网发布检测（沙箱）", "Release check run (sandbox)")
             }
+            AuditAction::FastRegistrationStarted => {
+                ("申请快速注册小程序", "Fast registration requested")
+            }
         }
     }
 

@@ -108,6 +108,7 @@ impl Platform {
                 biz_appid: Some(row.authorizer_appid),
                 valid_days: REAUTHORIZATION_INVITE_DAYS,
                 note: Some(note),
+                allows_fast_registration: false,
             })
             .await?)
     }

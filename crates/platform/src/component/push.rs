@@ -166,7 +166,9 @@ fn summary(push: &ComponentPush) -> (Option<&str>, Option<i64>) {
             create_time,
             ..
         } => (Some(authorizer_appid.as_str()), Some(*create_time)),
-        ComponentPush::FastRegister { create_time, .. } => (None, Some(*create_time)),
+        ComponentPush::FastRegister {
+            appid, create_time, ..
+        } => (appid.as_deref(), Some(*create_time)),
         ComponentPush::Unknown { .. } => (None, None),
     }
 }

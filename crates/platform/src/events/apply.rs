@@ -152,14 +152,32 @@ impl Platform {
                     }
                 };
                 // Across instances: one exchange (the callback may be on another).
-                let Some(claim) = onboarding.claim_exchange(&code_hash).await? else {
+                if !onboarding
+                    .exchange_once(code, company_id, invite_id)
+                    .await?
+                {
                     return Ok(()); // exchanged meanwhile
-                };
-                let exchanged = onboarding.exchange_code(code, company_id, invite_id).await;
-                onboarding.release_exchange(claim).await;
-                exchanged?;
+                }
                 tracing::info!(%authorizer_appid, company_id, "authorization completed from the push");
                 Ok(())
+            }
+            ComponentPush::FastRegister {
+                appid,
+                status,
+                auth_code,
+                msg,
+                info,
+                ..
+            } => {
+                self.fast_registrations()
+                    .apply_result(crate::fast_registration::RegistrationResult {
+                        appid: appid.as_deref(),
+                        status,
+                        auth_code: auth_code.as_ref(),
+                        msg: msg.as_deref(),
+                        info: info.as_ref(),
+                    })
+                    .await
             }
             _ => Ok(()),
         }

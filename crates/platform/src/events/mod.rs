@@ -60,6 +60,10 @@ impl Platform {
     pub async fn run_event_retries(self, tick: Duration) {
         loop {
             self.process_due_events().await;
+            // Fast registrations whose result never came end here too.
+            if let Err(err) = self.fast_registrations().expire_overdue().await {
+                tracing::error!(error = %err, "cannot expire overdue fast registrations");
+            }
             tokio::time::sleep(tick).await;
         }
     }

@@ -80,3 +80,53 @@ impl Onboarding<'_> {
         }
     }
 }
+
+impl Onboarding<'_> {
+    /// Exchanges `code` for `company_id` once across instances (claim,
+    /// exchange, release). `false`: it was exchanged meanwhile.
+    pub(crate) async fn exchange_once(
+        &self,
+        code: &str,
+        company_id: i64,
+        invite_id: Option<i64>,
+    ) -> Result<bool, OnboardingError> {
+        let Some(claim) = self.claim_exchange(&super::sha256_hex(code)).await? else {
+            return Ok(false);
+        };
+        let exchanged = self.exchange_code(code, company_id, invite_id).await;
+        self.release_exchange(claim).await;
+        exchanged.map(|_| true)
+    }
+
+    /// Exchanges `code` for an account no company is known for: its refresh
+    /// token is kept with the accounts waiting for a company (as reconcile
+    /// keeps those it finds), so an admin can attach it. Returns its appid.
+    pub(crate) async fn exchange_unassigned(&self, code: &str) -> Result<String, OnboardingError> {
+        let client = self.component.client();
+        let answer = self
+            .component
+            .with_component_token(|token| async move {
+                client
+                    .api_query_auth(&token, &wechat::Secret::new(code))
+                    .await
+            })
+            .await
+            .map_err(OnboardingError::from_call)?;
+        let info = answer.authorization_info;
+        let appid = info.authorizer_appid;
+        let sealed = info
+            .authorizer_refresh_token
+            .as_ref()
+            .filter(|token| !token.expose().is_empty())
+            .map(|token| {
+                self.vault
+                    .seal(&crate::authorizers::refresh_context(&appid), token.expose())
+            });
+        let now = self.component.clock().now();
+        self.store
+            .unassigned()
+            .found(&appid, sealed.as_deref(), now)
+            .await?;
+        Ok(appid)
+    }
+}

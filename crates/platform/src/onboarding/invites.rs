@@ -27,6 +27,8 @@ pub struct NewInviteRequest {
     pub valid_days: u32,
     /// Who the invite is for, for the admins (at most [`NOTE_MAX_CHARS`]).
     pub note: Option<String>,
+    /// The merchant may ask for a new mini program instead (fast registration).
+    pub allows_fast_registration: bool,
 }
 
 /// The longest note an invite takes, in characters.
@@ -51,6 +53,8 @@ pub struct Invite {
     pub opened: i64,
     /// Accounts authorized through the link.
     pub brought_in: i64,
+    /// The merchant may ask for a new mini program (fast registration).
+    pub allows_fast_registration: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +140,7 @@ impl Onboarding<'_> {
                 created_at: now,
                 expires_at: now + i64::from(request.valid_days) * 86_400,
                 note,
+                allows_fast_registration: request.allows_fast_registration,
             })
             .await?;
         tracing::info!(
@@ -241,6 +246,7 @@ impl Onboarding<'_> {
             note: row.note,
             opened: row.opened,
             brought_in: row.brought_in,
+            allows_fast_registration: row.allows_fast_registration,
         })
     }
 

@@ -135,6 +135,7 @@ async fn merchant_confirms(h: &Harness) -> (i64, String, String, String) {
             biz_appid: None,
             valid_days: 7,
             note: None,
+            allows_fast_registration: false,
         })
         .await
         .unwrap();
@@ -277,6 +278,7 @@ async fn an_invite_naming_one_account_is_fulfilled_once_it_is_authorized() {
             biz_appid: Some(appid.clone()),
             valid_days: 7,
             note: None,
+            allows_fast_registration: false,
         })
         .await
         .unwrap();
