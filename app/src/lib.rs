@@ -31,6 +31,7 @@ use crate::admin::{
     companies::CompaniesPage,
     company::CompanyPage,
     events::{EventPage, EventsPage},
+    fast_registrations::FastRegistrationsPage,
     overview::OverviewPage,
     release_check::ReleaseCheckPage,
     unassigned::UnassignedPage,
@@ -38,7 +39,10 @@ use crate::admin::{
 };
 use crate::login::LoginPage;
 use crate::not_found::NotFound;
-use crate::onboard::{error::OnboardErrorPage, invite::OnboardPage, result::OnboardResultPage};
+use crate::onboard::{
+    error::OnboardErrorPage, invite::OnboardPage, register::OnboardRegisterPage,
+    result::OnboardResultPage,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -86,9 +90,15 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("webhooks") view=WebhooksPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("webhooks"), ParamSegment("id")) view=WebhookPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("release-check") view=ReleaseCheckPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("fast-registrations") view=FastRegistrationsPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("companies"), ParamSegment("id")) view=CompanyPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("onboard"), StaticSegment("error")) view=OnboardErrorPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("onboard"), ParamSegment("token")) view=OnboardPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("onboard"), ParamSegment("token"), StaticSegment("register"))
+                        view=OnboardRegisterPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("onboard"), ParamSegment("token"), StaticSegment("result"), ParamSegment("appid"))
                         view=OnboardResultPage

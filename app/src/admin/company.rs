@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::admin::api::companies::{ArchiveCompany, RenameCompany};
+use crate::admin::api::fast_registrations::{StartFastRegistration, list_fast_registrations};
 use crate::admin::api::invites::{CreateInvite, InviteView, RevokeInvite, get_company_detail};
+use crate::admin::fast_registrations::{RegistrationTable, StartRegistrationForm};
 use crate::i18n::admin_lang;
 use crate::shared::authorizer_card::AuthorizerCard;
 use crate::shared::copy_button::CopyButton;
@@ -36,6 +38,12 @@ pub fn CompanyPage() -> impl IntoView {
         move || (company_id(), create.version().get(), revoke.version().get()),
         |(id, _, _)| get_company_detail(id),
     );
+    let register = ServerAction::<StartFastRegistration>::new();
+    let registrations = Resource::new(
+        move || (company_id(), register.version().get()),
+        |(id, _)| list_fast_registrations(Some(id)),
+    );
+    let registration_sent = move || query.read().get("registration").is_some();
 
     view! {
         <AdminLayout>
@@ -104,6 +112,11 @@ pub fn CompanyPage() -> impl IntoView {
                                             </select>
                                             <label for="invite-note">{lang.pick("备注（可选）", "Note (optional)")}</label>
                                             <input id="invite-note" name="note" type="text" maxlength="200" placeholder=lang.pick("例如：发给财务部张经理", "e.g. for Ms Zhang in finance") autocomplete="off" />
+                                            <span></span>
+                                            <label class="checkbox">
+                                                <input type="checkbox" name="allows_fast_registration" value="on" />
+                                                {lang.pick(" 允许商户申请快速注册小程序（没有小程序的商户可在邀请页面填写企业信息，由微信直接创建）", " Offer fast registration (a merchant without a mini program can ask WeChat to create one from the invitation)")}
+                                            </label>
                                         </div>
                                         <button type="submit" class="button primary">{lang.pick("创建邀请", "Create invite")}</button>
                                     </ActionForm>
@@ -123,6 +136,21 @@ pub fn CompanyPage() -> impl IntoView {
                                         }.into_any()
                                     }}
                                 </section>
+                                <section class="card" aria-labelledby="registrations-title">
+                                    <h2 id="registrations-title">{lang.pick("快速注册小程序", "Fast registration")}</h2>
+                                    {move || registration_sent().then(|| view! {
+                                        <p class="notice success" role="status">{lang.pick("已向微信提交注册申请：法人会在微信中收到确认消息，须在 24 小时内确认。", "The request was sent to WeChat: the legal representative receives a message and must confirm within 24 hours.")}</p>
+                                    })}
+                                    <Transition fallback=move || loading(lang)>
+                                        {move || Suspend::new(async move {
+                                            match registrations.await {
+                                                Ok(rows) => view! { <RegistrationTable rows show_company=false /> }.into_any(),
+                                                Err(err) => view! { <p class="notice error" role="alert">{err.to_string()}</p> }.into_any(),
+                                            }
+                                        })}
+                                    </Transition>
+                                </section>
+                                {(!company.archived).then(|| view! { <StartRegistrationForm company_id=company.id action=register /> })}
                                 <section class="card" aria-labelledby="authorizers-title">
                                     <h2 id="authorizers-title">{lang.pick("已授权帐号", "Authorized accounts")}</h2>
                                     {if company.authorizers.is_empty() {
@@ -158,6 +186,7 @@ fn InviteItem(invite: InviteView, revoke: ServerAction<RevokeInvite>) -> impl In
         note,
         opened,
         brought_in,
+        allows_fast_registration,
         ..
     } = invite;
     view! {
@@ -167,6 +196,7 @@ fn InviteItem(invite: InviteView, revoke: ServerAction<RevokeInvite>) -> impl In
                     <span class=if active || fulfilled { "tag ok" } else { "tag warn" }>{status}</span>
                     <span class="tag">{asks_for}</span>
                     {biz_appid.map(|a| view! { <span class="tag">{lang.pick("指定 ", "Only ")} {a}</span> })}
+                    {allows_fast_registration.then(|| view! { <span class="tag">{lang.pick("可快速注册", "Offers registration")}</span> })}
                     <span class="muted">{lang.pick("有效期至 ", "Valid until ")} {expires_at}</span>
                 </p>
                 {note.map(|n| view! { <p class="invite-note">{n}</p> })}

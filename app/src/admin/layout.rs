@@ -22,6 +22,7 @@ pub fn AdminLayout(children: Children) -> impl IntoView {
         ("/companies", lang.pick("公司", "Companies")),
         ("/accounts", lang.pick("帐号", "Accounts")),
         ("/unassigned", lang.pick("对账", "Reconcile")),
+        ("/fast-registrations", lang.pick("快速注册", "Registration")),
         ("/events", lang.pick("事件", "Events")),
         ("/webhooks", lang.pick("消息推送", "Webhooks")),
         ("/release-check", lang.pick("全网发布", "Release check")),

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod companies;
 pub mod company;
 pub mod events;
+pub mod fast_registrations;
 pub mod layout;
 pub mod overview;
 pub mod platform_status;

@@ -39,6 +39,9 @@ pub struct OnboardingView {
     pub returned_from_wechat: bool,
     /// Accounts this company has already authorized.
     pub authorized: Vec<AuthorizerView>,
+    /// The invite offers fast registration: its page, and where the newest
+    /// request stands (in words), if one was made.
+    pub registration: Option<(String, Option<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +107,22 @@ pub async fn get_onboarding(
         .map(|a| crate::shared::views::authorizer_view(a, platform.settings(), lang))
         .collect();
     let phone_url = format!("{}?device=mobile&lang={}", invite.url, lang.code());
+    let registration = if invite.allows_fast_registration && invite.status == InviteStatus::Active {
+        let latest = platform
+            .fast_registrations()
+            .of_invite(invite.id)
+            .await
+            .map_err(|e| crate::shared::ssr::internal(&e))?
+            .into_iter()
+            .next()
+            .map(|r| ssr::registration_stage(&r, lang).to_owned());
+        Some((
+            format!("/onboard/{token}/register?lang={}", lang.code()),
+            latest,
+        ))
+    } else {
+        None
+    };
     Ok(OnboardingPage::Ready(OnboardingView {
         lang,
         company_name: invite.company_name,
@@ -116,6 +135,7 @@ pub async fn get_onboarding(
         returned_from_wechat: invite.status != InviteStatus::Fulfilled
             && ssr::left_for_wechat(&token).await,
         authorized,
+        registration,
     }))
 }
 
@@ -156,6 +176,9 @@ pub async fn get_authorization_result(
 }
 
 #[cfg(feature = "ssr")]
+pub(crate) use ssr::invite_problem_words;
+
+#[cfg(feature = "ssr")]
 mod ssr {
     use axum::http::HeaderMap;
     use platform::onboarding::InviteError;
@@ -164,7 +187,20 @@ mod ssr {
     use crate::i18n::Lang;
 
     pub(super) fn invite_problem(err: &InviteError, lang: Lang) -> OnboardingPage {
-        let (title, detail) = match err {
+        let (title, detail) = invite_problem_words(err, lang);
+        OnboardingPage::Problem {
+            lang,
+            title: title.to_owned(),
+            detail: detail.to_owned(),
+        }
+    }
+
+    /// Why an invite cannot be used, and what to do, in words.
+    pub(crate) fn invite_problem_words(
+        err: &InviteError,
+        lang: Lang,
+    ) -> (&'static str, &'static str) {
+        match err {
             InviteError::Expired => (
                 lang.pick("邀请链接已过期", "This invitation has expired"),
                 lang.pick(
@@ -186,11 +222,28 @@ mod ssr {
                     "The link may be incomplete. Check the address, or ask the administrator to send it again.",
                 ),
             ),
-        };
-        OnboardingPage::Problem {
-            lang,
-            title: title.to_owned(),
-            detail: detail.to_owned(),
+        }
+    }
+
+    /// Where a fast registration request stands, in a few words.
+    pub(super) fn registration_stage(
+        request: &platform::fast_registration::FastRegistration,
+        lang: Lang,
+    ) -> &'static str {
+        use platform::fast_registration::FastRegistrationState as S;
+        match request.state {
+            S::Pending => lang.pick(
+                "注册申请正在等待法人在微信中确认。",
+                "A registration request is waiting for the legal representative in WeChat.",
+            ),
+            S::Registered => lang.pick(
+                "已通过快速注册创建小程序。",
+                "A mini program was created through registration.",
+            ),
+            S::Refused | S::Failed | S::Expired => lang.pick(
+                "上次的注册申请没有成功，可以查看原因并重新提交。",
+                "The last registration request did not succeed: see why and submit again.",
+            ),
         }
     }
 

@@ -60,6 +60,7 @@ fn Onboarding(view: OnboardingView) -> impl IntoView {
         phone_qr_svg,
         returned_from_wechat,
         authorized,
+        registration,
     } = view;
     let t = move |zh, en| lang.pick(zh, en);
     let scan_step = if mobile {
@@ -140,6 +141,18 @@ fn Onboarding(view: OnboardingView) -> impl IntoView {
                     </section>
                 }.into_any(),
             }}
+
+            {registration.map(|(register_url, stage)| view! {
+                <section class="card" aria-labelledby="register-offer-title">
+                    <h2 id="register-offer-title">{t("还没有小程序？", "No mini program yet?")}</h2>
+                    <p>{t(
+                        "平台可以请微信用贵公司的营业执照信息直接创建一个企业小程序，由法定代表人在微信中确认，创建后自动授权。",
+                        "The platform can ask WeChat to create an enterprise mini program from your business licence details; the legal representative confirms in WeChat, and it is authorized automatically.",
+                    )}</p>
+                    {stage.map(|s| view! { <p class="notice" role="status">{s}</p> })}
+                    <p><a class="button" href=register_url>{t("快速注册小程序", "Register a mini program")}</a></p>
+                </section>
+            })}
 
             <details class="card faq">
                 <summary>{t("微信提示「请确认授权入口页所在域名」？", "WeChat says \"请确认授权入口页所在域名\"?")}</summary>

@@ -5,4 +5,6 @@
 pub mod api;
 pub mod error;
 pub mod invite;
+pub mod register;
+pub mod register_api;
 pub mod result;

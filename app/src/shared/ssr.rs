@@ -22,16 +22,19 @@ pub(crate) async fn admin() -> Result<Admin, UiError> {
         .as_ref()
         .and_then(|parts| parts.extensions.get::<AdminSession>().cloned())
         .ok_or(UiError::Unauthorized)?;
-    let client = parts
-        .as_ref()
-        .and_then(|parts| parts.extensions.get::<ClientAddr>().copied())
-        .unwrap_or_default();
-    let actor = session.actor(&client.to_string());
+    let actor = session.actor(&client_addr().to_string());
     Ok(Admin {
         platform,
         session,
         actor,
     })
+}
+
+/// The address the request came from, as the server's layers resolved it.
+pub(crate) fn client_addr() -> ClientAddr {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddr>().copied())
+        .unwrap_or_default()
 }
 
 /// A signed-in admin's request.

@@ -26,6 +26,8 @@ pub struct InviteView {
     pub opened: i64,
     /// Accounts authorized through it.
     pub brought_in: i64,
+    /// The merchant may ask for a new mini program instead.
+    pub allows_fast_registration: bool,
 }
 
 /// Everything on a company's page.
@@ -85,6 +87,9 @@ pub async fn create_invite(
     biz_appid: String,
     valid_days: u32,
     note: Option<String>,
+    /// A checkbox: present (`on`) when the merchant may ask for a new mini program.
+    #[server(default)]
+    allows_fast_registration: Option<String>,
 ) -> Result<InviteView, UiError> {
     use platform::onboarding::{AuthType, InviteError, NewInviteRequest};
 
@@ -105,6 +110,7 @@ pub async fn create_invite(
         biz_appid: Some(biz_appid),
         valid_days,
         note,
+        allows_fast_registration: allows_fast_registration.is_some(),
     };
     let invite = platform
         .onboarding()
@@ -199,6 +205,7 @@ mod ssr {
             note: invite.note,
             opened: invite.opened,
             brought_in: invite.brought_in,
+            allows_fast_registration: invite.allows_fast_registration,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod companies;
 pub mod events;
+pub mod fast_registrations;
 pub mod invites;
 pub mod me;
 pub mod overview;

@@ -144,3 +144,49 @@ impl RegistrationForm {
         })
     }
 }
+
+/// The vault context of a draft.
+const DRAFT_CONTEXT: &str = "fast_registration_draft";
+
+impl RegistrationForm {
+    /// The form as typed, sealed for a URL: a page sent back after a refusal
+    /// fills the form again without the merchant's details readable in any
+    /// address or log.
+    pub fn seal_draft(&self, vault: &crate::vault::Vault) -> String {
+        use base64::Engine as _;
+        let json = serde_json::json!([
+            self.name,
+            self.code,
+            self.code_type,
+            self.legal_persona_wechat,
+            self.legal_persona_name,
+            self.component_phone,
+        ]);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(vault.seal(DRAFT_CONTEXT, &json.to_string()))
+    }
+
+    /// A draft sealed by [`Self::seal_draft`]; `None` when it is not one.
+    pub fn open_draft(vault: &crate::vault::Vault, draft: &str) -> Option<Self> {
+        use base64::Engine as _;
+        let sealed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(draft)
+            .ok()?;
+        let json = vault.open(DRAFT_CONTEXT, &sealed).ok()?;
+        let value: serde_json::Value = serde_json::from_str(&json).ok()?;
+        let text = |i: usize| value.get(i).and_then(|v| v.as_str()).map(str::to_owned);
+        Some(Self {
+            name: text(0)?,
+            code: text(1)?,
+            code_type: u8::try_from(value.get(2)?.as_u64()?).ok()?,
+            legal_persona_wechat: text(3)?,
+            legal_persona_name: text(4)?,
+            component_phone: text(5),
+        })
+    }
+
+    /// The first field that does not pass, with why.
+    pub fn problem(&self) -> Option<FieldError> {
+        self.validate().err()
+    }
+}

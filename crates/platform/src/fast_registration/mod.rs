@@ -214,6 +214,16 @@ impl FastRegistrations<'_> {
         Ok(row.map(Into::into))
     }
 
+    /// [`RegistrationForm::seal_draft`] with this platform's vault.
+    pub fn seal_draft(&self, form: &RegistrationForm) -> String {
+        form.seal_draft(&self.platform.vault)
+    }
+
+    /// [`RegistrationForm::open_draft`] with this platform's vault.
+    pub fn open_draft(&self, draft: &str) -> Option<RegistrationForm> {
+        RegistrationForm::open_draft(&self.platform.vault, draft)
+    }
+
     /// Pending requests past the 24 hours and the grace become expired
     /// (a result that comes later still applies); returns how many.
     pub async fn expire_overdue(&self) -> Result<u64, store::StoreError> {

@@ -162,3 +162,23 @@ fn a_finished_request_says_why_and_whether_to_try_again() {
     let again = expired.form();
     assert_eq!((again.code_type, again.name.as_str()), (2, "n"));
 }
+
+#[test]
+fn a_draft_comes_back_as_typed_and_nothing_else_opens() {
+    let vault = crate::vault::Vault::new(&[7u8; 32]);
+    let typed = RegistrationForm {
+        component_phone: None,
+        code: "bad code".into(),
+        ..form()
+    };
+    let draft = typed.seal_draft(&vault);
+    assert!(!draft.contains("zhang_san88"));
+    assert_eq!(
+        RegistrationForm::open_draft(&vault, &draft),
+        Some(typed.clone())
+    );
+    assert_eq!(typed.problem().map(|p| p.field), Some(Field::Code));
+    assert_eq!(RegistrationForm::open_draft(&vault, "not-a-draft"), None);
+    let other = crate::vault::Vault::new(&[8u8; 32]);
+    assert_eq!(RegistrationForm::open_draft(&other, &draft), None);
+}
