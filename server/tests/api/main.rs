@@ -17,6 +17,7 @@ mod component_token;
 mod config;
 mod event_retries;
 mod events_page;
+mod fast_registration;
 mod health;
 mod helpers;
 mod hostile_pushes;

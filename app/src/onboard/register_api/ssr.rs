@@ -147,8 +147,8 @@ fn problem_text(problem: &str, lang: Lang) -> Option<&'static str> {
             "A request for this enterprise is already waiting for its legal representative: they should answer WeChat's message first.",
         ),
         "too_many" => lang.pick(
-            "这个邀请在 24 小时内提交的申请已达上限（5 次）：请明天再试，或联系平台管理员。",
-            "This invitation has sent its 5 requests for today: try again tomorrow, or contact the platform's administrator.",
+            "这个邀请在 24 小时内提交的申请已达上限（10 次）：请明天再试，或联系平台管理员。",
+            "This invitation has sent its 10 requests for today: try again tomorrow, or contact the platform's administrator.",
         ),
         "unavailable" => lang.pick(
             "暂时无法连接微信，申请没有发出：请稍后重新提交。",

@@ -25,9 +25,10 @@ pub const CONFIRM_WINDOW_SECS: i64 = 86_400;
 /// After the window, how long a result push may still be on its way before
 /// a pending request is called expired.
 pub const RESULT_GRACE_SECS: i64 = 3_600;
-/// Requests one invite may make per 24 hours (each sends the legal
-/// representative a message).
-pub const INVITE_REQUESTS_PER_DAY: i64 = 5;
+/// Requests one invite may make per 24 hours: each accepted one sends the
+/// legal representative a message, and each costs a call to WeChat; a
+/// merchant correcting a few refused details stays well under it.
+pub const INVITE_REQUESTS_PER_DAY: i64 = 10;
 
 /// A request as the pages show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
