@@ -38,7 +38,7 @@ pub fn OnboardRegisterPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"加载中…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(RegistrationPage::Ready(view)) => view! { <Registration view /> }.into_any(),
+                        Ok(RegistrationPage::Ready(view)) => view! { <Registration view=*view /> }.into_any(),
                         Ok(RegistrationPage::Problem { lang, title, detail }) => view! {
                             <LangSwitch lang />
                             <section class="card problem">

@@ -3,6 +3,11 @@
 //! form, and sending it. A plain form post: every outcome comes back as the
 //! page's address (`problem`, and the typed values sealed in `draft`).
 
+#![allow(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +17,7 @@ use crate::shared::views::AuthorizerView;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RegistrationPage {
-    Ready(RegistrationView),
+    Ready(Box<RegistrationView>),
     /// The invite cannot be used for this; `title` and `detail` say why.
     Problem {
         lang: Lang,
@@ -97,7 +102,6 @@ pub async fn get_registration_page(
 }
 
 /// Sends a request to create a mini program for the invite's company.
-#[allow(clippy::too_many_arguments)] // one argument per form field
 #[server(prefix = "/api/onboard", endpoint = "register")]
 pub async fn submit_fast_registration(
     token: String,

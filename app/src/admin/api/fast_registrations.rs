@@ -2,6 +2,11 @@
 //! (a company's, or all with the results that matched none) and starting
 //! one for a company. Behind sign-in, like every `/api/admin` function.
 
+#![allow(
+    clippy::too_many_arguments,
+    reason = "a server function takes one argument per form field"
+)]
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +50,6 @@ pub async fn list_fast_registrations(
 }
 
 /// Starts a request for a company (the company page's form).
-#[allow(clippy::too_many_arguments)] // one argument per form field
 #[server(prefix = "/api/admin", endpoint = "fast-registrations/start")]
 pub async fn start_fast_registration(
     company_id: i64,

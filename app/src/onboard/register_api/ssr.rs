@@ -70,7 +70,7 @@ pub(super) async fn page(
         .as_deref()
         .and_then(|p| problem_text(p, lang))
         .map(str::to_owned);
-    Ok(RegistrationPage::Ready(RegistrationView {
+    Ok(RegistrationPage::Ready(Box::new(RegistrationView {
         lang,
         invite_url: format!("/onboard/{token}?lang={}", lang.code()),
         token,
@@ -78,7 +78,7 @@ pub(super) async fn page(
         latest: latest_view,
         form,
         notice,
-    }))
+    })))
 }
 
 async fn request_view(
