@@ -90,6 +90,7 @@ pub fn AccountPage() -> impl IntoView {
                                     <header class="page-header">
                                         <h1>{a.card.nick_name.clone()}</h1>
                                         <p class="lead">{lang.pick("所属公司：", "Company: ")} <a href=format!("/companies/{}", a.company_id)>{a.company}</a></p>
+                                        {a.registration.map(|line| view! { <p class="muted" data-registration>{line}</p> })}
                                     </header>
                                     <AuthorizerCard authorizer=a.card />
                                     <section class="card" aria-labelledby="account-more-title">

@@ -151,6 +151,11 @@ async fn a_merchant_registers_a_mini_program_from_an_invite_without_javascript()
     let company_page = app.html(format!("/companies/{company_id}")).await;
     assert!(company_page.contains("已创建并授权") && company_page.contains(&appid));
     assert!(company_page.contains("商户 · 邀请 #"));
+    let account_page = app.html(format!("/accounts/{appid}")).await;
+    assert!(
+        account_page.contains(&format!("通过快速注册创建：「{ENTERPRISE}」")),
+        "the account says where it came from"
+    );
     // Its tokens work like any authorizer's.
     let token = app
         .platform

@@ -21,6 +21,9 @@ pub struct AccountView {
     pub failures: i64,
     pub last_error: Option<String>,
     pub timeline: Vec<TimelineItemView>,
+    /// The account was created by fast registration: when, for which
+    /// enterprise, and who asked.
+    pub registration: Option<String>,
 }
 
 /// One entry of the account's timeline.
@@ -49,7 +52,14 @@ pub async fn get_account(appid: String) -> Result<AccountView, UiError> {
         .account_timeline(&appid)
         .await
         .map_err(|err| crate::shared::ssr::internal(&err))?;
-    Ok(ssr::view(account, timeline, platform.settings()))
+    let registration = platform
+        .fast_registrations()
+        .of_authorizer(&appid)
+        .await
+        .map_err(|err| crate::shared::ssr::internal(&err))?;
+    let mut view = ssr::view(account, timeline, platform.settings());
+    view.registration = registration.map(ssr::registration_line);
+    Ok(view)
 }
 
 /// Refreshes the account's token now (an operator's request); back to its page.
@@ -82,6 +92,33 @@ mod ssr {
     use super::{AccountView, TimelineItemView};
     use crate::shared::ssr::format_time;
 
+    /// "Created by fast registration" in a line.
+    pub(super) fn registration_line(r: platform::fast_registration::FastRegistration) -> String {
+        let lang = crate::i18n::admin_lang();
+        let by = match (&r.started_by, r.invite_id) {
+            (Some(admin), _) => admin.clone(),
+            (None, Some(invite)) => format!(
+                "{}{invite}",
+                lang.pick("商户 · 邀请 #", "the merchant · invite #")
+            ),
+            (None, None) => lang
+                .pick("未知（未匹配任何申请）", "unknown (matched no request)")
+                .to_owned(),
+        };
+        match lang {
+            crate::i18n::Lang::Zh => format!(
+                "通过快速注册创建：「{}」于 {} 申请，发起人 {by}。",
+                r.name,
+                format_time(r.created_at)
+            ),
+            crate::i18n::Lang::En => format!(
+                "Created by fast registration: requested for {} on {} by {by}.",
+                r.name,
+                format_time(r.created_at)
+            ),
+        }
+    }
+
     pub(super) fn view(
         account: Account,
         timeline: Vec<TimelineEntry>,
@@ -105,6 +142,7 @@ mod ssr {
             failures: health.failures,
             last_error: health.last_error,
             timeline: timeline.into_iter().map(item).collect(),
+            registration: None,
         }
     }
 
