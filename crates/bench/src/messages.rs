@@ -33,9 +33,10 @@ pub async fn measure(
     // A running server rereads its endpoints every 5 s.
     tokio::time::sleep(Duration::from_secs(6)).await;
 
-    eprintln!("building {} encrypted user messages…", pushes + 1000);
-    let requests = running.message_pushes(pushes + 1000, &appids)?;
-    let (warm, timed) = requests.split_at(1000);
+    eprintln!("building {} encrypted user messages…", 2 * pushes + 1000);
+    let requests = running.message_pushes(2 * pushes + 1000, &appids)?;
+    let (warm, rest) = requests.split_at(1000);
+    let (timed, alone) = rest.split_at(pushes);
     crate::run_quiet(running, warm.to_vec(), 1000, connections).await?;
     wait_for(&arrivals, 1000, Duration::from_secs(30)).await;
     eprintln!("message ingestion and delivery…");
@@ -78,13 +79,29 @@ pub async fn measure(
                 |d| format!("{:.1} ms", d.as_secs_f64() * 1000.0),
             )
     };
+    // The same without any endpoint: what recording alone sustains here.
+    running.disable_endpoints().await?;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    eprintln!("message ingestion without deliveries…");
+    let ingestion = load::run_recording(
+        &[running.address],
+        Plan {
+            requests: Arc::new(alone.to_vec()),
+            total: pushes,
+            connections,
+            deadline,
+        },
+        None,
+    )
+    .await?;
     let mut report = String::new();
     writeln!(
         report,
         "\n## Message gateway\n\nDistinct encrypted user messages (text) across {ACCOUNTS} authorized accounts at \
          `POST /wechat/authorizers/{{appid}}/events`, {connections} connections; one asynchronous webhook endpoint \
          (at most 64 deliveries in flight) on a local sink answering 204. Each answer `success` means the message \
-         was verified, decrypted, parsed, sealed and committed with its delivery.\n"
+         was verified, decrypted, parsed, sealed and committed with its delivery. The second row is the same count \
+         of new messages once the endpoint is turned off: recording alone, the ceiling deliveries share the CPU with.\n"
     )?;
     writeln!(report, "| measure | value | target |")?;
     writeln!(report, "|---|---|---|")?;
@@ -96,6 +113,15 @@ pub async fn measure(
         stats.per_second(),
         stats.percentile(0.5).as_secs_f64() * 1000.0,
         stats.percentile(0.99).as_secs_f64() * 1000.0
+    )?;
+    writeln!(
+        report,
+        "| WeChat-facing answers, no endpoint (recording alone) | {} ok, {} failed, {:.0}/s, p50 {:.2} ms, p99 {:.2} ms | — |",
+        ingestion.ok,
+        ingestion.failed,
+        ingestion.per_second(),
+        ingestion.percentile(0.5).as_secs_f64() * 1000.0,
+        ingestion.percentile(0.99).as_secs_f64() * 1000.0
     )?;
     writeln!(
         report,

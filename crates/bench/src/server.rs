@@ -326,6 +326,21 @@ impl Running {
         Ok(())
     }
 
+    /// Turns every webhook endpoint off: messages are then recorded with no
+    /// delivery (the ingestion-only figure).
+    pub async fn disable_endpoints(&self) -> anyhow::Result<()> {
+        let store = self.store().await?;
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        for endpoint in store.webhook_endpoints().all().await? {
+            store
+                .webhook_endpoints()
+                .set_state(endpoint.id, store::EndpointState::Disabled, now)
+                .await?;
+        }
+        store.close().await;
+        Ok(())
+    }
+
     /// `n` distinct user messages (content `m{i}`), spread over `appids` and
     /// 5,000 users, encrypted as WeChat sends them, as raw HTTP requests.
     pub fn message_pushes(&self, n: usize, appids: &[String]) -> anyhow::Result<Vec<Vec<u8>>> {

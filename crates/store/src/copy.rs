@@ -86,7 +86,7 @@ impl Store {
     /// Copies every row of this (SQLite) store into `target` (PostgreSQL,
     /// migrated and empty), then compares the counts of every table.
     pub async fn copy_to(&self, target: &Store) -> Result<CopyReport, CopyError> {
-        let (Pool::Sqlite(from), Pool::Postgres(to)) = (&self.pool, &target.pool) else {
+        let (Pool::Sqlite(from, _), Pool::Postgres(to)) = (&self.pool, &target.pool) else {
             return Err(CopyError::WrongDirection);
         };
         for table in TABLES {

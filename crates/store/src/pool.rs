@@ -26,8 +26,26 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 /// The pool of the backend the URL chose.
 #[derive(Clone, Debug)]
 pub(crate) enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, WriteGate),
     Postgres(PgPool),
+}
+
+/// SQLite has one writer at a time; a second waits in SQLite's busy handler,
+/// which sleeps 1, 2, 5, 10… ms between tries. The busy writers (the push and
+/// message writers, the delivery queue's claims and results) take turns here
+/// instead, in order and without sleeping.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WriteGate(std::sync::Arc<tokio::sync::Mutex<()>>);
+
+impl Pool {
+    /// This writer's turn at SQLite's write lock (hold it across the
+    /// transaction); PostgreSQL's writers do not need one.
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match self {
+            Pool::Sqlite(_, gate) => Some(gate.0.clone().lock_owned().await),
+            Pool::Postgres(_) => None,
+        }
+    }
 }
 
 /// Runs `$body` with `$pool` bound to the backend's own pool: the body is
@@ -35,7 +53,7 @@ pub(crate) enum Pool {
 macro_rules! with_pool {
     ($pool:expr, |$p:ident| $body:block) => {
         match $pool {
-            $crate::pool::Pool::Sqlite($p) => $body,
+            $crate::pool::Pool::Sqlite($p, _) => $body,
             $crate::pool::Pool::Postgres($p) => $body,
         }
     };
@@ -63,7 +81,7 @@ impl Store {
         let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Pool::Postgres(connect_postgres(url).await?)
         } else if url.starts_with("sqlite:") {
-            Pool::Sqlite(connect_sqlite(url).await?)
+            Pool::Sqlite(connect_sqlite(url).await?, WriteGate::default())
         } else {
             // sqlx would take any other string for a file name; refuse it instead.
             return Err(StoreError::InvalidUrl(
@@ -106,7 +124,7 @@ impl Store {
                  run `server migrate` on it first"
             )));
         }
-        let pool = Pool::Sqlite(pool);
+        let pool = Pool::Sqlite(pool, WriteGate::default());
         let push_writer = PushWriter::spawn(pool.clone());
         let message_writer = MessageWriter::spawn(pool.clone());
         Ok(Self {

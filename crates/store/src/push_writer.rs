@@ -83,7 +83,7 @@ impl PushWriter {
                         for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {
                             let _ = reply.send(Ok(outcome));
                         }
-                        if let Pool::Sqlite(sqlite) = &pool {
+                        if let Pool::Sqlite(sqlite, _) = &pool {
                             checkpointer.after_commit(sqlite);
                         }
                     }
@@ -153,6 +153,7 @@ impl Checkpointer {
 /// statement is a round trip to sqlx's SQLite worker thread, and those thread
 /// hops, not SQLite, were the cost of a row-per-statement batch.
 pub(crate) async fn write_batch(pool: &Pool, batch: &[Job]) -> Result<Vec<Recorded>, StoreError> {
+    let _turn = pool.write_turn().await;
     with_pool!(pool, |pool| {
         let mut tx = pool.begin().await?;
         // 8 bound values per row: 512 rows stay far below SQLite's 32,766 variables.

@@ -12,7 +12,7 @@ type Columns = BTreeSet<(String, String, bool)>;
 
 async fn columns(pool: &Pool) -> Columns {
     let rows: Vec<(String, String, bool)> = match pool {
-        Pool::Sqlite(p) => sqlx::query_as(
+        Pool::Sqlite(p, _) => sqlx::query_as(
             "SELECT m.name, c.name, c.\"notnull\" = 0 AND c.pk = 0 \
              FROM sqlite_master m JOIN pragma_table_info(m.name) c \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != '_sqlx_migrations'",

@@ -107,6 +107,7 @@ impl<'a> DeliveryRepo<'a> {
         until: i64,
         limit: i64,
     ) -> Result<Vec<ClaimedDelivery>, StoreError> {
+        let turn = self.pool.write_turn().await;
         let ids: Vec<i64> = with_pool!(self.pool, |pool| {
             sqlx::query_scalar::<_, i64>(
                 "UPDATE deliveries SET lease_holder = $1, lease_until = $3 \
@@ -126,6 +127,7 @@ impl<'a> DeliveryRepo<'a> {
             .fetch_all(pool)
             .await?
         });
+        drop(turn);
         self.claimed(&ids).await
     }
 
@@ -165,6 +167,7 @@ impl<'a> DeliveryRepo<'a> {
             .iter()
             .filter(|e| e.next == DeliveryNext::Delivered)
             .collect();
+        let _turn = self.pool.write_turn().await;
         with_pool!(self.pool, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in delivered.chunks(512) {

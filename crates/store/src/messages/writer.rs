@@ -81,7 +81,7 @@ impl MessageWriter {
                         for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {
                             let _ = reply.send(Ok(outcome));
                         }
-                        if let Pool::Sqlite(sqlite) = &pool {
+                        if let Pool::Sqlite(sqlite, _) = &pool {
                             checkpointer.after_commit(sqlite);
                         }
                     }
@@ -112,6 +112,7 @@ impl MessageWriter {
 }
 
 async fn write_batch(pool: &Pool, batch: &[Job]) -> Result<Vec<RecordedMessage>, StoreError> {
+    let _turn = pool.write_turn().await;
     with_pool!(pool, |pool| {
         let mut tx = pool.begin().await?;
         let mut insert = QueryBuilder::new(
