@@ -20,6 +20,7 @@ mod copy;
 mod error;
 mod events;
 mod fast_registrations;
+mod group_commit;
 mod installation;
 mod invites;
 mod messages;

@@ -1,15 +1,13 @@
-//! Group commit for the message URL, as [`crate::PushWriter`] does for the
-//! authorization-event URL: every push must be durable before WeChat gets
-//! its answer, so one writer task takes every message queued while the last
-//! commit ran and writes them, with their deliveries, in one transaction.
+//! The message writer: pushes at the message URL recorded with their
+//! deliveries by group commit ([`crate::group_commit`]).
 
 use std::collections::HashMap;
 
 use sqlx::QueryBuilder;
-use tokio::sync::{mpsc, oneshot};
 
 use super::MessageDisposition;
 use crate::StoreError;
+use crate::group_commit::{BatchWrite, GroupCommit};
 use crate::pool::{Pool, with_pool};
 
 /// Most messages written by one transaction (each with a few deliveries).
@@ -57,61 +55,44 @@ pub enum RecordedMessage {
     },
 }
 
-type Job = (
-    MessageRecord,
-    oneshot::Sender<Result<RecordedMessage, StoreError>>,
-);
-
-/// The handle to the writer task; cheap to clone.
+/// The handle to the message writer task; cheap to clone.
 #[derive(Debug, Clone)]
-pub struct MessageWriter {
-    jobs: mpsc::Sender<Job>,
+pub struct MessageWriter(GroupCommit<Messages>);
+
+/// Messages as a kind of batch.
+#[derive(Debug)]
+pub(crate) struct Messages;
+
+impl BatchWrite for Messages {
+    type Record = MessageRecord;
+    type Outcome = RecordedMessage;
+    const NAME: &'static str = "message";
+    const MAX_BATCH: usize = MAX_BATCH;
+
+    fn write<'a>(
+        pool: &'a Pool,
+        batch: &'a [MessageRecord],
+    ) -> impl std::future::Future<Output = Result<Vec<RecordedMessage>, StoreError>> + Send + 'a
+    {
+        write_batch(pool, batch)
+    }
 }
 
 impl MessageWriter {
     pub(crate) fn spawn(pool: Pool) -> Self {
-        let (jobs, mut queue) = mpsc::channel::<Job>(4 * MAX_BATCH);
-        tokio::spawn(async move {
-            let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-            // As the push writer does: checkpoints beside the commits, not inside one.
-            let mut checkpointer = crate::push_writer::Checkpointer::new();
-            while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-                match write_batch(&pool, &batch).await {
-                    Ok(outcomes) => {
-                        for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {
-                            let _ = reply.send(Ok(outcome));
-                        }
-                        if let Pool::Sqlite(sqlite, _) = &pool {
-                            checkpointer.after_commit(sqlite);
-                        }
-                    }
-                    Err(err) => {
-                        let message = err.to_string();
-                        tracing::error!(error = %message, size = batch.len(), "message batch not written");
-                        for (_, reply) in batch.drain(..) {
-                            let _ = reply.send(Err(StoreError::Batch(message.clone())));
-                        }
-                    }
-                }
-            }
-        });
-        Self { jobs }
+        Self(GroupCommit::spawn(pool))
     }
 
     /// Records a message and its deliveries durably (committed when this returns `Ok`).
     pub async fn record(&self, record: MessageRecord) -> Result<RecordedMessage, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send((record, reply))
-            .await
-            .map_err(|_| StoreError::Batch("the message writer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Batch("the message writer has stopped".into()))?
+        self.0.record(record).await
     }
 }
 
-async fn write_batch(pool: &Pool, batch: &[Job]) -> Result<Vec<RecordedMessage>, StoreError> {
+async fn write_batch(
+    pool: &Pool,
+    batch: &[MessageRecord],
+) -> Result<Vec<RecordedMessage>, StoreError> {
     let _turn = pool.write_turn().await;
     with_pool!(pool, |pool| {
         let mut tx = pool.begin().await?;
@@ -119,7 +100,7 @@ async fn write_batch(pool: &Pool, batch: &[Job]) -> Result<Vec<RecordedMessage>,
             "INSERT INTO messages (dedup_key, authorizer_appid, company_id, msg_type, event, \
              create_time, received_at, disposition, payload_sealed) ",
         );
-        insert.push_values(batch, |mut row, (m, _)| {
+        insert.push_values(batch, |mut row, m| {
             row.push_bind(&m.dedup_key)
                 .push_bind(&m.authorizer_appid)
                 .push_bind(m.company_id)
@@ -139,7 +120,7 @@ async fn write_batch(pool: &Pool, batch: &[Job]) -> Result<Vec<RecordedMessage>,
         // The first occurrence of a key takes the new id; a copy later in the batch is a duplicate.
         let outcomes: Vec<Option<(i64, &MessageRecord)>> = batch
             .iter()
-            .map(|(m, _)| new_ids.remove(&m.dedup_key).map(|id| (id, m)))
+            .map(|m| new_ids.remove(&m.dedup_key).map(|id| (id, m)))
             .collect();
         let rows: Vec<(i64, &NewDelivery, i64)> = outcomes
             .iter()

@@ -67,12 +67,7 @@ async fn one_batch_records_copies_once_and_stores_only_its_newest_ticket() {
     let store = Store::connect(&crate::testing::database_url(dir.path()).await)
         .await
         .unwrap();
-    let jobs = |records: Vec<PushRecord>| -> Vec<Job> {
-        records
-            .into_iter()
-            .map(|record| (record, oneshot::channel().0))
-            .collect()
-    };
+    let jobs = |records: Vec<PushRecord>| records;
     let first = jobs(vec![
         ticket_push("k1", 5),
         ticket_push("k2", 9),
