@@ -66,7 +66,7 @@ pub use messages::{
     WebhookEndpointRepo, WebhookEndpointRow,
 };
 pub use overview::{AccountListRow, OverviewRepo};
-pub use pool::Store;
+pub use pool::{Store, create_postgres_database};
 pub use pre_auth_codes::{LinkDevice, NewPreAuthCode, PreAuthCodeRepo, PreAuthCodeRow};
 pub use push_writer::{PushRecord, PushWriter, Recorded, TicketWrite};
 pub use release_check::{ReleaseCheckRepo, ReleaseCheckStep, ReleaseCheckStepRow};

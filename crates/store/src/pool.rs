@@ -304,6 +304,27 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
     Ok(pool)
 }
 
+/// Creates the empty database `name` (letters, digits and `_`) in the
+/// PostgreSQL cluster that `cluster_url` (an admin's URL) reaches, and returns
+/// the new database's URL: tests and benchmarks start from nothing this way.
+pub async fn create_postgres_database(cluster_url: &str, name: &str) -> Result<String, StoreError> {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(StoreError::InvalidUrl(format!(
+            "not a database name: {name}"
+        )));
+    }
+    let pool = PgPool::connect(cluster_url).await?;
+    let created = sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await;
+    pool.close().await;
+    created?;
+    let base = cluster_url
+        .rsplit_once('/')
+        .map_or(cluster_url, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
+}
+
 /// Connections per PostgreSQL pool, unless `WEIQIAO_DATABASE_MAX_CONNECTIONS` says otherwise.
 const POSTGRES_MAX_CONNECTIONS: u32 = 16;
 

@@ -39,18 +39,9 @@ pub async fn database_url(dir: &std::path::Path) -> String {
             .to_ascii_lowercase()
             .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
     );
-    let pool = sqlx::PgPool::connect(&admin)
+    crate::create_postgres_database(&admin, &name)
         .await
-        .expect("the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&pool)
-        .await
-        .expect("a database for the test");
-    pool.close().await;
-    let base = admin
-        .rsplit_once('/')
-        .map_or(admin.as_str(), |(base, _)| base);
-    format!("{base}/{name}")
+        .expect("a database for the test")
 }
 
 /// A company named `name` in `store`; its id.

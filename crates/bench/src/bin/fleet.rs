@@ -65,13 +65,7 @@ fn out_path() -> Option<String> {
 /// A new, empty database in the PostgreSQL cluster at `cluster`; its URL.
 async fn new_postgres_database(cluster: &str) -> anyhow::Result<String> {
     let name = format!("fleet_{:012x}", rand::random::<u64>() >> 16);
-    let pool = sqlx::PgPool::connect(cluster).await?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&pool)
-        .await?;
-    pool.close().await;
-    let base = cluster.rsplit_once('/').map_or(cluster, |(base, _)| base);
-    Ok(format!("{base}/{name}"))
+    Ok(store::create_postgres_database(cluster, &name).await?)
 }
 
 #[tokio::main]

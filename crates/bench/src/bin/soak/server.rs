@@ -267,16 +267,8 @@ impl World {
 
 /// A new, empty database in the cluster at `cluster` (an admin URL); its URL.
 async fn new_postgres_database(cluster: &str) -> anyhow::Result<String> {
-    let name = format!("soak_{}", random_hex(6));
-    let pool = sqlx::PgPool::connect(cluster)
-        .await
-        .with_context(|| "connecting to the PostgreSQL cluster")?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&pool)
-        .await?;
-    pool.close().await;
-    let base = cluster.rsplit_once('/').map_or(cluster, |(base, _)| base);
-    Ok(format!("{base}/{name}"))
+    let name = format!("soak_{:012x}", rand::random::<u64>() >> 16);
+    Ok(store::create_postgres_database(cluster, &name).await?)
 }
 
 /// N authorizations at the emulator and the same N authorizers here, each with
