@@ -10,6 +10,7 @@ use wechat::crypto::MessageCrypto;
 use wechat::message::{Message, MessageKind};
 
 use crate::message_gateway::Sink;
+use crate::production::production_vars;
 
 struct Server {
     vars: Vec<(String, String)>,
@@ -76,32 +77,17 @@ async fn a_server_killed_while_delivering_loses_no_message_and_keeps_each_user_s
         .unwrap()
         .port();
     let database_url = store::testing::database_url(dir.path()).await;
-    let vars: Vec<(String, String)> = [
-        ("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}")),
-        ("WEIQIAO_DATABASE_URL", database_url.clone()),
-        ("WEIQIAO_SECRET_KEY", credentials.secret_key.clone()),
-        (
-            "WECHAT_COMPONENT_APPID",
-            credentials.component_appid.clone(),
-        ),
-        (
-            "WECHAT_COMPONENT_APPSECRET",
-            credentials.component_appsecret.clone(),
-        ),
-        ("WECHAT_COMPONENT_TOKEN", credentials.token.clone()),
-        (
-            "WECHAT_COMPONENT_ENCODING_AES_KEY",
-            credentials.encoding_aes_key.clone(),
-        ),
-        ("WECHAT_API_BASE", sim_url.clone()),
-        ("WECHAT_MP_BASE", sim_url.clone()),
-        ("WECHAT_OPEN_BASE", sim_url),
-        ("WEIQIAO_DELIVERY_LEASE_SECS", "15".into()),
-        ("RUST_LOG", "warn".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let vars: Vec<(String, String)> = production_vars(&credentials, &database_url, &sim_url)
+        .into_iter()
+        .chain(
+            [
+                ("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}")),
+                ("WEIQIAO_DELIVERY_LEASE_SECS", "15".into()),
+                ("RUST_LOG", "warn".into()),
+            ]
+            .map(|(k, v)| (k.to_owned(), v)),
+        )
+        .collect();
     let server = Server {
         vars: vars.clone(),
         address: format!("http://127.0.0.1:{port}"),

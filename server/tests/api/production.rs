@@ -12,6 +12,38 @@ use wechat_sim::{SimConfig, Simulator};
 use crate::helpers::{TestApp, browser};
 
 /// Production mode with `extra` variables on top of the defaults.
+/// A production configuration's variables: the database, the secret key,
+/// the component's credentials, and WeChat's bases at the emulator.
+pub fn production_vars(
+    credentials: &server::sandbox::SandboxCredentials,
+    database_url: &str,
+    sim_url: &str,
+) -> Vec<(String, String)> {
+    [
+        ("WEIQIAO_DATABASE_URL", database_url),
+        ("WEIQIAO_SECRET_KEY", credentials.secret_key.as_str()),
+        (
+            "WECHAT_COMPONENT_APPID",
+            credentials.component_appid.as_str(),
+        ),
+        (
+            "WECHAT_COMPONENT_APPSECRET",
+            credentials.component_appsecret.as_str(),
+        ),
+        ("WECHAT_COMPONENT_TOKEN", credentials.token.as_str()),
+        (
+            "WECHAT_COMPONENT_ENCODING_AES_KEY",
+            credentials.encoding_aes_key.as_str(),
+        ),
+        ("WECHAT_API_BASE", sim_url),
+        ("WECHAT_MP_BASE", sim_url),
+        ("WECHAT_OPEN_BASE", sim_url),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
 pub async fn spawn_production_app_with(extra: &[(&str, &str)]) -> TestApp {
     spawn_production_app_configured(extra, |_| {}).await
 }
@@ -35,30 +67,10 @@ pub async fn spawn_production_app_configured(
         sim_listener.local_addr().expect("emulator address")
     );
     let database_url = store::testing::database_url(dir.path()).await;
-    let mut vars: HashMap<String, String> = [
-        ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_owned()),
-        ("WEIQIAO_DATABASE_URL", database_url.clone()),
-        ("WEIQIAO_SECRET_KEY", credentials.secret_key.clone()),
-        (
-            "WECHAT_COMPONENT_APPID",
-            credentials.component_appid.clone(),
-        ),
-        (
-            "WECHAT_COMPONENT_APPSECRET",
-            credentials.component_appsecret.clone(),
-        ),
-        ("WECHAT_COMPONENT_TOKEN", credentials.token.clone()),
-        (
-            "WECHAT_COMPONENT_ENCODING_AES_KEY",
-            credentials.encoding_aes_key.clone(),
-        ),
-        ("WECHAT_API_BASE", sim_url.clone()),
-        ("WECHAT_MP_BASE", sim_url.clone()),
-        ("WECHAT_OPEN_BASE", sim_url.clone()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let mut vars: HashMap<String, String> = production_vars(&credentials, &database_url, &sim_url)
+        .into_iter()
+        .chain([("LEPTOS_SITE_ADDR".to_owned(), "127.0.0.1:0".to_owned())])
+        .collect();
     for (k, v) in extra {
         vars.insert((*k).to_owned(), (*v).to_owned());
     }
