@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::UiError;
-use crate::admin::api::webhooks::{
+use crate::admin::api::release_check::{
     CheckItemView, CheckStepView, RunReleaseCheck, decode_items, release_check_status,
 };
 use crate::admin::layout::AdminLayout;

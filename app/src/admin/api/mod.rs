@@ -11,5 +11,6 @@ pub mod fast_registrations;
 pub mod invites;
 pub mod me;
 pub mod overview;
+pub mod release_check;
 pub mod status;
 pub mod webhooks;
