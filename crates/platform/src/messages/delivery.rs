@@ -4,6 +4,11 @@
 //! writes the results in batches; a crash leaves leases that run out, and
 //! the deliveries go out again. Failures are retried with exponential
 //! backoff for 24 h, then the delivery is dead until an admin replays it.
+//! A synchronous endpoint is called while WeChat waits ([`synchronous`]).
+
+mod synchronous;
+
+pub(crate) use synchronous::deliver_synchronously;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,11 +18,11 @@ use serde_json::json;
 use store::{ClaimedDelivery, DeliveryEnd, DeliveryNext};
 use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
-use wechat::message::{Message, Reply};
+use wechat::message::Message;
 
 use super::endpoints::Endpoint;
 use super::signing::{SIGNATURE_HEADER, sign};
-use super::{Answer, MessageGateway, PAYLOAD_CONTEXT};
+use super::{MessageGateway, PAYLOAD_CONTEXT};
 
 /// One attempt's limit (a synchronous endpoint has its own, shorter budget).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -126,89 +131,6 @@ fn end_of(delivery: &ClaimedDelivery, sent: &Sent, now: i64) -> DeliveryEnd {
         duration_ms: sent.duration_ms,
         error: sent.error.clone(),
         next,
-    }
-}
-
-/// A synchronous endpoint, called while WeChat waits: its JSON answer
-/// `{"reply": {...}}` becomes the encrypted passive reply. Past its budget,
-/// or on any failure, the delivery goes back to the queue (it is delivered
-/// again later) and WeChat gets `success` (`None` here).
-pub(crate) async fn deliver_synchronously(
-    gateway: &MessageGateway,
-    endpoint: &Endpoint,
-    delivery_id: i64,
-    (message_id, appid, company_id, received_at): (i64, &str, Option<i64>, i64),
-    message: &Message,
-    raw_xml: &str,
-) -> Option<Answer> {
-    let body = body(
-        message_id,
-        (appid, company_id, received_at),
-        message,
-        raw_xml,
-    );
-    let budget = Duration::from_millis(u64::try_from(endpoint.reply_budget_ms).unwrap_or(3000));
-    let sent = post(gateway, endpoint, body, budget).await;
-    let now = gateway.clock.now();
-    let reply = if sent.error.is_none() {
-        reply_of(&sent.answer)
-    } else {
-        None
-    };
-    let next = if sent.error.is_none() {
-        DeliveryNext::Delivered
-    } else {
-        // Retried by the worker at once: the budget, not the endpoint, failed.
-        DeliveryNext::RetryAt(now)
-    };
-    let end = DeliveryEnd {
-        id: delivery_id,
-        at: now,
-        status: sent.status.map(i64::from),
-        duration_ms: sent.duration_ms,
-        error: sent
-            .error
-            .map(|e| format!("{e} (synchronous, budget {} ms)", endpoint.reply_budget_ms)),
-        next,
-    };
-    if let Err(err) = gateway
-        .store
-        .deliveries()
-        .finish(&gateway.instance_id, &[end])
-        .await
-    {
-        // The lease runs out and the worker delivers it again.
-        tracing::error!(error = %err, "synchronous delivery result not stored");
-    }
-    if next != DeliveryNext::Delivered {
-        gateway.queued.notify_one();
-    }
-    let reply = reply?;
-    let xml = reply.to_xml(&message.from_user_name, &message.to_user_name, now);
-    let crypto = gateway.component.crypto();
-    let nonce = format!("{}", rand::random::<u32>());
-    match crypto.encrypt_reply(&xml, &now.to_string(), &nonce) {
-        Ok(envelope) => Some(Answer::Reply(envelope)),
-        Err(err) => {
-            tracing::error!(error = %err, "passive reply not encrypted");
-            None
-        }
-    }
-}
-
-/// The passive reply in an endpoint's answer, if it gave a valid one.
-fn reply_of(answer: &[u8]) -> Option<Reply> {
-    if answer.is_empty() || answer.len() > MAX_ANSWER_LEN {
-        return None;
-    }
-    let mut answer: serde_json::Value = serde_json::from_slice(answer).ok()?;
-    let reply: Reply = serde_json::from_value(answer.get_mut("reply")?.take()).ok()?;
-    match reply.validate() {
-        Ok(()) => Some(reply),
-        Err(err) => {
-            tracing::warn!(error = %err, "a synchronous endpoint's reply was not sent");
-            None
-        }
     }
 }
 
@@ -364,25 +286,5 @@ mod tests {
         // Exactly at the end of the window is still a try; past it is dead.
         assert_eq!(after_failure(0, 100, 105), DeliveryNext::RetryAt(105));
         assert_eq!(after_failure(0, 100, 104), DeliveryNext::Dead);
-    }
-
-    #[test]
-    fn a_reply_is_taken_only_from_a_valid_json_answer() {
-        assert_eq!(
-            reply_of(br#"{"reply":{"type":"text","content":"hi"}}"#),
-            Some(Reply::Text {
-                content: "hi".into()
-            })
-        );
-        assert_eq!(reply_of(br#"{"reply":null}"#), None);
-        assert_eq!(reply_of(br#"{}"#), None);
-        assert_eq!(reply_of(b"success"), None);
-        assert_eq!(reply_of(b""), None);
-        assert_eq!(reply_of(br#"{"reply":{"type":"text","content":""}}"#), None);
-        let huge = format!(
-            r#"{{"reply":{{"type":"text","content":"{}"}}}}"#,
-            "a".repeat(MAX_ANSWER_LEN)
-        );
-        assert_eq!(reply_of(huge.as_bytes()), None);
     }
 }
