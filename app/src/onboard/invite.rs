@@ -32,13 +32,7 @@ pub fn OnboardPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(OnboardingPage::Ready(view)) => view! { <Onboarding view /> }.into_any(),
-                        Ok(OnboardingPage::Problem { lang, title, detail }) => view! {
-                            <LangSwitch lang />
-                            <section class="card problem">
-                                <h1>{title}</h1>
-                                <p>{detail}</p>
-                            </section>
-                        }.into_any(),
+                        Ok(OnboardingPage::Problem { lang, title, detail }) => view! { <InviteProblem lang title detail /> }.into_any(),
                         Err(err) => view! { <p class="notice error" role="alert">{err.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -187,5 +181,17 @@ fn AuthorizeButton(go_url: String, mobile: bool, lang: Lang) -> impl IntoView {
                 "Every click creates a fresh authorization link, so it never expires.",
             )}
         </p>
+    }
+}
+
+/// Why an invite's page cannot be used, and what to do (with the language link).
+#[component]
+pub(crate) fn InviteProblem(lang: Lang, title: String, detail: String) -> impl IntoView {
+    view! {
+        <LangSwitch lang />
+        <section class="card problem">
+            <h1>{title}</h1>
+            <p>{detail}</p>
+        </section>
     }
 }

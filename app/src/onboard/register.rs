@@ -10,6 +10,7 @@ use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::i18n::Lang;
+use crate::onboard::invite::InviteProblem;
 use crate::onboard::register_api::{
     FormView, RegistrationPage, RegistrationView, RequestStage, RequestView,
     SubmitFastRegistration, get_registration_page,
@@ -39,13 +40,7 @@ pub fn OnboardRegisterPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(RegistrationPage::Ready(view)) => view! { <Registration view=*view /> }.into_any(),
-                        Ok(RegistrationPage::Problem { lang, title, detail }) => view! {
-                            <LangSwitch lang />
-                            <section class="card problem">
-                                <h1>{title}</h1>
-                                <p>{detail}</p>
-                            </section>
-                        }.into_any(),
+                        Ok(RegistrationPage::Problem { lang, title, detail }) => view! { <InviteProblem lang title detail /> }.into_any(),
                         Err(err) => view! { <p class="notice error" role="alert">{err.to_string()}</p> }.into_any(),
                     }
                 })}

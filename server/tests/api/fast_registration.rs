@@ -397,14 +397,7 @@ async fn the_24_hour_timeout_ends_the_request_with_or_without_a_push() {
     assert!(page.contains("24 小时内确认"), "{page}");
 
     // No push at all: the request expires after the 24 hours and the grace.
-    // (A day went by: WeChat's next ticket renews the component token.)
-    app.sim_control("/__sim/ticket/push", serde_json::json!({}))
-        .await;
-    app.platform
-        .component()
-        .refresh_component_token_if_due()
-        .await
-        .unwrap();
+    renew_component_token(&app).await;
     submit(&app, &token, fields(CODE, "1")).await;
     assert_eq!(
         request_state(&app, company_id).await,
@@ -426,13 +419,7 @@ async fn the_24_hour_timeout_ends_the_request_with_or_without_a_push() {
     let page = app.html(format!("/onboard/{token}/register?lang=zh")).await;
     assert!(page.contains("24 小时内没有收到微信的结果"), "{page}");
     // A result arriving after all still applies.
-    app.sim_control("/__sim/ticket/push", serde_json::json!({}))
-        .await;
-    app.platform
-        .component()
-        .refresh_component_token_if_due()
-        .await
-        .unwrap();
+    renew_component_token(&app).await;
     app.sim_control("/__sim/fast-registrations/confirm", serde_json::json!({}))
         .await;
     app.eventually("a late result applies", || async {
@@ -547,4 +534,16 @@ async fn only_invites_that_offer_it_and_signed_in_admins_can_start_a_request() {
         e.action == Some(platform::audit::AuditAction::FastRegistrationStarted)
             && e.actor == crate::helpers::ADMIN_LOGIN
     }));
+}
+
+/// A day went by on the clock: WeChat's next ticket, and the component
+/// token the refresher would fetch with it on its next tick.
+async fn renew_component_token(app: &TestApp) {
+    app.sim_control("/__sim/ticket/push", serde_json::json!({}))
+        .await;
+    app.platform
+        .component()
+        .refresh_component_token_if_due()
+        .await
+        .unwrap();
 }

@@ -77,6 +77,19 @@ pub struct UnmatchedResult<'a> {
     pub now: i64,
 }
 
+/// Every column of a new row.
+struct Insert<'a> {
+    company_id: Option<i64>,
+    invite_id: Option<i64>,
+    started_by: Option<&'a str>,
+    entity: &'a RegistrationEntity,
+    state: FastRegistrationState,
+    wechat_code: Option<i64>,
+    wechat_msg: Option<&'a str>,
+    authorizer_appid: Option<&'a str>,
+    now: i64,
+}
+
 const SELECT: &str = "SELECT f.id, f.company_id, c.name AS company_name, f.invite_id, f.started_by, \
      f.name, f.code, f.code_type, f.legal_persona_wechat, f.legal_persona_name, f.component_phone, \
      f.state, f.wechat_code, f.wechat_msg, f.authorizer_appid, f.created_at, f.updated_at \
@@ -94,27 +107,20 @@ impl<'a> FastRegistrationRepo<'a> {
     /// Stores a request as pending, before WeChat is called.
     /// [`StoreError::Conflict`] when the entity's code already has one pending.
     pub async fn insert_pending(&self, new: NewFastRegistration<'_>) -> Result<i64, StoreError> {
-        let e = new.entity;
-        with_pool!(self.pool, |pool| {
-            sqlx::query_scalar::<_, i64>(
-                "INSERT INTO fast_registrations (company_id, invite_id, started_by, name, code, \
-                 code_type, legal_persona_wechat, legal_persona_name, component_phone, state, \
-                 created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10) RETURNING id",
-            )
-            .bind(new.company_id)
-            .bind(new.invite_id)
-            .bind(new.started_by)
-            .bind(&e.name)
-            .bind(&e.code)
-            .bind(e.code_type)
-            .bind(&e.legal_persona_wechat)
-            .bind(&e.legal_persona_name)
-            .bind(e.component_phone.as_deref())
-            .bind(new.now)
-            .fetch_one(pool)
-            .await
-            .map_err(|err| StoreError::from_write(err, "pending fast registration"))
+        let row = Insert {
+            company_id: Some(new.company_id),
+            invite_id: new.invite_id,
+            started_by: new.started_by,
+            entity: new.entity,
+            state: FastRegistrationState::Pending,
+            wechat_code: None,
+            wechat_msg: None,
+            authorizer_appid: None,
+            now: new.now,
+        };
+        self.insert(row).await.map_err(|err| match err {
+            StoreError::Database(err) => StoreError::from_write(err, "pending fast registration"),
+            other => other,
         })
     }
 
@@ -152,25 +158,44 @@ impl<'a> FastRegistrationRepo<'a> {
 
     /// Keeps a result push that matched no request, for the admins.
     pub async fn insert_unmatched(&self, result: UnmatchedResult<'_>) -> Result<i64, StoreError> {
-        let e = result.entity;
+        self.insert(Insert {
+            company_id: None,
+            invite_id: None,
+            started_by: None,
+            entity: result.entity,
+            state: result.state,
+            wechat_code: Some(result.status),
+            wechat_msg: result.msg,
+            authorizer_appid: result.authorizer_appid,
+            now: result.now,
+        })
+        .await
+    }
+
+    async fn insert(&self, row: Insert<'_>) -> Result<i64, StoreError> {
+        let e = row.entity;
         with_pool!(self.pool, |pool| {
             Ok(sqlx::query_scalar::<_, i64>(
-                "INSERT INTO fast_registrations (name, code, code_type, legal_persona_wechat, \
-                 legal_persona_name, component_phone, state, wechat_code, wechat_msg, \
-                 authorizer_appid, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                "INSERT INTO fast_registrations (company_id, invite_id, started_by, name, code, \
+                 code_type, legal_persona_wechat, legal_persona_name, component_phone, state, \
+                 wechat_code, wechat_msg, authorizer_appid, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+                 RETURNING id",
             )
+            .bind(row.company_id)
+            .bind(row.invite_id)
+            .bind(row.started_by)
             .bind(&e.name)
             .bind(&e.code)
             .bind(e.code_type)
             .bind(&e.legal_persona_wechat)
             .bind(&e.legal_persona_name)
             .bind(e.component_phone.as_deref())
-            .bind(result.state)
-            .bind(result.status)
-            .bind(result.msg)
-            .bind(result.authorizer_appid)
-            .bind(result.now)
+            .bind(row.state)
+            .bind(row.wechat_code)
+            .bind(row.wechat_msg)
+            .bind(row.authorizer_appid)
+            .bind(row.now)
             .fetch_one(pool)
             .await?)
         })
