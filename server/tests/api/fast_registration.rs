@@ -480,6 +480,27 @@ async fn only_invites_that_offer_it_and_signed_in_admins_can_start_a_request() {
         .unwrap();
     submit(&app, &offered, fields(CODE, "1")).await;
     assert!(creates(&app).is_empty());
+    // A cross-site form post to a merchant's page is refused before anything runs.
+    let (_, offered_too) = registration_invite(&app, "第三家", true).await;
+    let mut form = vec![("token", offered_too.clone()), ("lang", "zh".to_owned())];
+    form.extend(fields(CODE, "1"));
+    // (A client of its own: the test browsers send our Origin on every request.)
+    let foreign = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for origin in [Some("https://evil.example"), None] {
+        let mut request = foreign
+            .post(app.url("/api/onboard/register"))
+            .header("accept", "text/html")
+            .form(&form);
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 403, "{origin:?}");
+    }
+    assert!(creates(&app).is_empty());
     // The admin side answers 401 without a session.
     let anonymous = app.anonymous_client();
     for path in [
