@@ -134,6 +134,48 @@ async fn a_pass_goes_on_batch_after_batch_until_nothing_due_is_left() {
 }
 
 #[tokio::test]
+async fn a_pass_refreshes_every_due_authorizer_never_more_at_once_than_its_concurrency() {
+    let app = spawn_app().await;
+    let appids = authorize_accounts(&app, 3).await;
+    // Only this test's pass refreshes: the background scheduler stops (the
+    // pass it may be in finds nothing due yet).
+    app.platform.stop_refreshing();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let one_at_a_time =
+        app.platform
+            .clone()
+            .with_scheduler(platform::authorizers::SchedulerConfig {
+                concurrency: 1,
+                ..platform::authorizers::SchedulerConfig::default()
+            });
+    let latency_ms = 150;
+    app.sim.faults().set(
+        "api_authorizer_token",
+        Fault {
+            latency_ms: Some(latency_ms),
+            ..Fault::default()
+        },
+    );
+    move_to_before_expiry(&app, 60);
+    let started = std::time::Instant::now();
+    let refreshed = one_at_a_time
+        .authorizer_tokens()
+        .refresh_due()
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(refreshed, appids.len(), "every due authorizer in one pass");
+    for appid in &appids {
+        assert_eq!(refresh_calls(&app, appid), 1, "{appid} refreshed once");
+    }
+    // Concurrency 1: the three answers' latencies add up.
+    assert!(
+        elapsed >= Duration::from_millis(3 * latency_ms),
+        "one refresh at a time: {elapsed:?}"
+    );
+}
+
+#[tokio::test]
 async fn without_a_component_token_a_pass_charges_no_authorizer_a_failure() {
     let app = spawn_app().await;
     let appids = authorize_accounts(&app, 2).await;
