@@ -57,9 +57,12 @@ pub async fn get_account(appid: String) -> Result<AccountView, UiError> {
         .of_authorizer(&appid)
         .await
         .map_err(|err| crate::shared::ssr::internal(&err))?;
-    let mut view = ssr::view(account, timeline, platform.settings());
-    view.registration = registration.map(ssr::registration_line);
-    Ok(view)
+    Ok(ssr::view(
+        account,
+        timeline,
+        registration.map(ssr::registration_line),
+        platform.settings(),
+    ))
 }
 
 /// Refreshes the account's token now (an operator's request); back to its page.
@@ -95,16 +98,7 @@ mod ssr {
     /// "Created by fast registration" in a line.
     pub(super) fn registration_line(r: platform::fast_registration::FastRegistration) -> String {
         let lang = crate::i18n::admin_lang();
-        let by = match (&r.started_by, r.invite_id) {
-            (Some(admin), _) => admin.clone(),
-            (None, Some(invite)) => format!(
-                "{}{invite}",
-                lang.pick("商户 · 邀请 #", "the merchant · invite #")
-            ),
-            (None, None) => lang
-                .pick("未知（未匹配任何申请）", "unknown (matched no request)")
-                .to_owned(),
-        };
+        let by = crate::admin::api::fast_registrations::started_by(&r);
         match lang {
             crate::i18n::Lang::Zh => format!(
                 "通过快速注册创建：「{}」于 {} 申请，发起人 {by}。",
@@ -122,6 +116,7 @@ mod ssr {
     pub(super) fn view(
         account: Account,
         timeline: Vec<TimelineEntry>,
+        registration: Option<String>,
         settings: &platform::PlatformSettings,
     ) -> AccountView {
         let when = |at: Option<i64>| at.map_or_else(|| "—".to_owned(), format_time);
@@ -142,7 +137,7 @@ mod ssr {
             failures: health.failures,
             last_error: health.last_error,
             timeline: timeline.into_iter().map(item).collect(),
-            registration: None,
+            registration,
         }
     }
 

@@ -131,11 +131,34 @@ pub async fn start_fast_registration(
 }
 
 #[cfg(feature = "ssr")]
+pub(crate) use ssr::started_by;
+
+#[cfg(feature = "ssr")]
 mod ssr {
     use platform::fast_registration::{FastRegistration, FastRegistrationState as S};
 
     use super::RegistrationRow;
     use crate::i18n::admin_lang;
+
+    /// Who asked for a request, in words: an admin's login, the merchant
+    /// through an invite, or nobody (a push that matched no request).
+    pub(crate) fn started_by(r: &FastRegistration) -> String {
+        let lang = admin_lang();
+        match (&r.started_by, r.invite_id, r.company_id) {
+            (Some(admin), _, _) => admin.clone(),
+            (None, Some(invite), _) => format!(
+                "{}{invite}",
+                lang.pick("商户 · 邀请 #", "Merchant · invite #")
+            ),
+            (None, None, None) => lang
+                .pick(
+                    "微信推送（未匹配任何申请）",
+                    "WeChat's push (matched no request)",
+                )
+                .to_owned(),
+            (None, None, Some(_)) => String::new(),
+        }
+    }
 
     pub(super) fn row(r: FastRegistration) -> RegistrationRow {
         let lang = admin_lang();
@@ -149,20 +172,7 @@ mod ssr {
             S::Failed => (lang.pick("注册失败", "Failed"), "warn"),
             S::Expired => (lang.pick("超时未确认", "No result in 24 h"), "warn"),
         };
-        let started_by = match (&r.started_by, r.invite_id, r.company_id) {
-            (Some(admin), _, _) => admin.clone(),
-            (None, Some(invite), _) => format!(
-                "{}{invite}",
-                lang.pick("商户 · 邀请 #", "Merchant · invite #")
-            ),
-            (None, None, None) => lang
-                .pick(
-                    "微信推送（未匹配任何申请）",
-                    "WeChat's push (matched no request)",
-                )
-                .to_owned(),
-            (None, None, Some(_)) => String::new(),
-        };
+        let started_by = started_by(&r);
         // A refusal that is not a create errcode: WeChat's own words help the operator.
         let reason = r
             .reason(lang == crate::i18n::Lang::Zh)
