@@ -34,48 +34,31 @@ pub(super) fn routes() -> Router<Simulator> {
 /// logged and faulted as `fastregisterweapp_create` / `_search`.
 async fn fast_register(State(sim): State<Simulator>, call: Incoming) -> Response {
     use wechat::fast_register::{CreateRequest, SearchRequest};
-    let action = call.query.get("action").cloned().unwrap_or_default();
     let ok = || json!({ "errcode": 0, "errmsg": "OK" });
-    match action.as_str() {
-        "create" => {
-            call.answer(
-                &sim,
+    let (endpoint, rule): (&'static str, super::Rule<'_>) =
+        match call.query.get("action").map(String::as_str) {
+            Some("create") => (
                 "fastregisterweapp_create",
-                true,
                 Box::new(move |state, now, _, body| {
                     let request: CreateRequest = parse(body)?;
                     state.fast_register_create(request, now)?;
                     Ok(ok())
                 }),
-            )
-            .await
-            .0
-        }
-        "search" => {
-            call.answer(
-                &sim,
+            ),
+            Some("search") => (
                 "fastregisterweapp_search",
-                true,
                 Box::new(move |state, _, _, body| {
                     let request: SearchRequest = parse(body)?;
                     state.fast_register_search(&request)?;
                     Ok(ok())
                 }),
-            )
-            .await
-            .0
-        }
-        _ => {
-            call.answer(
-                &sim,
+            ),
+            _ => (
                 "fastregisterweapp",
-                true,
                 Box::new(|_, _, _, _| Err(crate::wxerror::WxError::data_format())),
-            )
-            .await
-            .0
-        }
-    }
+            ),
+        };
+    call.answer(&sim, endpoint, true, rule).await.0
 }
 
 /// `cgi-bin/message/custom/send` with an authorizer access token (see
